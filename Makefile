@@ -1,0 +1,74 @@
+# Dauys: `make run` (serve with demo data) and `make test` (the whole suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PYVER := $(shell cat .python-version 2>/dev/null)
+
+# Find a Python >= 3.12: the pinned pyenv version first, then python3.13/python3.12/python3 on PATH.
+define find_python
+for c in "$${PYENV_ROOT:-$$HOME/.pyenv}/versions/$(PYVER)/bin/python3" $$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3 2>/dev/null) \
+         "$$(command -v python3.13)" "$$(command -v python3.12)" "$$(command -v python3)"; do \
+  [ -n "$$c" ] && [ -x "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$c"; exit 0; }; \
+done; exit 1
+endef
+
+.PHONY: help run test test-fast lint bench install install-dev messages check-deploy clean
+
+help:
+	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   install and run the whole test suite (PostgreSQL and Redis when reachable)"
+	@echo "make bench  run the benchmarks in bench/ (needs PostgreSQL and Redis)"
+
+$(BIN)/python:
+	@py="$$( $(find_python) )" || { echo "Dauys needs Python 3.12 or newer, and none was found."; \
+	  echo "Install one, e.g. 'pyenv install 3.12' or 'apt-get install python3.12 python3.12-venv', then run make again."; exit 1; }; \
+	echo "Using $$py ($$($$py --version))"; "$$py" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@if [ -n "$$REDIS_URL" ]; then \
+	  echo "REDIS_URL is set: starting web, Celery worker and beat (honcho, Procfile)"; \
+	  PORT=$(PORT) $(BIN)/honcho start -f Procfile; \
+	else \
+	  echo "Serving on http://127.0.0.1:$(PORT) (SQLite, in-process tasks)"; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
+	fi
+
+test: install-dev
+	@exports="$$($(BIN)/python -m portal.devtools services)" || exit 1; eval "$$exports"; \
+	$(BIN)/ruff check . && \
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portal.settings.test >/dev/null && \
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+bench: install-dev
+	@exports="$$(REQUIRE_SERVICES=1 $(BIN)/python -m portal.devtools services)" || exit 1; eval "$$exports"; \
+	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+messages: install-dev
+	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(BIN)/python manage.py compilemessages_py
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  ALLOWED_HOSTS=dauys.example.kz $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeputiesConfig(AppConfig):
+    name = "deputies"
+    verbose_name = _("Deputies and districts")
+
+    def ready(self):
+        from portal.staff import StaffSection, register_staff_section
+
+        from deputies.access import staff_maslikhat_codes
+
+        register_staff_section(
+            StaffSection(
+                key="roles",
+                title=_("Roles and access"),
+                url_name="deputies:staff_roles",
+                visible=lambda user: user.is_superuser or bool(staff_maslikhat_codes(user)),
+                order=900,
+            )
+        )

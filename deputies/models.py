@@ -1,0 +1,230 @@
+"""The administrative map, maslikhats, their electoral districts and deputies."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.i18n import LocalizedNameMixin, localized
+
+
+class AdministrativeUnit(LocalizedNameMixin, models.Model):
+    class Kind(models.TextChoices):
+        OBLAST = "oblast", _("Oblast")
+        CITY_REPUBLICAN = "city_republican", _("City of republican significance")
+        CITY_DISTRICT = "city_district", _("District of a city")
+        DISTRICT = "district", _("District of an oblast")
+        CITY_OBLAST = "city_oblast", _("City of oblast significance")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=10, blank=True)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    centre_kk = models.CharField(max_length=200, blank=True)
+    centre_ru = models.CharField(max_length=200, blank=True)
+    centre_en = models.CharField(max_length=200, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_as_of = models.DateField(_("population as of"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Maslikhat(LocalizedNameMixin, models.Model):
+    class Level(models.TextChoices):
+        REGIONAL = "regional", _("Oblast or city of republican significance")
+        DISTRICT = "district", _("District or city of oblast significance")
+
+    class ElectoralSystem(models.TextChoices):
+        MIXED = "mixed_50_50", _("Mixed: half party lists, half single-mandate districts")
+        SMD = "smd", _("Single-mandate districts only")
+
+    unit = models.OneToOneField(AdministrativeUnit, on_delete=models.PROTECT, related_name="maslikhat")
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    electoral_system = models.CharField(_("electoral system"), max_length=12, choices=ElectoralSystem.choices)
+    seats = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("maslikhat")
+        verbose_name_plural = _("maslikhats")
+        ordering = ["level", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def parent(self):
+        """The maslikhat of the unit above (the oblast's, for a district), if any."""
+        parent_unit = self.unit.parent
+        return getattr(parent_unit, "maslikhat", None) if parent_unit else None
+
+
+class Convocation(models.Model):
+    maslikhat = models.ForeignKey(Maslikhat, on_delete=models.CASCADE, related_name="convocations")
+    number = models.PositiveSmallIntegerField(_("number"))
+    elected_on = models.DateField(_("elected on"))
+    ends_on = models.DateField(_("term ends on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("convocation")
+        verbose_name_plural = _("convocations")
+        ordering = ["maslikhat", "-number"]
+        constraints = [models.UniqueConstraint(fields=["maslikhat", "number"], name="convocation_unique_number")]
+
+    def __str__(self):
+        return f"{self.maslikhat} · {self.number}"
+
+
+class ElectoralDistrict(LocalizedNameMixin, models.Model):
+    """A single-mandate electoral district of one maslikhat (for one convocation)."""
+
+    maslikhat = models.ForeignKey(Maslikhat, on_delete=models.PROTECT, related_name="districts")
+    convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+    registered_voters = models.PositiveIntegerField(_("registered voters"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("electoral district")
+        verbose_name_plural = _("electoral districts")
+        ordering = ["maslikhat", "number"]
+        constraints = [models.UniqueConstraint(fields=["maslikhat", "number"], name="district_unique_number")]
+
+    def __str__(self):
+        return f"{self.maslikhat} · № {self.number}"
+
+
+class Deputy(models.Model):
+    class Mandate(models.TextChoices):
+        SINGLE_MANDATE = "single_mandate", _("Single-mandate district")
+        PARTY_LIST = "party_list", _("Party list")
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chairperson")
+        COMMISSION_CHAIR = "commission_chair", _("Chair of a standing commission")
+        MEMBER = "member", _("Deputy")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        RECALLED = "recalled", _("Recalled by voters")
+        RESIGNED = "resigned", _("Resigned")
+
+    maslikhat = models.ForeignKey(Maslikhat, on_delete=models.PROTECT, related_name="deputies")
+    convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, null=True, blank=True, related_name="deputies")
+    full_name = models.CharField(_("full name"), max_length=200)  # shown as written, never translated
+    photo = models.ImageField(_("photo"), upload_to="deputies/", blank=True)
+    party = models.CharField(_("party"), max_length=100, blank=True, help_text=_("Empty for self-nominated."))
+    mandate = models.CharField(_("mandate"), max_length=20, choices=Mandate.choices)
+    district = models.ForeignKey(
+        ElectoralDistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="deputies"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    reception_hours = models.CharField(_("reception hours"), max_length=300, blank=True)
+    biography_kk = models.TextField(_("biography (Kazakh)"), blank=True)
+    biography_ru = models.TextField(_("biography (Russian)"), blank=True)
+    biography_en = models.TextField(_("biography (English)"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    elected_on = models.DateField(_("elected on"), null=True, blank=True)
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="deputy"
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("deputy")
+        verbose_name_plural = _("deputies")
+        ordering = ["maslikhat", "full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(mandate="single_mandate", district__isnull=False) | Q(mandate="party_list", district__isnull=True)),
+                name="deputy_district_matches_mandate",
+            ),
+            # One sitting deputy per single-mandate district.
+            models.UniqueConstraint(
+                fields=["district"], condition=Q(status="active"), name="deputy_one_active_per_district"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def biography(self) -> str:
+        return localized(self, "biography")
+
+
+class StandingCommission(LocalizedNameMixin, models.Model):
+    maslikhat = models.ForeignKey(Maslikhat, on_delete=models.CASCADE, related_name="commissions")
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=300)
+    name_ru = models.CharField(_("name (Russian)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    members = models.ManyToManyField(Deputy, through="CommissionMembership", related_name="commissions")
+
+    class Meta:
+        verbose_name = _("standing commission")
+        verbose_name_plural = _("standing commissions")
+        ordering = ["maslikhat", "name_ru"]
+
+    def __str__(self):
+        return self.name
+
+
+class CommissionMembership(models.Model):
+    commission = models.ForeignKey(StandingCommission, on_delete=models.CASCADE, related_name="memberships")
+    deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, related_name="commission_memberships")
+    is_chair = models.BooleanField(_("chair"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commission", "deputy"], name="commission_membership_unique"),
+            models.UniqueConstraint(fields=["commission"], condition=Q(is_chair=True), name="commission_one_chair"),
+        ]
+
+    def __str__(self):
+        return f"{self.deputy} · {self.commission}"
+
+
+class AddressCoverage(models.Model):
+    """One line of a commission's district description: a street (or microdistrict) of a settlement
+    and the house numbers on it that belong to the district (rule grammar in deputies/addresses.py)."""
+
+    district = models.ForeignKey(ElectoralDistrict, on_delete=models.CASCADE, related_name="coverage")
+    settlement = models.CharField(_("settlement"), max_length=120)
+    settlement_key = models.CharField(max_length=120, db_index=True)
+    street = models.CharField(_("street"), max_length=200)
+    street_key = models.CharField(max_length=200, db_index=True)
+    houses = models.CharField(_("houses"), max_length=500, default="all")
+
+    class Meta:
+        verbose_name = _("address coverage")
+        verbose_name_plural = _("address coverage")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "settlement_key", "street_key", "houses"], name="coverage_unique_row"),
+        ]
+        indexes = [models.Index(fields=["settlement_key", "street_key"])]
+
+    def __str__(self):
+        return f"{self.settlement}, {self.street}: {self.houses}"

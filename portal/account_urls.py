@@ -1,0 +1,9 @@
+"""The citizen's own pages: profile (name, language, residence). Notifications add theirs here."""
+
+from django.urls import path
+
+from portal import account_views
+
+urlpatterns = [
+    path("me/", account_views.profile, name="profile"),
+]

@@ -1,0 +1,28 @@
+"""The Celery app. Periodic schedules are declared here, in one place."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
+
+app = Celery("dauys")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Apps add their periodic tasks by name; a missing task name is simply not run.
+app.conf.beat_schedule = {
+    "petitions-tally": {"task": "petitions.tasks.petition_tally_task", "schedule": 10.0},
+    "petitions-deadlines": {"task": "petitions.tasks.petition_deadlines_task", "schedule": crontab(minute="*/15")},
+    "petitions-recount": {"task": "petitions.tasks.petition_recount_task", "schedule": crontab(hour=3, minute=0)},
+    "recalls-deadlines": {"task": "petitions.tasks.recall_deadlines_task", "schedule": crontab(minute="*/15")},
+    "recalls-retention": {"task": "petitions.tasks.recall_retention_task", "schedule": crontab(hour=4, minute=0)},
+    "hearings-reminders": {"task": "hearings.tasks.hearing_reminders_task", "schedule": crontab(minute="*/5")},
+    "notifications-digest-daily": {"task": "portal.tasks.digest_send_task", "schedule": crontab(hour=8, minute=0), "args": ("daily",)},
+    "notifications-digest-weekly": {
+        "task": "portal.tasks.digest_send_task",
+        "schedule": crontab(hour=8, minute=0, day_of_week=1),
+        "args": ("weekly",),
+    },
+}

@@ -1,0 +1,46 @@
+"""GET /healthz: the state of the database, the cache and the broker, for load balancers."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return "ok"
+    except Exception:  # noqa: BLE001 - any failure means "down"; details go to the log, not the answer
+        return "down"
+
+
+def _cache() -> str:
+    try:
+        cache.set("healthz", "1", 5)
+        return "ok" if cache.get("healthz") == "1" else "down"
+    except Exception:  # noqa: BLE001
+        return "down"
+
+
+def _broker() -> str:
+    if not settings.REDIS_URL:
+        return "eager"
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+        return "ok"
+    except Exception:  # noqa: BLE001
+        return "down"
+
+
+@never_cache
+def healthz(request):
+    report = {"database": _database(), "cache": _cache(), "broker": _broker()}
+    report["status"] = "ok" if all(v in {"ok", "eager"} for v in report.values()) else (
+        "down" if report["database"] == "down" else "degraded"
+    )
+    return JsonResponse(report, status=503 if report["database"] == "down" else 200)

@@ -1,0 +1,67 @@
+"""Request context for the audit log, and the MFA requirement for officials."""
+
+import contextvars
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+_current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("dauys_ip", default=None)
+
+
+def current_ip() -> str | None:
+    return _current_ip.get()
+
+
+def client_ip(request) -> str | None:
+    # Behind a proxy, set NUM_PROXIES so the right hop of X-Forwarded-For is trusted.
+    proxies = getattr(settings, "NUM_PROXIES", 0) or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_ip.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _current_ip.reset(token)
+
+
+def _official_area(path: str) -> bool:
+    parts = path.strip("/").split("/")
+    if parts and parts[0] in {code for code, _name in settings.LANGUAGES}:
+        parts = parts[1:]
+    return bool(parts) and parts[0] in {"staff", "admin"}
+
+
+class OfficialsNeedMFAMiddleware:
+    """Deputies, staff, commission members, moderators and superusers must enrol an authenticator
+    before they reach the staff area or the admin."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            getattr(settings, "DAUYS_REQUIRE_MFA_FOR_OFFICIALS", True)
+            and _official_area(request.path_info)
+            and request.user.is_authenticated
+        ):
+            from allauth.mfa.models import Authenticator
+
+            from portal.access import is_official
+
+            if is_official(request.user) and not Authenticator.objects.filter(user=request.user).exists():
+                messages.warning(request, _("Officials must turn on two-factor authentication before continuing."))
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)

@@ -1,0 +1,42 @@
+"""Test settings: safe values forced, real services when the environment names them.
+
+`make test` exports DATABASE_URL and REDIS_URL when PostgreSQL and Redis answer on loopback.
+Each checkout gets its own test database, Celery queue and cache prefix (derived from its path),
+so two checkouts on one machine never share state.
+"""
+
+import hashlib
+import os
+
+from portal.email_config import email_settings_from_url
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES, REDIS_URL
+
+_CHECKOUT = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+FIELD_ENCRYPTION_KEYS = ["dGVzdC1rZXktZm9yLWRhdXlzLXRlc3RzLTMyYnl0ZXM="]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+CELERY_TASK_ALWAYS_EAGER = True  # the celery_worker fixture turns this off for its tests
+CELERY_TASK_DEFAULT_QUEUE = f"dauys-test-{_CHECKOUT}"
+ACCOUNT_RATE_LIMITS = False
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["TEST"] = {"NAME": f"test_dauys_{_CHECKOUT}"}
+if REDIS_URL:
+    CACHES["default"]["KEY_PREFIX"] = f"dauys-test-{_CHECKOUT}"  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+
+# The Celery worker that the celery_worker fixture starts runs these settings too.
+if os.environ.get("DAUYS_TEST_WORKER") == "1":
+    CELERY_TASK_ALWAYS_EAGER = False
+    if os.environ.get("EMAIL_URL"):
+        globals().update(email_settings_from_url(os.environ["EMAIL_URL"]))
+
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

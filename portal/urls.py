@@ -1,0 +1,43 @@
+"""Root URLconf. Apps are included by dotted string: portal never imports an app."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from portal import views
+from portal.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/v1/", include("portal.api_urls")),
+    path("api/v1/", include("deputies.api_urls")),
+    path("api/v1/", include("petitions.api_urls")),
+    path("api/v1/", include("hearings.api_urls")),
+    path("", include("petitions.feed_urls")),
+    path("", include("hearings.feed_urls")),
+    path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("staff/audit/", views.audit_log, name="audit_log"),
+    path("", include("portal.account_urls")),
+    path("", include("deputies.urls")),
+    path("", include("petitions.urls")),
+    path("", include("hearings.urls")),
+    prefix_default_language=True,
+)
+
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -1,0 +1,67 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from portal.models import AuditEntry
+from portal.staff import staff_sections_for
+
+
+def home(request):
+    return render(request, "portal/home.html")
+
+
+@login_required
+def staff_home(request):
+    sections = staff_sections_for(request.user)
+    if not sections and not request.user.is_superuser:
+        raise PermissionDenied
+    return render(request, "portal/staff_home.html", {"sections": sections})
+
+
+@login_required
+def audit_log(request):
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    entries = AuditEntry.objects.select_related(None).all()
+    action = request.GET.get("action", "").strip()
+    if action:
+        entries = entries.filter(action__startswith=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/audit_log.html", {"page": page, "action": action})
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def _error(request, status: int, template: str, message: str):
+    from django.http import JsonResponse
+
+    if _wants_json(request):
+        return JsonResponse({"detail": message}, status=status)
+    return render(request, template, {"message": message}, status=status)
+
+
+def bad_request(request, exception=None):
+    from django.utils.translation import gettext as _
+
+    return _error(request, 400, "400.html", _("The request could not be understood."))
+
+
+def permission_denied(request, exception=None):
+    from django.utils.translation import gettext as _
+
+    return _error(request, 403, "403.html", _("You do not have permission to do this."))
+
+
+def page_not_found(request, exception=None):
+    from django.utils.translation import gettext as _
+
+    return _error(request, 404, "404.html", _("Not found."))
+
+
+def server_error(request):
+    from django.utils.translation import gettext as _
+
+    return _error(request, 500, "500.html", _("Something went wrong on our side. Please try again in a minute."))
