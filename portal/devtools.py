@@ -32,7 +32,8 @@ def _postgres_url() -> str | None:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'dauys'").fetchone():
                 conn.execute("CREATE DATABASE dauys")
         return f"postgres://{user}@{PG_HOST}:{PG_PORT}/dauys"
-    except Exception:  # noqa: BLE001
+    except Exception as error:  # noqa: BLE001
+        print(f"PostgreSQL answers on {PG_HOST}:{PG_PORT} but refused us: {error}", file=sys.stderr)  # noqa: T201
         return None
 
 
@@ -48,11 +49,17 @@ def services() -> int:
     redis_url = os.environ.get("REDIS_URL") or _redis_url()
     missing = [name for name, value in (("PostgreSQL", database), ("Redis", redis_url)) if not value]
     if missing and required:
+        print(f"REQUIRE_SERVICES=1 but not reachable on 127.0.0.1: {', '.join(missing)}", file=sys.stderr)  # noqa: T201
         return 1
     if database:
-        pass
+        print(f"export DATABASE_URL='{database}'")  # noqa: T201
     if redis_url:
-        pass
+        print(f"export REDIS_URL='{redis_url}'")  # noqa: T201
+    print(  # noqa: T201
+        f"Test backends: database={'PostgreSQL' if database else 'SQLite'}, "
+        f"cache/broker={'Redis' if redis_url else 'local memory / eager tasks'}",
+        file=sys.stderr,
+    )
     return 0
 
 
