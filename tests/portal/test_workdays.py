@@ -1,0 +1,15 @@
+from datetime import date
+
+from portal.workdays import add_working_days, is_working_day, working_days_between
+
+
+def test_nauryz_and_weekends_are_not_working_days():
+    assert not is_working_day(date(2026, 3, 23))  # Nauryz
+    assert not is_working_day(date(2026, 3, 28))  # Saturday
+    assert is_working_day(date(2026, 3, 26))
+
+
+def test_adding_working_days_skips_the_nauryz_holidays():
+    # Friday 20 March 2026 + 1 working day: 21-25 March are Nauryz and transferred days off.
+    assert add_working_days(date(2026, 3, 20), 1) == date(2026, 3, 26)
+    assert working_days_between(date(2026, 3, 20), date(2026, 3, 26)) == 1
