@@ -1,0 +1,34 @@
+"""Schemathesis against our own OpenAPI document, anonymous and signed in: no input may cause a 5xx."""
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.middleware.csrf import _get_new_csrf_string
+from hypothesis import HealthCheck, settings
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# Loaded at collection: the schema view needs no database.
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
+
+
+def _signed_in_headers(client) -> dict:
+    user = UserFactory(is_citizen=True, address="Алматы, Абая 10")
+    client.force_login(user)
+    token = _get_new_csrf_string()
+    return {
+        "Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={token}",
+        "X-CSRFToken": token,
+    }
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_api_never_answers_5xx_to_anyone(case, client):
+    anonymous = case.call()
+    assert anonymous.status_code < 500, case.as_curl_command()
+    signed_in = case.call(headers=_signed_in_headers(client))
+    assert signed_in.status_code < 500, case.as_curl_command()
