@@ -43,7 +43,7 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL is set: starting web, Celery worker and beat (honcho, Procfile)"; \
-	  PORT=$(PORT) $(BIN)/honcho start -f Procfile; \
+	  PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile; \
 	else \
 	  echo "Serving on http://127.0.0.1:$(PORT) (SQLite, in-process tasks)"; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
