@@ -1,4 +1,8 @@
-"""Compile every locale's .po into .mo with polib (pure Python): no system gettext needed."""
+"""Compile every locale's .po into .mo with polib (pure Python): no system gettext needed.
+
+Covers the project's own catalogues (LOCALE_PATHS, app locale/ folders) and locale_vendor/, our
+translations of third-party strings (see the vendor_messages command).
+"""
 
 from pathlib import Path
 
@@ -9,8 +13,11 @@ from django.core.management.base import BaseCommand
 
 def catalogues() -> list[Path]:
     roots = [Path(p) for p in settings.LOCALE_PATHS]
+    vendor = Path(settings.BASE_DIR) / "locale_vendor"
+    if vendor not in roots:
+        roots.append(vendor)
     roots += [Path(settings.BASE_DIR) / app / "locale" for app in ("portal", "deputies", "petitions", "hearings")]
-    return sorted(po for root in roots if root.exists() for po in root.glob("*/LC_MESSAGES/*.po"))
+    return sorted({po for root in roots if root.exists() for po in root.glob("*/LC_MESSAGES/*.po")})
 
 
 class Command(BaseCommand):
