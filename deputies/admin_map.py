@@ -66,3 +66,12 @@ def load_admin_map(apps, path: Path = ADMIN_MAP_PATH) -> int:
                 },
             )
     return len(units)
+
+
+def load_admin_map_if_empty(apps) -> None:
+    try:
+        Maslikhat = apps.get_model("deputies", "Maslikhat")
+    except LookupError:  # deputies not migrated yet in this registry
+        return
+    if not Maslikhat.objects.exists():
+        load_admin_map(apps)

@@ -7,7 +7,12 @@ class DeputiesConfig(AppConfig):
     verbose_name = _("Deputies and districts")
 
     def ready(self):
+        from portal.seeding import register_reference_data
         from portal.staff import StaffSection, register_staff_section
+
+        from deputies.admin_map import load_admin_map_if_empty
+
+        register_reference_data(10, "deputies.admin_map", load_admin_map_if_empty)
 
         from deputies.access import staff_maslikhat_codes
 

@@ -7,7 +7,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from portal.demo import seed_portal
-        from portal.seeding import register_seeder
+        from portal.seeding import _on_post_migrate, register_seeder
 
         register_seeder(0, "portal", seed_portal)
+        # Sent once per app by migrate and flush; listening for portal's alone runs loaders once.
+        post_migrate.connect(_on_post_migrate, sender=self, dispatch_uid="dauys-reference-data")
