@@ -545,7 +545,7 @@ def question_vote(*, user, question: Question) -> bool:
     """Upvote a published question. True when counted, False when this person had already voted."""
     if not getattr(user, "is_authenticated", False) or not email_verified(user):
         raise PermissionDenied(_("Confirm your email address before voting."))
-    if question.status != Question.Status.PUBLISHED:
+    if not Question.objects.filter(pk=question.pk, status=Question.Status.PUBLISHED).exists():
         raise ValidationError(_("Only published, unanswered questions can be supported."))
     try:
         with transaction.atomic():
