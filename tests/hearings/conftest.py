@@ -16,6 +16,22 @@ def days_ahead(days, hour=10):
     return local(timezone.localdate() + timedelta(days=days), hour)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data(django_db_setup, django_db_blocker):
+    from tests.hearings.reference import ensure_reference_data
+
+    with django_db_blocker.unblock():
+        ensure_reference_data()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For transactional tests, which may follow another one's flush in the same session."""
+    from tests.hearings.reference import ensure_reference_data
+
+    ensure_reference_data()
+
+
 @pytest.fixture
 def almaty(db):
     return maslikhat("kz-75")
