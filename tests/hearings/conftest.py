@@ -1,7 +1,7 @@
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from deputies.models import StandingCommission
 from portal.models import Role
@@ -14,6 +14,13 @@ def local(day, hour=10, minute=0):
 
 def days_ahead(days, hour=10):
     return local(timezone.localdate() + timedelta(days=days), hour)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are asserted in English; pages choose their language from the URL."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
