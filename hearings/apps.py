@@ -5,3 +5,28 @@ from django.utils.translation import gettext_lazy as _
 class HearingsConfig(AppConfig):
     name = "hearings"
     verbose_name = _("Hearings")
+
+    def ready(self):
+        from portal.panels import register_panel
+        from portal.seeding import register_seeder
+        from portal.staff import StaffSection, register_staff_section
+
+        from deputies.access import staff_maslikhat_codes
+        from hearings import panels
+        from hearings.events import register_events
+        from hearings.seed import seed_hearings
+
+        register_events()
+        register_staff_section(
+            StaffSection(
+                key="hearings",
+                title=_("Public hearings"),
+                url_name="hearings:staff_list",
+                visible=lambda user: user.is_superuser or bool(staff_maslikhat_codes(user)),
+                order=30,
+            )
+        )
+        register_panel("deputy.record", "hearings", panels.deputy_record, order=30)
+        register_panel("maslikhat.record", "hearings", panels.maslikhat_record, order=30)
+        register_panel("representatives.after", "hearings", panels.representatives_after, order=30)
+        register_seeder(30, "hearings", seed_hearings)
