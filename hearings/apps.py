@@ -8,15 +8,17 @@ class HearingsConfig(AppConfig):
 
     def ready(self):
         from portal.panels import register_panel
-        from portal.seeding import register_seeder
+        from portal.seeding import register_reference_data, register_seeder
         from portal.staff import StaffSection, register_staff_section
 
         from deputies.access import staff_maslikhat_codes
         from hearings import panels
         from hearings.events import register_events
+        from hearings.reference import load_hearing_rules_if_empty
         from hearings.seed import seed_hearings
 
         register_events()
+        register_reference_data(30, "hearings.rules", load_hearing_rules_if_empty)
         register_staff_section(
             StaffSection(
                 key="hearings",

@@ -15,6 +15,20 @@ pytestmark = pytest.mark.django_db
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI transport bypasses Django's test client, which normally stops each request from
+    closing the test's database connection (and its transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def _signed_in_headers(client) -> dict:
     user = UserFactory(is_citizen=True, address="Алматы, Абая 10")
     client.force_login(user)

@@ -8,7 +8,6 @@ from hearings.models import Hearing, Registration
 from portal.models import Role
 from tests.e2e.conftest import assert_accessible, login
 from tests.factories import UserFactory, grant
-from tests.hearings.reference import ensure_reference_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_staff_schedule_a_hearing_and_a_citizen_registers_in_kazakh(page, live_server, settings):
     # The staff member here has no authenticator: this test is about hearings, not MFA.
     settings.DAUYS_REQUIRE_MFA_FOR_OFFICIALS = False
-    ensure_reference_data()
     staff = UserFactory(first_name="Сара", last_name="Хатшы")
     grant(staff, Role.STAFF, "kz-75")
     commission = StandingCommission.objects.create(

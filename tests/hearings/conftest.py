@@ -23,20 +23,9 @@ def _english():
         yield
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _reference_data(django_db_setup, django_db_blocker):
-    from tests.hearings.reference import ensure_reference_data
-
-    with django_db_blocker.unblock():
-        ensure_reference_data()
-
-
 @pytest.fixture
 def reference_data(transactional_db):
-    """For transactional tests, which may follow another one's flush in the same session."""
-    from tests.hearings.reference import ensure_reference_data
-
-    ensure_reference_data()
+    """Transactional tests see the reference data too: post_migrate reloads it after each flush."""
 
 
 @pytest.fixture
