@@ -79,3 +79,18 @@ def sign_many(recall, count: int, *, today: date = TODAY, start: int = 1):
                                                    today=today)
         signatures.append(signature)
     return signatures
+
+
+def ensure_reference_data() -> None:
+    """Transactional tests start from a flushed database: put back what migrations load (the
+    administrative map and the first recall rules row)."""
+    import importlib
+
+    from django.apps import apps
+
+    from deputies.admin_map import load_admin_map
+    from deputies.models import Maslikhat
+
+    if not Maslikhat.objects.filter(code="kz-75").exists():
+        load_admin_map(apps)
+    importlib.import_module("petitions.migrations.0002_recall_rules_and_history").seed_rules(apps, None)
