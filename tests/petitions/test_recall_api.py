@@ -2,9 +2,15 @@ import pytest
 
 from petitions.recall_models import RecallSignature
 from tests.factories import UserFactory
-from tests.petitions.test_recall_support import address_for, collecting_recall, commission_member, forming_recall, iins, smd_deputy
+from tests.petitions.test_recall_support import ensure_reference_data, address_for, collecting_recall, commission_member, forming_recall, iins, smd_deputy
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    # a reused test database may have been flushed by a transactional test
+    ensure_reference_data()
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from portal.panels import render_panels
 from portal.staff import staff_sections_for
 from tests.factories import DeputyFactory, UserFactory
 from tests.petitions.test_recall_support import (
+    ensure_reference_data,
     GROUNDS,
     TODAY,
     address_for,
@@ -22,6 +23,12 @@ from tests.petitions.test_recall_support import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    # a reused test database may have been flushed by a transactional test
+    ensure_reference_data()
 S = RecallRequest.Status
 
 

@@ -9,9 +9,15 @@ from django.db import connection
 from petitions import recall_services as services
 from portal.logging import PersonalDataFilter
 from tests.factories import UserFactory
-from tests.petitions.test_recall_support import TODAY, address_for, collecting_recall, commission_member, iins, smd_deputy
+from tests.petitions.test_recall_support import ensure_reference_data, TODAY, address_for, collecting_recall, commission_member, iins, smd_deputy
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    # a reused test database may have been flushed by a transactional test
+    ensure_reference_data()
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from portal.models import AuditEntry, Notification, Role
 from portal.workdays import add_working_days
 from tests.factories import DeputyFactory, UserFactory, grant
 from tests.petitions.test_recall_support import (
+    ensure_reference_data,
     ADDRESS,
     GROUNDS,
     TODAY,
@@ -30,6 +31,12 @@ from tests.petitions.test_recall_support import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    # a reused test database may have been flushed by a transactional test
+    ensure_reference_data()
 S = RecallRequest.Status
 
 
