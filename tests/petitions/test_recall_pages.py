@@ -37,6 +37,13 @@ def _frozen(time_machine):
     time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    # assertions read the English texts: reverse() then gives /en/ URLs
+    with translation.override("en"):
+        yield
+
+
 def test_list_shows_registered_recalls_only_with_bounded_queries(client, django_assert_max_num_queries):
     commission = commission_member()
     forming = forming_recall(smd_deputy(street="Сатпаева"), members=1, iin_start=7000)
@@ -204,6 +211,8 @@ def test_stage_emails_render_in_the_recipients_language():
     delivery = EmailDelivery.objects.get(user=deputy_user, event="recall.registration_review")
     message = build_message(delivery)
     assert deputy.full_name in message.subject
+    assert "Здравствуйте" in message.body
+    assert "Инициативная группа подала инициативу об отзыве" in message.body
     with translation.override("ru"):
         assert recall.get_absolute_url() in message.body
 
