@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from deputies.models import Convocation, Deputy
 from petitions import recall_rules
@@ -38,6 +39,13 @@ def _reference_data(db):
     # a reused test database may have been flushed by a transactional test
     ensure_reference_data()
 S = RecallRequest.Status
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # assertions read the English messages
+    with translation.override("en"):
+        yield
 
 
 def _start(deputy, *, user=None, iin=None, address=ADDRESS, today=TODAY):
