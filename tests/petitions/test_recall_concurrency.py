@@ -20,6 +20,15 @@ from tests.petitions.test_recall_support import (
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _reference_data_after_the_flush(django_db_setup, django_db_blocker):
+    # transactional tests end by flushing the database; a reused test database would then lack the
+    # rows that migrations load, so they are put back once this module is done
+    yield
+    with django_db_blocker.unblock():
+        ensure_reference_data()
+
 THREADS = 8
 
 
