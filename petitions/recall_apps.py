@@ -64,7 +64,7 @@ def _representatives_panel(request, lookup=None, **_ctx) -> str:
 def recall_ready() -> None:
     from portal.notifications import EventType, register_event
     from portal.panels import register_panel
-    from portal.seeding import register_seeder
+    from portal.seeding import register_reference_data, register_seeder
     from portal.staff import StaffSection, register_staff_section
 
     from petitions import recall_admin  # noqa: F401 - registers the admin classes
@@ -81,3 +81,16 @@ def recall_ready() -> None:
     register_panel("deputy.record", "recalls", _deputy_record_panel, order=50)
     register_panel("representatives.after", "recall-vacancies", _representatives_panel, order=20)
     register_seeder(25, "recalls", seed_recalls)
+    register_reference_data(25, "recalls.rules", _load_recall_rules_if_empty)
+
+
+def _load_recall_rules_if_empty(apps) -> None:
+    """The first rules row must exist in every database (reloaded after a flush, see portal.seeding)."""
+    import importlib
+
+    try:
+        RecallRules = apps.get_model("petitions", "RecallRules")
+    except LookupError:
+        return
+    if not RecallRules.objects.exists():
+        importlib.import_module("petitions.migrations.0002_recall_rules_and_history").seed_rules(apps, None)

@@ -18,4 +18,4 @@ def register_panel(slot: str, name: str, render: Callable, order: int = 100) -> 
 
 
 def render_panels(slot: str, request, **context) -> list[str]:
-    return [html for _o, _n, render in _PANELS.get(slot, []) if (html := render(request, **context))]
+    return [html for _o, _n, render in _PANELS.get(slot, []) if (html := render(request, **context)) and html.strip()]

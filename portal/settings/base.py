@@ -267,6 +267,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each enum after its model so clients get stable names.
+    "ENUM_NAME_OVERRIDES": {
+        "HearingStatusEnum": "hearings.models.Hearing.Status",
+        "RecallStatusEnum": "petitions.recall_models.RecallRequest.Status",
+        "DeputyStatusEnum": "deputies.models.Deputy.Status",
+    },
 }
 
 # ------------------------------------------------------------------------------
