@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PetitionsConfig(AppConfig):
     name = "petitions"
     verbose_name = _("Petitions")
+
+    def ready(self):
+        from petitions import wiring
+
+        wiring.register()
