@@ -20,7 +20,7 @@ from petitions.models import AnswerAttachment, Petition, PetitionEvent, Signatur
 from petitions.selectors import invalidation_candidates, rules_for_maslikhat
 from petitions.text import render_markdown
 from portal.audit import audit_record
-from portal.models import Role, RoleGrant, User
+from portal.models import Role, RoleGrant
 from portal.notifications import notify
 from portal.workdays import add_working_days
 
@@ -421,8 +421,6 @@ def petition_sign(*, petition: Petition, user, address: str | None = None, is_ci
     else:
         signature, created = Signature(pk=new_id, petition=petition, signer=user, created_at=now, district=district,
                                        is_resident=resident, address=address[:200]), True
-    if (not user.address or not user.is_citizen) and (user.address != address or not user.is_citizen):
-        User.objects.filter(pk=user.pk).update(address=user.address or address[:200], is_citizen=True)
     transaction.on_commit(_nudge_tally)
     return SignResult(signature, created)
 

@@ -31,12 +31,19 @@ WITH picked AS (
     SELECT petition_id, SUM(delta) AS total, SUM(CASE WHEN is_resident THEN delta ELSE 0 END) AS residents,
            COUNT(*) AS seen
     FROM flipped GROUP BY petition_id
-), districts AS (
-    INSERT INTO petitions_petitiondistrictcount (petition_id, district_id, signatures)
-    SELECT petition_id, district_id, SUM(delta) FROM flipped WHERE district_id IS NOT NULL
+), per_district AS (
+    SELECT petition_id, district_id, SUM(delta) AS delta FROM flipped WHERE district_id IS NOT NULL
     GROUP BY petition_id, district_id
-    ON CONFLICT (petition_id, district_id)
-    DO UPDATE SET signatures = petitions_petitiondistrictcount.signatures + EXCLUDED.signatures
+), districts_updated AS (
+    UPDATE petitions_petitiondistrictcount AS dc SET signatures = dc.signatures + g.delta
+    FROM per_district AS g WHERE dc.petition_id = g.petition_id AND dc.district_id = g.district_id
+    RETURNING 1
+), districts_added AS (
+    -- A district seen for the first time only gains: a row counted before has its count row.
+    INSERT INTO petitions_petitiondistrictcount (petition_id, district_id, signatures)
+    SELECT g.petition_id, g.district_id, g.delta FROM per_district AS g
+    WHERE NOT EXISTS (SELECT 1 FROM petitions_petitiondistrictcount AS dc
+                      WHERE dc.petition_id = g.petition_id AND dc.district_id = g.district_id)
     RETURNING 1
 ), petitions AS (
     UPDATE petitions_petition AS p
