@@ -50,13 +50,14 @@ def petition_detail(request, pk):
         events = events.filter(is_public=True)
     initial = {"address": request.user.address, "is_citizen": request.user.is_citizen} if request.user.is_authenticated else {}
     districts = selectors.petition_district_counts(petition) if petition.published_at else []
+    series = selectors.petition_count_series(petition) if petition.published_at else []
     context = {
         "district_chart_height": len(districts) * 28 + 8,
         "petition": petition, "my_signature": mine, "events": events, "is_author": is_author, "official": official,
         "show_text": access.may_view_text(request.user, petition),
         "sign_form": SignForm(initial=initial), "link": link if link == petition.share_token else "",
         "districts": districts,
-        "series": selectors.petition_count_series(petition) if petition.published_at else [],
+        "series": series, "series_last": series[-1]["count"] if series else 0,
         "supporters": selectors.recent_supporters(petition) if petition.published_at else [],
         "attachments": list(petition.answer_attachments.all()) if petition.status == Petition.Status.ANSWERED else [],
         "actions": services.allowed_transitions(petition, request.user) if request.user.is_authenticated else [],

@@ -49,6 +49,14 @@ def maslikhat_panel(request, maslikhat=None, **context) -> str:
                             request=request)
 
 
+def reload_reference_data(sender, apps=None, **kwargs) -> None:
+    from django.apps import apps as global_apps
+
+    from petitions.reference import load_petition_reference
+
+    load_petition_reference(apps or global_apps)
+
+
 def _staff_visible(user) -> bool:
     from petitions.access import answer_codes, moderation_codes
 

@@ -9,6 +9,24 @@ from portal.models import Role
 from tests.factories import ElectoralDistrictFactory, UserFactory, grant
 
 
+def ensure_reference_data():
+    """A transactional test's flush empties the reference tables; the foundation on main reloads
+    the map after a flush (post_migrate), this keeps these tests independent of that order."""
+    from django.apps import apps
+
+    from deputies.admin_map import load_admin_map
+    from petitions.reference import load_petition_reference
+
+    if not Maslikhat.objects.exists():
+        load_admin_map(apps)
+    load_petition_reference(apps)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    ensure_reference_data()
+
+
 @pytest.fixture
 def almaty(db):
     return Maslikhat.objects.select_related("unit").get(code="kz-75")
