@@ -139,8 +139,7 @@ class PetitionSign(APIView):
         payload = {
             "status": "signed" if result.created else "already_signed",
             "detail": _("Thank you: your signature is recorded.") if result.created else _("You have already signed this petition."),
-            "signature": {"id": signature.pk, "is_resident": signature.is_resident,
-                          "district": signature.district.number if signature.district_id else None},
+            "signature": {"id": signature.pk, "is_resident": signature.is_resident, "district": result.district_number},
         }
         return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
