@@ -145,6 +145,25 @@ def prepare(users: int):
     return petition.pk, cookies
 
 
+async def baseline(base: str, petition_id: int, seconds: float, concurrency: int) -> float:
+    """Requests/s of the cached count endpoint (no database): this machine's ceiling right now."""
+    import httpx
+
+    url = f"{base}/api/v1/petitions/{petition_id}/count/"
+    done = 0
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency), timeout=30.0) as client:
+        async def worker():
+            nonlocal done
+            while time.monotonic() < deadline:
+                if (await client.get(url)).status_code == 200:
+                    done += 1
+
+        began = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return done / (time.monotonic() - began)
+
+
 async def hammer(base: str, petition_id: int, cookies: list[str], seconds: float, concurrency: int) -> dict:
     import httpx
 
@@ -236,6 +255,7 @@ def main() -> int:
             return 1
         print(f"gunicorn: {args.workers} workers; client: {args.concurrency} concurrent; {args.seconds:.0f} s; "
               f"{len(cookies)} distinct signers")
+        ceiling = asyncio.run(baseline(base, petition_id, 5.0, args.concurrency))
         result = asyncio.run(hammer(base, petition_id, cookies, args.seconds, args.concurrency))
 
         from django.db import connection
@@ -255,7 +275,10 @@ def main() -> int:
         lat = result["latencies"]
         print("-" * 72)
         print(f"requests answered   {len(lat)} in {result['elapsed']:.1f} s; statuses {dict(sorted(result['statuses'].items()))}")
-        print(f"signatures/s        {created / result['elapsed']:.0f} (new signatures, 201)")
+        rate = created / result["elapsed"]
+        print(f"signatures/s        {rate:.0f} (new signatures, 201)")
+        print(f"baseline            {ceiling:.0f} requests/s on the cached count endpoint (no database); "
+              f"signing runs at {rate / ceiling:.0%} of it; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"latency ms          p50 {percentile(lat, 50) * 1000:.1f}  p95 {percentile(lat, 95) * 1000:.1f}  "
               f"p99 {percentile(lat, 99) * 1000:.1f}  mean {statistics.fmean(lat) * 1000 if lat else float('nan'):.1f}")
         print(f"errors              {len(result['errors'])} {result['errors'][:3]}")

@@ -333,14 +333,14 @@ class SignResult:
 
 
 def _rate_hit(key: str, limit: int, window: int) -> bool:
-    """Count one hit in a fixed window; False when over the limit."""
-    if cache.add(key, 1, timeout=window):
-        return limit >= 1
+    """Count one hit in a fixed window; False when over the limit. Incrementing first costs the
+    common case (the window's counter exists) the fewest cache round trips."""
     try:
         return cache.incr(key) <= limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return limit >= 1
+    except ValueError:  # the window's first hit
+        if cache.add(key, 1, timeout=window):
+            return limit >= 1
+        return cache.incr(key) <= limit
 
 
 def _place_signer(petition: Petition, text: str) -> tuple[int | None, int | None, bool]:
