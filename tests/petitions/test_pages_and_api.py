@@ -217,3 +217,33 @@ def test_notification_emails_render_in_each_language(make_petition, staff):
         delivery.user.preferred_language = language
         message = build_message(delivery)
         assert petition.title in message.subject and "Причина" in message.body
+
+
+@pytest.mark.parametrize("stage", ["draft", "submitted", "in_moderation", "gathering_support", "open", "threshold_reached",
+                                   "awaiting_answer", "answered"])
+def test_detail_renders_at_every_stage_for_author_and_staff(client, make_petition, staff, stage):
+    petition = make_petition(stage)
+    if petition.published_at:
+        from datetime import timedelta
+
+        from petitions.models import PetitionCountSample
+
+        for hours, count in ((2, 1), (1, 4)):
+            PetitionCountSample.objects.create(petition=petition, hour=petition.published_at - timedelta(hours=hours),
+                                               signature_count=count, resident_signature_count=count)
+    for viewer in (petition.author, staff):
+        client.force_login(viewer)
+        for language in ("kk", "ru", "en"):
+            response = client.get(f"/{language}/petitions/{petition.pk}/")
+            assert response.status_code == 200
+            assert "style=" not in response.content.decode()
+
+
+def test_staff_home_shows_the_petitions_section(client, staff):
+    client.force_login(staff)
+    assert "/staff/petitions/" in client.get("/en/staff/").content.decode()
+
+
+def test_api_schema_generates(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200 and b"/api/v1/petitions/{id}/signatures/" in response.content
