@@ -147,6 +147,7 @@ class PetitionSign(APIView):
 class PetitionUnsign(APIView):
     throttle_classes: list = []
 
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk):
         if not request.user.is_authenticated:
             raise NotAuthenticated(_("Sign in first."))
