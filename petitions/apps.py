@@ -7,6 +7,13 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petitions")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from petitions import wiring
+
+        wiring.register()
         from petitions.recall_apps import recall_ready
 
         recall_ready()
+        # Sent by migrate and by flush; petitions' signal comes after deputies' (INSTALLED_APPS order).
+        post_migrate.connect(wiring.reload_reference_data, sender=self, dispatch_uid="petitions-reference-data")

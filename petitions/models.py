@@ -1,2 +1,385 @@
-from django.db import models  # noqa: F401
-from petitions.recall_models import RecallGroupMember, RecallRequest, RecallRules, RecallSignature, RecallSignatureCheck, RecallTransition  # noqa: E402,F401
+"""Petitions to a maslikhat: versioned rules, the petition and its history, signatures and the
+counts the tally keeps. Business rules live in services.py; counting in tally.py."""
+
+import math
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from petitions.common import AppendOnlyHistory, RulesBase
+
+
+class PetitionRules(RulesBase):
+    """The procedure for one kind of addressee, as data. Which row applies to a maslikhat: its level,
+    and among the district-level rows the one with the highest `population_over` below the unit's
+    population; then the newest version in force."""
+
+    class Level(models.TextChoices):
+        REGIONAL = "regional", _("Oblast or city of republican significance")
+        DISTRICT = "district", _("District or city of oblast significance")
+
+    class ThresholdKind(models.TextChoices):
+        PERCENT = "percent", _("Percent of the unit's population")
+        FIXED = "fixed", _("Fixed number of signatures")
+
+    level = models.CharField(_("maslikhat level"), max_length=10, choices=Level.choices)
+    population_over = models.PositiveIntegerField(
+        _("applies when population is over"), null=True, blank=True,
+        help_text=_("Empty: any population. District maslikhats over 50,000 people have their own rules."),
+    )
+    moderation_working_days = models.PositiveSmallIntegerField(_("moderation period (working days)"), default=20)
+    support_gate_signatures = models.PositiveIntegerField(_("early supporters needed"), default=50)
+    support_gate_working_days = models.PositiveSmallIntegerField(_("early support period (working days)"), default=10)
+    threshold_kind = models.CharField(_("threshold kind"), max_length=10, choices=ThresholdKind.choices)
+    threshold_percent = models.DecimalField(_("threshold (% of population)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    threshold_fixed = models.PositiveIntegerField(_("threshold (signatures)"), null=True, blank=True)
+    threshold_unconfirmed = models.BooleanField(_("threshold unconfirmed"), default=False)
+    collection_months = models.PositiveSmallIntegerField(_("collection period (months)"), default=6)
+    collection_unconfirmed = models.BooleanField(_("collection period unconfirmed"), default=True)
+    answer_days = models.PositiveSmallIntegerField(_("answer deadline (days)"), default=20)
+    answer_days_working = models.BooleanField(_("answer deadline counts working days"), default=True)
+    answer_unconfirmed = models.BooleanField(_("answer deadline kind unconfirmed"), default=True)
+    excluded_categories = models.JSONField(
+        _("excluded topic categories"), default=list, blank=True,
+        help_text=_('A list of {"code": ..., "kk": ..., "ru": ..., "en": ...}; they are the rejection reasons.'),
+    )
+    account_signatures_per_hour = models.PositiveIntegerField(_("signatures per account per hour (hard limit)"), default=60)
+    ip_signatures_per_minute = models.PositiveIntegerField(
+        _("signatures per IP network per minute (hard limit)"), default=1200,
+        help_text=_("Keep it high: mobile carriers put whole towns behind one address."),
+    )
+    ip_trending_per_hour = models.PositiveIntegerField(_("signatures per IP network per hour shown as trending"), default=100)
+    domain_trending_per_hour = models.PositiveIntegerField(_("signatures per email domain per hour shown as trending"), default=300)
+
+    class Meta(RulesBase.Meta):
+        verbose_name = _("petition rules")
+        verbose_name_plural = _("petition rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(threshold_kind="percent", threshold_percent__gt=0) | Q(threshold_kind="fixed", threshold_fixed__gt=0)),
+                name="petitionrules_threshold_set",
+            ),
+        ]
+
+    def __str__(self):
+        bracket = f" > {self.population_over:,}" if self.population_over else ""
+        return f"{self.get_level_display()}{bracket} · {self.effective_from:%Y-%m-%d}"
+
+    def threshold_for(self, population: int | None) -> int | None:
+        if self.threshold_kind == self.ThresholdKind.FIXED:
+            return self.threshold_fixed
+        if not population:
+            return None
+        return max(1, math.ceil(population * self.threshold_percent / 100))
+
+    def category_label(self, code: str) -> str:
+        for category in self.excluded_categories or []:
+            if category.get("code") == code:
+                return localized_category(category)
+        return code
+
+    def category_choices(self) -> list[tuple[str, str]]:
+        return [(c["code"], localized_category(c)) for c in self.excluded_categories or []]
+
+
+def localized_category(category: dict) -> str:
+    from django.utils import translation
+
+    language = (translation.get_language() or "kk")[:2]
+    return category.get(language) or category.get("ru") or category.get("en") or category.get("code", "")
+
+
+class PetitionQuerySet(models.QuerySet):
+    def listed(self):
+        """What appears in lists, search, feeds and exports: never drafts, moderation or link-only."""
+        return self.filter(
+            Q(status__in=Petition.LISTED_STATUSES) | Q(status=Petition.Status.WITHDRAWN, opened_at__isnull=False)
+        )
+
+    def signable(self):
+        return self.filter(status__in=Petition.SIGNABLE_STATUSES)
+
+
+class Petition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_MODERATION = "in_moderation", _("In moderation")
+        GATHERING_SUPPORT = "gathering_support", _("Gathering first supporters")
+        OPEN = "open", _("Open for signatures")
+        THRESHOLD_REACHED = "threshold_reached", _("Threshold reached")
+        AWAITING_ANSWER = "awaiting_answer", _("Awaiting the maslikhat's answer")
+        ANSWERED = "answered", _("Answered")
+        REJECTED = "rejected", _("Rejected")
+        LAPSED = "lapsed", _("Lapsed: too few early supporters")
+        CLOSED = "closed", _("Closed below the threshold")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the author")
+
+    class Topic(models.TextChoices):
+        HOUSING = "housing", _("Housing and utilities")
+        TRANSPORT = "transport", _("Transport and roads")
+        ENVIRONMENT = "environment", _("Environment and green spaces")
+        EDUCATION = "education", _("Education and children")
+        HEALTH = "health", _("Health care")
+        SOCIAL = "social", _("Social support")
+        CULTURE = "culture", _("Culture and sport")
+        SAFETY = "safety", _("Public order and safety")
+        ECONOMY = "economy", _("Local economy and business")
+        PLANNING = "planning", _("Urban planning and land")
+        OTHER = "other", _("Other")
+
+    LISTED_STATUSES = ("open", "threshold_reached", "awaiting_answer", "answered", "closed", "lapsed", "rejected")
+    SIGNABLE_STATUSES = ("gathering_support", "open", "threshold_reached")
+    FINAL_STATUSES = ("answered", "rejected", "lapsed", "closed", "withdrawn")
+
+    maslikhat = models.ForeignKey("deputies.Maslikhat", on_delete=models.PROTECT, related_name="petitions",
+                                  verbose_name=_("addressee maslikhat"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="petitions")
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    text_html = models.TextField(editable=False, blank=True)  # rendered and sanitised by the service
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, default=Topic.OTHER)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    rules = models.ForeignKey(PetitionRules, on_delete=models.PROTECT, null=True, blank=True, related_name="petitions",
+                              help_text=_("The rules in force when the petition was published."))
+    threshold = models.PositiveIntegerField(_("signatures needed"), null=True, blank=True)
+    support_gate = models.PositiveIntegerField(_("early supporters needed"), null=True, blank=True)
+    share_token = models.CharField(max_length=32, default="", blank=True, editable=False)
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    moderation_due = models.DateField(_("moderation target date"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    support_due = models.DateField(_("early support deadline"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened for signatures"), null=True, blank=True)
+    collection_ends = models.DateField(_("collection ends"), null=True, blank=True)
+    threshold_reached_at = models.DateTimeField(_("threshold reached"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent to the maslikhat"), null=True, blank=True)
+    answer_due = models.DateField(_("answer due"), null=True, blank=True)
+    answer_overdue_at = models.DateTimeField(_("answer overdue since"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    rejection_category = models.CharField(_("rejection category"), max_length=40, blank=True)
+    rejection_reason = models.TextField(_("published reason for rejection"), blank=True)
+    moderation_note = models.TextField(_("note to the author"), blank=True)
+    answer_text = models.TextField(_("answer"), blank=True)
+    answer_html = models.TextField(editable=False, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    answer_deputy = models.ForeignKey("deputies.Deputy", on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="answered_petitions")
+
+    # Written only by the tally (set-based), never by the signing request.
+    signature_count = models.PositiveIntegerField(_("signatures"), default=0)
+    resident_signature_count = models.PositiveIntegerField(_("signatures of residents"), default=0)
+    last_tallied_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(resident_signature_count__lte=models.F("signature_count")),
+                                   name="petition_residents_within_total"),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                                   name="petition_rejection_has_reason"),
+        ]
+        indexes = [
+            models.Index(fields=["maslikhat", "status"]),
+            models.Index(fields=["status", "-resident_signature_count"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.share_token:
+            self.share_token = secrets.token_urlsafe(12)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("petitions:detail", args=[self.pk])
+
+    @property
+    def share_url(self) -> str:
+        return f"{self.get_absolute_url()}?link={self.share_token}"
+
+    @property
+    def is_listed(self) -> bool:
+        return self.status in self.LISTED_STATUSES or (self.status == self.Status.WITHDRAWN and self.opened_at is not None)
+
+    @property
+    def is_signable(self) -> bool:
+        return self.status in self.SIGNABLE_STATUSES
+
+    @property
+    def nonresident_signature_count(self) -> int:
+        return self.signature_count - self.resident_signature_count
+
+    @property
+    def goal(self) -> int | None:
+        """What the progress bar measures against now: early supporters, then the threshold."""
+        return self.support_gate if self.status == self.Status.GATHERING_SUPPORT else self.threshold
+
+    @property
+    def progress_value(self) -> int:
+        if self.status == self.Status.GATHERING_SUPPORT:
+            return self.signature_count
+        return self.resident_signature_count
+
+    @property
+    def deadline(self):
+        """The date that matters now, for lists and the API."""
+        return {
+            self.Status.SUBMITTED: self.moderation_due,
+            self.Status.IN_MODERATION: self.moderation_due,
+            self.Status.GATHERING_SUPPORT: self.support_due,
+            self.Status.OPEN: self.collection_ends,
+            self.Status.THRESHOLD_REACHED: self.collection_ends,
+            self.Status.AWAITING_ANSWER: self.answer_due,
+        }.get(self.status)
+
+    @property
+    def answer_is_overdue(self) -> bool:
+        return self.answer_overdue_at is not None and self.status == self.Status.AWAITING_ANSWER
+
+    @property
+    def rejection_category_label(self) -> str:
+        return self.rules.category_label(self.rejection_category) if self.rules and self.rejection_category else self.rejection_category
+
+
+class PetitionEvent(AppendOnlyHistory):
+    """The petition's public timeline and its decisions: one row per transition or notable event."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("Status change")
+        ANSWER_OVERDUE = "answer_overdue", _("Answer overdue")
+        INVALIDATION = "invalidation", _("Signatures invalidated")
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TRANSITION)
+    from_status = models.CharField(max_length=20, choices=Petition.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Petition.Status.choices, blank=True)
+    public_note = models.TextField(blank=True)
+    private_note = models.TextField(blank=True)  # seen by the author and officials only
+    is_public = models.BooleanField(default=True)
+
+    class Meta(AppendOnlyHistory.Meta):
+        verbose_name = _("petition event")
+        verbose_name_plural = _("petition history")
+
+    def __str__(self):
+        return f"{self.petition_id}: {self.from_status} → {self.to_status}"
+
+
+class Signature(models.Model):
+    """One person's support. The signing request inserts this row and nothing else; the tally
+    moves it into the counts (`pending` -> `counted`) in set-based SQL."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the signer")
+        INVALIDATED = "invalidated", _("Invalidated by moderators")
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="petition_signatures")
+    created_at = models.DateTimeField(_("signed"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.VALID)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    invalidation_reason = models.CharField(max_length=300, blank=True)
+    # The tally's bookkeeping: `pending` rows have changed since the last tally; `counted` says
+    # whether the stored counts include this row.
+    pending = models.BooleanField(default=True)
+    counted = models.BooleanField(default=False)
+    district = models.ForeignKey("deputies.ElectoralDistrict", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", help_text=_("The signer's district of the addressee maslikhat."))
+    is_resident = models.BooleanField(_("resident of the addressee's territory"), default=False)
+    address = models.CharField(_("declared address"), max_length=200)
+    is_citizen = models.BooleanField(_("declared citizen"), default=True)
+    ip_prefix = models.CharField(_("network (/24)"), max_length=49, blank=True)
+    email_domain = models.CharField(_("email domain"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "signer"], name="signature_one_per_person"),
+            models.CheckConstraint(condition=Q(is_citizen=True), name="signature_citizens_only"),
+            models.CheckConstraint(condition=Q(is_resident=True) | Q(district__isnull=True), name="signature_district_only_for_residents"),
+        ]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(pending=True), name="signature_pending"),
+            models.Index(fields=["petition", "created_at"], name="signature_petition_time"),
+            models.Index(fields=["petition", "ip_prefix"], name="signature_petition_ip"),
+            models.Index(fields=["petition", "email_domain"], name="signature_petition_domain"),
+        ]
+
+    def __str__(self):
+        return f"{self.signer} → {self.petition_id}"
+
+
+class PetitionDistrictCount(models.Model):
+    """Valid resident signatures per electoral district of the addressee, kept by the tally."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="district_counts")
+    district = models.ForeignKey("deputies.ElectoralDistrict", on_delete=models.PROTECT, related_name="+")
+    signatures = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "district"], name="districtcount_unique"),
+            models.CheckConstraint(condition=Q(signatures__gte=0), name="districtcount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.petition_id} · {self.district_id}: {self.signatures}"
+
+
+class PetitionCountSample(models.Model):
+    """The counts at the end of each hour that saw a tally: the "counts over time" chart."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="count_samples")
+    hour = models.DateTimeField()
+    signature_count = models.PositiveIntegerField()
+    resident_signature_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["hour"]
+        constraints = [models.UniqueConstraint(fields=["petition", "hour"], name="countsample_unique_hour")]
+
+    def __str__(self):
+        return f"{self.petition_id} · {self.hour:%Y-%m-%d %H}: {self.signature_count}"
+
+
+class AnswerAttachment(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="answer_attachments")
+    file = models.FileField(upload_to="petitions/answers/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+from petitions.recall_models import (  # noqa: E402,F401 - models of the recall procedure, same app
+    RecallGroupMember,
+    RecallRequest,
+    RecallRules,
+    RecallSignature,
+    RecallSignatureCheck,
+    RecallTransition,
+)

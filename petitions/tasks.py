@@ -1,1 +1,27 @@
+"""Celery tasks of petitions: thin, idempotent wrappers (schedules in portal/celery.py)."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def petition_tally_task():
+    from petitions.tally import petitions_tally
+
+    return petitions_tally()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def petition_recount_task():
+    from petitions.tally import petitions_recount
+
+    return petitions_recount()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def petition_deadlines_task():
+    from petitions.services import petition_deadlines
+
+    return petition_deadlines()
+
+
 from petitions.recall_tasks import recall_deadlines_task, recall_retention_task  # noqa: E402,F401

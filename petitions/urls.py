@@ -1,5 +1,25 @@
+from django.urls import path
+
+from petitions import views, views_staff
+
 app_name = "petitions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("petitions/", views.petition_list, name="list"),
+    path("petitions/new/", views.petition_create, name="new"),
+    path("petitions/mine/", views.my_petitions, name="mine"),
+    path("petitions/<int:pk>/", views.petition_detail, name="detail"),
+    path("petitions/<int:pk>/edit/", views.petition_edit, name="edit"),
+    path("petitions/<int:pk>/sign/", views.petition_sign, name="sign"),
+    path("petitions/<int:pk>/unsign/", views.petition_unsign, name="unsign"),
+    path("petitions/<int:pk>/act/<slug:action>/", views.petition_act, name="act"),
+    path("staff/petitions/", views_staff.queue, name="staff_queue"),
+    path("staff/petitions/sources/", views_staff.sources, name="staff_sources"),
+    path("staff/petitions/<int:pk>/moderate/", views_staff.moderate, name="staff_moderate"),
+    path("staff/petitions/<int:pk>/answer/", views_staff.answer, name="staff_answer"),
+    path("staff/petitions/<int:pk>/invalidate/", views_staff.invalidate, name="staff_invalidate"),
+]
+
 from petitions import recall_urls  # noqa: E402
+
 urlpatterns += recall_urls.urlpatterns

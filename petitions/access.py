@@ -1,0 +1,104 @@
+"""Who may see and act on which petition. "Not yours" answers 404 like "missing"."""
+
+from django.http import Http404
+
+from deputies.models import Deputy
+from petitions.models import Petition
+from portal.access import has_role, scopes_for
+from portal.models import Role
+
+
+def moderation_codes(user) -> set[str] | None:
+    """Maslikhat codes whose petitions the user moderates; None means all (superuser)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return None
+    return scopes_for(user, Role.STAFF) | scopes_for(user, Role.MODERATOR)
+
+
+def answer_codes(user) -> set[str] | None:
+    """Maslikhat codes whose petitions the user may answer: staff and the maslikhat's deputies."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return None
+    codes = scopes_for(user, Role.STAFF) | scopes_for(user, Role.DEPUTY)
+    deputy = sitting_deputy(user)
+    if deputy is not None:
+        codes = codes | {deputy.maslikhat.code}
+    return codes
+
+
+def sitting_deputy(user) -> Deputy | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cache = user.__dict__.setdefault("_dauys_deputy", [])
+    if not cache:
+        cache.append(Deputy.objects.select_related("maslikhat").filter(user=user, status=Deputy.Status.ACTIVE).first())
+    return cache[0]
+
+
+def _in(codes: set[str] | None, code: str) -> bool:
+    return codes is None or code in codes
+
+
+def may_moderate(user, petition: Petition) -> bool:
+    return _in(moderation_codes(user), petition.maslikhat.code)
+
+
+def may_answer(user, petition: Petition) -> bool:
+    return _in(answer_codes(user), petition.maslikhat.code)
+
+
+def is_official_of(user, petition: Petition) -> bool:
+    return may_moderate(user, petition) or may_answer(user, petition)
+
+
+def may_view(user, petition: Petition, link: str = "") -> bool:
+    if petition.is_listed:
+        return True
+    if getattr(user, "is_authenticated", False) and petition.author_id == user.pk:
+        return True
+    if petition.status == Petition.Status.GATHERING_SUPPORT and link and link == petition.share_token:
+        return True
+    return is_official_of(user, petition)
+
+
+def may_view_text(user, petition: Petition) -> bool:
+    """A rejected petition's text stays private (it may be what the law excludes); its title,
+    category and published reason are public."""
+    if petition.status != Petition.Status.REJECTED:
+        return True
+    return (getattr(user, "is_authenticated", False) and petition.author_id == user.pk) or is_official_of(user, petition)
+
+
+def access_petition_for_viewer(user, pk, link: str = "", queryset=None) -> Petition:
+    queryset = queryset if queryset is not None else Petition.objects.select_related("maslikhat", "rules", "author")
+    try:
+        petition = queryset.get(pk=pk)
+    except (Petition.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not may_view(user, petition, link):
+        raise Http404
+    return petition
+
+
+def access_petition_for_moderator(user, pk) -> Petition:
+    petition = access_petition_for_viewer(user, pk)
+    if not may_moderate(user, petition):
+        raise Http404
+    return petition
+
+
+def access_petition_for_answerer(user, pk) -> Petition:
+    petition = access_petition_for_viewer(user, pk)
+    if not may_answer(user, petition):
+        raise Http404
+    return petition
+
+
+def has_official_petition_role(user) -> bool:
+    codes = moderation_codes(user)
+    answers = answer_codes(user)
+    return codes is None or answers is None or bool(codes) or bool(answers) or has_role(user, Role.MODERATOR)

@@ -1,0 +1,180 @@
+"""The petitions API (DESIGN.md): list and create, detail, sign and withdraw, a cacheable count."""
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from deputies.models import Maslikhat
+from petitions import access, selectors, services
+from petitions.models import Petition
+from portal.api import validation_error_payload
+from portal.middleware import client_ip
+
+COUNT_CACHE_SECONDS = 10
+
+
+class MaslikhatRefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Maslikhat
+        fields = ["id", "code", "name", "level"]
+
+
+class PetitionSerializer(serializers.ModelSerializer):
+    maslikhat = MaslikhatRefSerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    deadline = serializers.DateField(read_only=True)
+    nonresident_signature_count = serializers.IntegerField(read_only=True)
+    answer_overdue = serializers.BooleanField(source="answer_is_overdue", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Petition
+        fields = ["id", "title", "topic", "status", "status_label", "maslikhat", "signature_count",
+                  "resident_signature_count", "nonresident_signature_count", "threshold", "support_gate", "deadline",
+                  "published_at", "opened_at", "collection_ends", "threshold_reached_at", "answer_due", "answer_overdue",
+                  "answered_at", "url"]
+
+
+class PetitionDetailSerializer(PetitionSerializer):
+    text = serializers.SerializerMethodField()
+    rejection = serializers.SerializerMethodField()
+    answer = serializers.SerializerMethodField()
+    districts = serializers.SerializerMethodField()
+
+    class Meta(PetitionSerializer.Meta):
+        fields = [*PetitionSerializer.Meta.fields, "text", "rejection", "answer", "districts", "last_tallied_at"]
+
+    def get_text(self, obj) -> str:
+        return obj.text if access.may_view_text(self.context["request"].user, obj) else ""
+
+    def get_rejection(self, obj) -> dict | None:
+        if obj.status != Petition.Status.REJECTED:
+            return None
+        return {"category": obj.rejection_category, "category_label": obj.rejection_category_label, "reason": obj.rejection_reason}
+
+    def get_answer(self, obj) -> dict | None:
+        if obj.status != Petition.Status.ANSWERED:
+            return None
+        return {"text": obj.answer_text, "answered_at": obj.answered_at,
+                "attachments": [{"name": a.original_name, "url": a.file.url, "size": a.size} for a in obj.answer_attachments.all()]}
+
+    def get_districts(self, obj) -> list[dict]:
+        if not obj.published_at:
+            return []
+        return [{"district": {"id": row["district"].pk, "number": row["district"].number, "name": row["district"].name},
+                 "signatures": row["signatures"]} for row in selectors.petition_district_counts(obj)]
+
+
+class PetitionCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    text = serializers.CharField(max_length=10000)
+    maslikhat = serializers.SlugRelatedField(slug_field="code", queryset=Maslikhat.objects.select_related("unit"))
+    topic = serializers.ChoiceField(choices=Petition.Topic.choices, default=Petition.Topic.OTHER)
+
+
+class SignSerializer(serializers.Serializer):
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    is_citizen = serializers.BooleanField(required=False, allow_null=True, default=None)
+    website = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PetitionListCreate(generics.ListCreateAPIView):
+    serializer_class = PetitionSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.petition_list(maslikhat=params.get("maslikhat", ""), status=params.get("status", ""),
+                                       topic=params.get("topic", ""), sort=params.get("sort", "popular"),
+                                       q=params.get("q", ""))
+
+    @extend_schema(request=PetitionCreateSerializer, responses={201: PetitionDetailSerializer})
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated(_("Sign in first."))
+        data = PetitionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        petition = services.petition_create(author=request.user, **data.validated_data)
+        return Response(PetitionDetailSerializer(petition, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class PetitionDetail(APIView):
+    @extend_schema(responses=PetitionDetailSerializer)
+    def get(self, request, pk):
+        petition = access.access_petition_for_viewer(request.user, pk, request.query_params.get("link", ""))
+        return Response(PetitionDetailSerializer(petition, context={"request": request}).data)
+
+
+class PetitionSign(APIView):
+    # The limits are the petition's rules (per account, per network), applied by the service.
+    throttle_classes: list = []
+
+    @extend_schema(request=SignSerializer, responses={201: dict, 200: dict})
+    def post(self, request, pk):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated(_("Sign in first."))
+        petition = access.access_petition_for_viewer(
+            request.user, pk, request.query_params.get("link", "") or request.data.get("link", ""),
+            queryset=Petition.objects.select_related("maslikhat", "rules"),
+        )
+        body = SignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            result = services.petition_sign(petition=petition, user=request.user, address=body.validated_data.get("address") or None,
+                                            is_citizen=body.validated_data.get("is_citizen"), ip=client_ip(request),
+                                            honeypot=body.validated_data.get("website", ""))
+        except services.SigningRateLimited as error:
+            return Response({"detail": error.message}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        except ValidationError as error:
+            return Response(validation_error_payload(error), status=status.HTTP_400_BAD_REQUEST)
+        except PermissionDenied as error:
+            return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
+        signature = result.signature
+        payload = {
+            "status": "signed" if result.created else "already_signed",
+            "detail": _("Thank you: your signature is recorded.") if result.created else _("You have already signed this petition."),
+            "signature": {"id": signature.pk, "is_resident": signature.is_resident, "district": result.district_number},
+        }
+        return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+
+class PetitionUnsign(APIView):
+    throttle_classes: list = []
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated(_("Sign in first."))
+        petition = access.access_petition_for_viewer(request.user, pk, request.query_params.get("link", ""))
+        if not services.petition_unsign(petition=petition, user=request.user):
+            raise NotFound(_("You have not signed this petition."))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PetitionCount(APIView):
+    """The number people reload during a surge: served from the cache, publicly cacheable."""
+
+    throttle_classes: list = []
+    authentication_classes: list = []
+
+    @extend_schema(responses=dict)
+    def get(self, request, pk):
+        key = f"petitions:count:{pk}"
+        payload = cache.get(key)
+        if payload is None:
+            petition = (Petition.objects.listed().filter(pk=pk)
+                        .values("id", "status", "signature_count", "resident_signature_count", "threshold", "last_tallied_at")
+                        .first())
+            if petition is None:
+                raise NotFound(_("Not found."))
+            payload = {**petition, "last_tallied_at": petition["last_tallied_at"].isoformat() if petition["last_tallied_at"] else None}
+            cache.set(key, payload, COUNT_CACHE_SECONDS)
+        response = Response(payload)
+        response["Cache-Control"] = f"public, max-age={COUNT_CACHE_SECONDS}"
+        return response

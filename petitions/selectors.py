@@ -1,0 +1,147 @@
+"""Reads of the petitions app: which rules apply, lists, similar petitions, counts and sources."""
+
+import re
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deputies.models import ElectoralDistrict
+from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, PetitionRules, Signature
+
+SORTS = {
+    "popular": ("-resident_signature_count", "-signature_count", "-id"),
+    "newest": (F("opened_at").desc(nulls_last=True), "-created_at", "-id"),
+    "closing": (F("collection_ends").asc(nulls_last=True), "-id"),
+}
+
+
+def rules_for_maslikhat(maslikhat, on=None) -> PetitionRules:
+    """The newest rules in force for the maslikhat's level and population bracket."""
+    population = maslikhat.unit.population
+    newest_per_bracket: dict[int | None, PetitionRules] = {}
+    for rules in PetitionRules.in_force(on, level=maslikhat.level):
+        newest_per_bracket.setdefault(rules.population_over, rules)
+    eligible = [
+        rules for bracket, rules in newest_per_bracket.items()
+        if bracket is None or (population is not None and population > bracket)
+    ]
+    if not eligible:
+        raise ValidationError(_("No petition rules are in force for this maslikhat yet. Please tell the site administrators."))
+    return max(eligible, key=lambda rules: rules.population_over or -1)
+
+
+def petition_list(*, maslikhat: str = "", status: str = "", topic: str = "", sort: str = "popular", q: str = ""):
+    petitions = Petition.objects.listed().select_related("maslikhat")
+    if maslikhat:
+        petitions = petitions.filter(maslikhat__code=maslikhat)
+    if status in Petition.Status.values:
+        petitions = petitions.filter(status=status)
+    if topic in Petition.Topic.values:
+        petitions = petitions.filter(topic=topic)
+    if q:
+        petitions = petitions.filter(Q(title__icontains=q) | Q(text__icontains=q))
+    if sort == "closing":
+        petitions = petitions.filter(status__in=Petition.SIGNABLE_STATUSES)
+    return petitions.order_by(*SORTS.get(sort, SORTS["popular"]))
+
+
+_WORD = re.compile(r"\w{4,}", re.UNICODE)
+
+
+def similar_petitions(*, title: str, text: str = "", exclude_pk=None, limit: int = 5):
+    """Listed petitions that look like this one: PostgreSQL full-text search on prefixes of the
+    title's words (the 'simple' configuration, since petitions are in Kazakh and Russian); a
+    case-insensitive word match elsewhere."""
+    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(f"{title} {text[:300]}")))[:12]
+    if not words:
+        return Petition.objects.none()
+    base = Petition.objects.listed().select_related("maslikhat")
+    if exclude_pk:
+        base = base.exclude(pk=exclude_pk)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="simple") + SearchVector("text", weight="B", config="simple")
+        query = SearchQuery(" | ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
+        return base.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0.05).order_by("-rank", "-id")[:limit]
+    condition = Q()
+    for word in words:
+        condition |= Q(title__icontains=word)
+    return base.filter(condition).order_by("-resident_signature_count", "-id")[:limit]
+
+
+def petition_district_counts(petition: Petition) -> list[dict]:
+    """Every district of the addressee with its resident signatures (0 where none)."""
+    stored = dict(PetitionDistrictCount.objects.filter(petition=petition).values_list("district_id", "signatures"))
+    districts = ElectoralDistrict.objects.filter(Q(maslikhat=petition.maslikhat_id) | Q(pk__in=stored.keys())).order_by("number")
+    rows = [{"district": d, "signatures": stored.get(d.pk, 0)} for d in districts]
+    top = max((r["signatures"] for r in rows), default=0) or 1
+    for index, row in enumerate(rows):
+        row["width"] = round(row["signatures"] * 100 / top, 1)
+        row["y"] = index * 28
+    return rows
+
+
+def petition_count_series(petition: Petition, points: int = 48) -> list[dict]:
+    samples = list(PetitionCountSample.objects.filter(petition=petition).order_by("-hour")[:points])[::-1]
+    top = max((s.signature_count for s in samples), default=0) or 1
+    width = 600 / max(len(samples), 1)
+    return [
+        {"hour": s.hour, "count": s.signature_count, "residents": s.resident_signature_count,
+         "x": round(i * width, 1), "w": round(max(width - 2, 1), 1), "h": round(s.signature_count * 160 / top, 1),
+         "y": round(160 - s.signature_count * 160 / top, 1)}
+        for i, s in enumerate(samples)
+    ]
+
+
+def signature_of(user, petition: Petition) -> Signature | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Signature.objects.filter(petition=petition, signer=user).first()
+
+
+def recent_supporters(petition: Petition, limit: int = 10) -> list[str]:
+    """First names and surname initials, as the state portal shows them; never email or address."""
+    rows = (Signature.objects.filter(petition=petition, status=Signature.Status.VALID)
+            .select_related("signer").only("signer__first_name", "signer__last_name", "created_at")
+            .order_by("-created_at", "-id")[:limit])
+    return [row.signer.public_name for row in rows if row.signer.public_name]
+
+
+def trending_sources(*, petitions, hours: int = 24) -> dict[str, list[dict]]:
+    """Networks (/24) and email domains that signed the given petitions unusually often lately,
+    judged against each petition's rules."""
+    since = timezone.now() - timedelta(hours=hours)
+    recent = Signature.objects.filter(petition__in=petitions, status=Signature.Status.VALID, created_at__gte=since)
+    result = {}
+    for field, limit_field in (("ip_prefix", "ip_trending_per_hour"), ("email_domain", "domain_trending_per_hour")):
+        rows = (recent.exclude(**{field: ""}).values("petition_id", "petition__title", field, f"petition__rules__{limit_field}")
+                .annotate(signatures=Count("id"), last=Max("created_at")).order_by("-signatures")[:200])
+        result[field] = [
+            {"petition_id": r["petition_id"], "petition_title": r["petition__title"], "source": r[field],
+             "signatures": r["signatures"], "last": r["last"],
+             "per_hour": round(r["signatures"] / hours, 1),
+             "trending": r[f"petition__rules__{limit_field}"] is not None
+             and r["signatures"] / hours >= r[f"petition__rules__{limit_field}"]}
+            for r in rows
+        ]
+    return result
+
+
+def invalidation_candidates(*, petition: Petition, ip_prefix: str = "", email_domain: str = "", since=None, until=None):
+    if not ip_prefix and not email_domain:
+        return Signature.objects.none()
+    rows = Signature.objects.filter(petition=petition, status=Signature.Status.VALID)
+    if ip_prefix:
+        rows = rows.filter(ip_prefix=ip_prefix)
+    if email_domain:
+        rows = rows.filter(email_domain=email_domain.lower())
+    if since:
+        rows = rows.filter(created_at__gte=since)
+    if until:
+        rows = rows.filter(created_at__lte=until)
+    return rows

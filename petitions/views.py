@@ -1,0 +1,186 @@
+"""Public and author pages of petitions: thin, every write goes through a service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deputies.models import Maslikhat
+from petitions import access, selectors, services
+from petitions.forms import PetitionForm, SignForm
+from petitions.models import Petition, PetitionEvent, Signature
+from portal.middleware import client_ip
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def petition_list(request):
+    params = {key: request.GET.get(key, "").strip() for key in ("maslikhat", "status", "topic", "sort", "q")}
+    params["sort"] = params["sort"] if params["sort"] in selectors.SORTS else "popular"
+    petitions = selectors.petition_list(**params)
+    page = Paginator(petitions, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "petitions/list.html", {
+        "page": page, "params": params, "querystring": query.urlencode(),
+        "maslikhats": Maslikhat.objects.filter(petitions__isnull=False).distinct().order_by("level", "code"),
+        "statuses": [(value, label) for value, label in Petition.Status.choices if value in Petition.LISTED_STATUSES],
+        "topics": Petition.Topic.choices, "sorts": [("popular", _("Most signed")), ("newest", _("Newest")), ("closing", _("Closing soon"))],
+    })
+
+
+def petition_detail(request, pk):
+    link = request.GET.get("link", "")
+    petition = access.access_petition_for_viewer(request.user, pk, link)
+    mine = selectors.signature_of(request.user, petition)
+    events = PetitionEvent.objects.filter(petition=petition).select_related(None)
+    is_author = request.user.is_authenticated and petition.author_id == request.user.pk
+    official = access.is_official_of(request.user, petition) if request.user.is_authenticated else False
+    if not (is_author or official):
+        events = events.filter(is_public=True)
+    initial = {"address": request.user.address, "is_citizen": request.user.is_citizen} if request.user.is_authenticated else {}
+    districts = selectors.petition_district_counts(petition) if petition.published_at else []
+    series = selectors.petition_count_series(petition) if petition.published_at else []
+    context = {
+        "district_chart_height": len(districts) * 28 + 8,
+        "petition": petition, "my_signature": mine, "events": events, "is_author": is_author, "official": official,
+        "show_text": access.may_view_text(request.user, petition),
+        "sign_form": SignForm(initial=initial), "link": link if link == petition.share_token else "",
+        "districts": districts,
+        "series": series, "series_last": series[-1]["count"] if series else 0,
+        "supporters": selectors.recent_supporters(petition) if petition.published_at else [],
+        "attachments": list(petition.answer_attachments.all()) if petition.status == Petition.Status.ANSWERED else [],
+        "actions": services.allowed_transitions(petition, request.user) if request.user.is_authenticated else [],
+        "similar": selectors.similar_petitions(title=petition.title, text=petition.text, exclude_pk=petition.pk)
+        if is_author and petition.status == Petition.Status.DRAFT else [],
+        "may_moderate": official and access.may_moderate(request.user, petition),
+        "may_answer": official and access.may_answer(request.user, petition),
+    }
+    return render(request, "petitions/detail.html", context)
+
+
+@login_required
+def petition_create(request):
+    form = PetitionForm(request.POST or None)
+    similar = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            petition = services.petition_create(author=request.user, title=data["title"], text=data["text"],
+                                                maslikhat=data["maslikhat"], topic=data["topic"])
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your draft is saved. Check the similar petitions below, then submit it for moderation."))
+            return redirect(petition.get_absolute_url())
+    if request.method == "POST" and form.data.get("title"):
+        similar = selectors.similar_petitions(title=form.data.get("title", ""), text=form.data.get("text", ""))
+    return render(request, "petitions/form.html", {"form": form, "similar": similar})
+
+
+@login_required
+def petition_edit(request, pk):
+    petition = access.access_petition_for_viewer(request.user, pk)
+    if petition.author_id != request.user.pk or petition.status != Petition.Status.DRAFT:
+        raise Http404
+    initial = {"title": petition.title, "text": petition.text, "maslikhat": petition.maslikhat, "topic": petition.topic}
+    form = PetitionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.petition_update_draft(petition=petition, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your draft is saved."))
+            return redirect(petition.get_absolute_url())
+    return render(request, "petitions/form.html", {"form": form, "petition": petition})
+
+
+AUTHOR_ACTIONS = {
+    "submit": (services.petition_submit, _("Submitted for moderation. The maslikhat's staff will decide by the target date.")),
+    "withdraw": (services.petition_withdraw, _("The petition is withdrawn.")),
+    "send": (services.petition_send_for_answer, _("The petition is sent to the maslikhat for its answer.")),
+}
+
+
+@login_required
+@require_POST
+def petition_act(request, pk, action):
+    petition = access.access_petition_for_viewer(request.user, pk)
+    if action not in AUTHOR_ACTIONS:
+        raise Http404
+    service, done = AUTHOR_ACTIONS[action]
+    try:
+        service(petition=petition, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, str(done))
+    return redirect(petition.get_absolute_url())
+
+
+@require_POST
+def petition_sign(request, pk):
+    link = request.POST.get("link", "")
+    petition = access.access_petition_for_viewer(request.user, pk, link)
+    target = petition.get_absolute_url() + (f"?link={link}" if link else "")
+    if not request.user.is_authenticated:
+        return redirect(f"{_login_url()}?next={target}")
+    form = SignForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.petition_sign(petition=petition, user=request.user, address=form.cleaned_data["address"],
+                                            is_citizen=form.cleaned_data["is_citizen"], ip=client_ip(request),
+                                            honeypot=form.cleaned_data["website"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        except services.SigningRateLimited as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you: your signature is recorded.") if result.created
+                             else _("You have already signed this petition."))
+            return redirect(target)
+    context = {"petition": petition, "sign_form": form, "link": link if link == petition.share_token else ""}
+    return render(request, "petitions/sign.html", context, status=400)
+
+
+@login_required
+@require_POST
+def petition_unsign(request, pk):
+    petition = access.access_petition_for_viewer(request.user, pk, request.POST.get("link", ""))
+    try:
+        withdrawn = services.petition_unsign(petition=petition, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if withdrawn:
+            messages.success(request, _("Your signature is withdrawn."))
+    return redirect(petition.get_absolute_url())
+
+
+@login_required
+def my_petitions(request):
+    petitions = Petition.objects.filter(author=request.user).select_related("maslikhat").order_by("-created_at")
+    signatures = (Signature.objects.filter(signer=request.user).select_related("petition__maslikhat")
+                  .order_by("-created_at")[:100])
+    return render(request, "petitions/mine.html", {"petitions": petitions, "signatures": signatures})
+
+
+def _login_url() -> str:
+    from django.urls import reverse
+
+    return reverse("account_login")
