@@ -272,6 +272,8 @@ SPECTACULAR_SETTINGS = {
         "HearingStatusEnum": "hearings.models.Hearing.Status",
         "RecallStatusEnum": "petitions.recall_models.RecallRequest.Status",
         "DeputyStatusEnum": "deputies.models.Deputy.Status",
+        "PetitionStatusEnum": "petitions.models.Petition.Status",
+        "SignatureStatusEnum": "petitions.models.Signature.Status",
     },
 }
 
