@@ -17,7 +17,7 @@ class PortalConfig(AppConfig):
         from portal.notification_selectors import staff_may_see_deliveries
         from portal.panels import register_panel
         from portal.staff import StaffSection, register_staff_section
-        from portal.templatetags.notification_tags import follow_panel
+        from portal.templatetags.notification_tags import district_follow_panel, follow_panel
 
         register_staff_section(
             StaffSection(
@@ -31,3 +31,4 @@ class PortalConfig(AppConfig):
         # A follow button on the deputies app's pages, through its slots (portal imports no app).
         register_panel("deputy.record", "follow", lambda request, deputy=None, **_: follow_panel(request, deputy))
         register_panel("maslikhat.record", "follow", lambda request, maslikhat=None, **_: follow_panel(request, maslikhat))
+        register_panel("representatives.after", "follow-district", district_follow_panel)

@@ -28,3 +28,17 @@ def follow_panel(request, obj) -> str:
 @register.simple_tag(takes_context=True)
 def follow_button(context, obj):
     return follow_panel(context.get("request"), obj)
+
+
+def district_follow_panel(request, lookup=None, **_context) -> str:
+    """"Follow my district" under the answer to "who represents me?" (the representatives.after slot)."""
+    districts, seen = [], set()
+    for match in getattr(lookup, "matches", None) or []:
+        for district in getattr(match, "districts", None) or []:
+            if district.pk not in seen:
+                seen.add(district.pk)
+                districts.append(follow_context(request, district))
+    districts = [d for d in districts if d]
+    if not districts:
+        return ""
+    return render_to_string("portal/notifications/district_follow.html", {"districts": districts}, request=request)
