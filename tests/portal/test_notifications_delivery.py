@@ -3,6 +3,7 @@ email per recipient in their language with a working one-click unsubscribe; a ta
 sends once; a worker killed mid-batch and restarted leaves every recipient with exactly one email."""
 
 import asyncio
+import threading
 import time
 from urllib.parse import urlparse
 
@@ -22,11 +23,13 @@ DEADLINE = 90  # seconds: every wait below is bounded
 
 def wait_until(predicate, timeout=DEADLINE, message="condition", tick=None):
     end = time.monotonic() + timeout
+    next_tick = time.monotonic()
     while time.monotonic() < end:
         if predicate():
             return
-        if tick:
+        if tick and time.monotonic() >= next_tick:
             tick()
+            next_tick = time.monotonic() + 2
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {message}")
 
@@ -97,11 +100,24 @@ def test_a_task_delivered_twice_sends_once(smtp_server, celery_worker):
 class SlowSink(SMTPSink):
     """An SMTP server that takes its time before answering 250 to DATA. aiosmtpd cancels the
     handler when the client disconnects, so a message whose sender died before the 250 reply is not
-    kept: the server never accepted responsibility for it (RFC 5321, section 6.1)."""
+    kept: the server never accepted responsibility for it (RFC 5321, section 6.1).
 
-    delay = 0.15
+    Once `kill_after` messages are accepted, the next DATA raises `in_flight` and waits long enough
+    for the test to kill the worker in the middle of that SMTP transaction (a kill timed on an
+    accepted message would land in the instant between acceptance and the client reading the 250,
+    the one window that no client can close; docs/notifications.md)."""
+
+    delay = 0.1
+    kill_after = 5
+
+    def __init__(self):
+        super().__init__()
+        self.in_flight = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if len(self.messages) >= self.kill_after and not self.in_flight.is_set():
+            self.in_flight.set()
+            await asyncio.sleep(5)
         await asyncio.sleep(self.delay)
         return await super().handle_DATA(server, session, envelope)
 
@@ -123,9 +139,11 @@ def slow_smtp(settings):
 
 @pytest.fixture
 def short_lease(monkeypatch):
-    """Workers (started after this fixture) give up a dead worker's claim after 2 s, and re-queue
-    pending rows queued more than 1 s ago, so the test need not wait the production 5/15 minutes."""
-    monkeypatch.setenv("NOTIFICATIONS_LEASE_SECONDS", "2")
+    """Workers (started after this fixture) give up a dead worker's claim after 10 s, and re-queue
+    pending rows queued more than 1 s ago, so the test need not wait the production 5/15 minutes.
+    The lease must still outlast one SMTP transaction of a live worker on a loaded machine,
+    otherwise the recovery would take a row over while it is being sent (see docs)."""
+    monkeypatch.setenv("NOTIFICATIONS_LEASE_SECONDS", "10")
     monkeypatch.setenv("NOTIFICATIONS_RECOVERY_SECONDS", "1")
     monkeypatch.setenv("NOTIFICATIONS_SMTP_RATE", "0")
 
@@ -139,7 +157,7 @@ def test_a_worker_killed_mid_batch_and_restarted_leaves_exactly_one_email_each(s
         notify(event=TEST_EVENT, obj=almaty, recipients=readers, key="killed")
 
     # Kill the worker (SIGKILL: no cleanup, no ack) while a chunk is half sent.
-    wait_until(lambda: len(slow_smtp.messages) >= 5, message="the batch to start")
+    assert slow_smtp.in_flight.wait(DEADLINE), "the batch did not start"
     celery_worker.kill()
     sent_before = len(slow_smtp.messages)
     assert 0 < sent_before < len(readers), "the kill must land mid-batch"
@@ -157,3 +175,5 @@ def test_a_worker_killed_mid_batch_and_restarted_leaves_exactly_one_email_each(s
     counts = recipients_count(slow_smtp)
     assert counts == {u.email: 1 for u in readers}, {k: v for k, v in counts.items() if v != 1}
     assert sent_before < len(slow_smtp.messages)
+    # The email in flight at the kill was claimed, never accepted, taken over after the lease.
+    assert EmailDelivery.objects.filter(key="killed", attempts__gte=2).exists()
