@@ -1,6 +1,6 @@
 """The citizen's own pages: profile (name, language, residence). Notifications add theirs here."""
 
-from django.urls import path
+from django.urls import include, path
 
 from portal import account_views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("me/", account_views.profile, name="profile"),
     path("me/data.json", account_views.data_export, name="data_export"),
     path("me/delete/", account_views.account_delete, name="account_delete"),
+    path("", include("portal.notification_urls")),
 ]

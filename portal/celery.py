@@ -25,4 +25,5 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
         "args": ("weekly",),
     },
+    "notifications-recover": {"task": "portal.tasks.email_recover_task", "schedule": crontab(minute="*/5")},
 }

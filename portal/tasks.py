@@ -1,38 +1,102 @@
-"""Celery tasks of the portal kernel: thin wrappers around services, idempotent, retried."""
+"""Celery tasks of the portal kernel: thin wrappers around services, idempotent, retried.
+
+Every task here may run twice, concurrently, or be cut off by a killed worker: the delivery rows
+(unique per recipient and event occurrence, claimed before sending) make that harmless."""
+
+import smtplib
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+from django.utils import timezone
 
-FANOUT_CHUNK = 200
+FANOUT_CHUNK = 200  # messages per chunk task, and per SMTP connection
 
 
-@shared_task(acks_late=True)
-def email_fanout_task(event: str, key: str) -> int:
-    """Split the pending deliveries of one event occurrence into chunks, a task per chunk."""
+def _queue_chunks(ids) -> int:
+    """Queue send tasks for an iterator of delivery ids, FANOUT_CHUNK at a time, noting when each
+    row was queued so that the recovery task leaves recently queued rows alone."""
     from portal.models import EmailDelivery
 
-    ids = EmailDelivery.objects.filter(event=event, key=key, status=EmailDelivery.Status.PENDING).values_list("pk", flat=True)
-    chunk: list[int] = []
     count = 0
-    for pk in ids.iterator(chunk_size=2000):
+    chunk: list[int] = []
+
+    def flush():
+        EmailDelivery.objects.filter(pk__in=chunk).update(queued_at=timezone.now())
+        email_chunk_send_task.delay(list(chunk))
+
+    for pk in ids:
         chunk.append(pk)
         if len(chunk) >= FANOUT_CHUNK:
-            email_chunk_send_task.delay(chunk)
+            flush()
             count += len(chunk)
             chunk = []
     if chunk:
-        email_chunk_send_task.delay(chunk)
+        flush()
         count += len(chunk)
     return count
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
-def email_chunk_send_task(delivery_ids: list[int]) -> int:
-    from portal.emails import delivery_send
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def email_fanout_task(event: str, key: str) -> int:
+    """Split the pending deliveries of one event occurrence into chunks, a task per chunk. Streams
+    the ids: 100,000 recipients never sit in memory at once."""
+    from portal.models import EmailDelivery
 
-    return sum(1 for pk in delivery_ids if delivery_send(pk) == "sent")
+    ids = (
+        EmailDelivery.objects.filter(event=event, key=key, status=EmailDelivery.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return _queue_chunks(ids.iterator(chunk_size=2000))
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError, OperationalError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def email_chunk_send_task(delivery_ids: list[int]) -> int:
+    from portal.emails import send_chunk
+
+    return send_chunk(delivery_ids)
 
 
 @shared_task(acks_late=True)
+def email_recover_task() -> int:
+    """On beat: queue again what a crash or a broker outage left behind. Pending rows not queued
+    for NOTIFICATIONS_RECOVERY_SECONDS, and "sending" rows whose lease has passed (their worker
+    died between claiming and marking sent); rows out of attempts are marked failed."""
+    from django.db.models import Q
+
+    from portal.models import EmailDelivery
+
+    now = timezone.now()
+    Status = EmailDelivery.Status
+    EmailDelivery.objects.filter(
+        status=Status.SENDING, claimed_until__lt=now, attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS
+    ).update(status=Status.FAILED, claimed_until=None, last_error="gave up: the sending worker stopped answering")
+    stale = now - timedelta(seconds=settings.NOTIFICATIONS_RECOVERY_SECONDS)
+    ids = (
+        EmailDelivery.objects.filter(
+            Q(status=Status.SENDING, claimed_until__lt=now)
+            | Q(status=Status.PENDING, queued_at__lt=stale)
+            | Q(status=Status.PENDING, queued_at__isnull=True, created_at__lt=stale)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return _queue_chunks(ids.iterator(chunk_size=2000))
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def digest_send_task(period: str) -> int:
-    """Daily or weekly digests (the notifications issue fills this in)."""
-    return 0
+    """Daily or weekly digests: one email per user and period (a delivery with a unique key),
+    gathering the held deliveries of events that user chose to receive as a digest."""
+    from portal.digests import digest_build
+
+    return _queue_chunks(digest_build(period=period))

@@ -49,9 +49,20 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    """Forget this checkout's cache keys. Never FLUSHDB: Redis also carries the Celery queues (of
+    this run's worker, and of other checkouts on the machine)."""
     from django.core.cache import cache
 
-    cache.clear()
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+        keys = list(client.scan_iter(f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
     yield
 
 

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "portal.context_processors.notifications",
             ],
         },
     },
@@ -299,3 +300,16 @@ LOGGING = {
 
 # Shown on every page: this instance carries demo data (seed_demo sets it per record too).
 DAUYS_SITE_NAME = "Dauys"
+
+# ------------------------------------------------------------------------------
+# Notifications (docs/notifications.md): absolute links in emails, the sending lease, SMTP pacing
+# ------------------------------------------------------------------------------
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A worker owns a claimed email this long; longer than one SMTP transaction can take (timeout 20 s).
+NOTIFICATIONS_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "300"))
+# Pending emails queued longer ago than this are queued again by the recovery task (beat).
+NOTIFICATIONS_RECOVERY_SECONDS = int(os.environ.get("NOTIFICATIONS_RECOVERY_SECONDS", "900"))
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "8"))
+# Messages per second on one SMTP connection (a chunk task holds one); 0 means no limit.
+NOTIFICATIONS_SMTP_RATE = float(os.environ.get("NOTIFICATIONS_SMTP_RATE", "20"))
+NOTIFICATIONS_UNSUBSCRIBE_MAILTO = os.environ.get("NOTIFICATIONS_UNSUBSCRIBE_MAILTO", "")
