@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from deputies.serializers import MaslikhatRefSerializer
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -16,13 +17,6 @@ from deputies.models import Maslikhat
 from hearings import selectors, services
 from hearings.models import Hearing
 
-
-class MaslikhatRefSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Maslikhat
-        fields = ["id", "code", "name", "level"]
 
 
 class HearingSerializer(serializers.ModelSerializer):

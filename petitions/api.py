@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
+from deputies.serializers import MaslikhatRefSerializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.response import Response
@@ -17,13 +18,6 @@ from portal.middleware import client_ip
 
 COUNT_CACHE_SECONDS = 10
 
-
-class MaslikhatRefSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Maslikhat
-        fields = ["id", "code", "name", "level"]
 
 
 class PetitionSerializer(serializers.ModelSerializer):

@@ -15,7 +15,7 @@ def follow_context(request, obj) -> dict | None:
         "object": obj,
         "object_type": obj._meta.label_lower,
         "object_id": obj.pk,
-        "following": is_following(request.user, obj) if request is not None else False,
+        "following": is_following(getattr(request, "user", None), obj),
         "next": request.get_full_path() if request is not None else "",
     }
 
