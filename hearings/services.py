@@ -1,6 +1,7 @@
 """Write use cases for hearings. Each validates, writes in one transaction, records the hearing's
 history and the audit log for official actions, and queues notifications on commit."""
 
+from itertools import chain
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from deputies.models import Deputy, Maslikhat
 from portal.audit import audit_record
+from portal.follows import follow_add, followers_of
 from portal.notifications import notify
 from portal.workdays import add_working_days
 
@@ -71,7 +73,9 @@ def _history(hearing, action, actor=None, reason="", before=None, after=None):
 
 
 def _registrant_ids(hearing):
-    return hearing.registrations.filter(status__in=ACTIVE_REGISTRATION).values_list("user_id", flat=True).iterator()
+    """Registrants and followers of the hearing (a registration follows it; one may unfollow)."""
+    registrants = hearing.registrations.filter(status__in=ACTIVE_REGISTRATION).values_list("user_id", flat=True)
+    return chain(registrants.iterator(), followers_of(hearing).iterator())
 
 
 def _transition(hearing: Hearing, to: str) -> None:
@@ -251,9 +255,12 @@ def hearing_schedule(
                     "type": hearing_type, "warnings": warnings}
         _history(hearing, "scheduled", actor, after=snapshot)
         audit_record(actor=actor, action="hearing.schedule", obj=hearing, after=snapshot, scope_code=maslikhat.code)
-        # Deputies with an account learn they are named on a hearing; citizens follow later.
+        # Deputies with an account learn they are named on a hearing; citizens who follow the
+        # maslikhat, one of its districts or a related deputy learn a hearing is coming.
         deputy_users = [d.user_id for d in deputies if d.user_id]
-        notify(event="hearing.scheduled", obj=hearing, recipients=deputy_users, key=f"hearing:{hearing.pk}:scheduled")
+        followers = followers_of(maslikhat, *maslikhat.districts.all(), *deputies).iterator()
+        notify(event="hearing.scheduled", obj=hearing, recipients=chain(deputy_users, followers),
+               key=f"hearing:{hearing.pk}:scheduled")
     return hearing
 
 
@@ -451,6 +458,7 @@ def registration_create(*, user, hearing: Hearing) -> tuple[Registration, str]:
                 hearing=hearing, user=user, status=status, code=_new_code(hearing), position=position,
                 created_at=now, registered_at=now,
             )
+        follow_add(user=user, obj=hearing)
         notify(event="hearing.registered", obj=hearing, recipients=[user.pk],
                key=f"hearing:{hearing.pk}:registration:{registration.pk}:{int(now.timestamp())}")
     return registration, status

@@ -5,6 +5,7 @@ which checks RecallRequest.TRANSITIONS and appends to the public history.
 IINs are handled as local values only: they are encrypted by the model field, looked up by their
 keyed hash, never put into an exception message, an audit entry or a log line."""
 
+from itertools import chain
 import secrets
 from datetime import date
 
@@ -19,6 +20,7 @@ from deputies.models import Deputy
 from portal.audit import audit_record
 from portal.crypto import keyed_hash
 from portal.models import Role, RoleGrant, User
+from portal.follows import follow_add, followers_of
 from portal.notifications import notify
 from portal.workdays import add_working_days
 
@@ -160,8 +162,10 @@ def _transition(recall: RecallRequest, to_status: str, *, actor, note: str = "",
         actor=actor, action=f"recall.{to_status}", obj=recall, scope_code=recall.maslikhat.code,
         before={"status": from_status}, after={"status": to_status, **(audit_after or {})},
     )
-    notify(event=f"recall.{to_status}", obj=recall, recipients=_stage_recipients(recall, to_status),
-           key=f"recall:{recall.pk}:{to_status}")
+    # Citizens who follow the recall, its deputy or the district hear of every stage too.
+    followers = followers_of(recall, recall.deputy, recall.deputy.district).iterator()
+    notify(event=f"recall.{to_status}", obj=recall, key=f"recall:{recall.pk}:{to_status}",
+           recipients=chain(_stage_recipients(recall, to_status), followers))
 
 
 # ------------------------------------------------------------------------------
@@ -372,6 +376,7 @@ def recall_sign(*, user: User, recall: RecallRequest, iin: str, address: str,
             signature = RecallSignature.objects.create(
                 recall=recall, user=user, iin=iin_value, iin_hash=iin_hash, address=address
             )
+            follow_add(user=user, obj=recall)  # signers hear of every stage; they may unfollow
     except IntegrityError:
         mine = RecallSignature.objects.filter(recall=recall, user=user).first()
         if mine is not None and mine.iin_hash == iin_hash:
@@ -553,8 +558,8 @@ def recall_reply(*, actor: User, recall: RecallRequest, text: str) -> RecallRequ
         audit_record(actor=actor, action="recall.reply", obj=recall, scope_code=recall.maslikhat.code,
                      before=before, after={"reply": True})
         recipients = [recall.initiator_id] if recall.initiator_id else []
-        notify(event="recall.reply", obj=recall, recipients=recipients,
-               key=f"recall:{recall.pk}:reply:{recall.deputy_reply_at:%Y%m%d%H%M%S}")
+        notify(event="recall.reply", obj=recall, key=f"recall:{recall.pk}:reply:{recall.deputy_reply_at:%Y%m%d%H%M%S}",
+               recipients=chain(recipients, followers_of(recall, recall.deputy).iterator()))
     return recall
 
 

@@ -18,8 +18,7 @@ _FOLLOWABLE: set[str] = {
     "deputies.maslikhat",
     "deputies.electoraldistrict",
     "petitions.petition",
-    "petitions.recall",
-    "recalls.recall",
+    "petitions.recallrequest",
     "hearings.hearing",
 }
 
