@@ -23,6 +23,8 @@ from petitions.text import render_markdown
 from portal.audit import audit_record
 from portal.models import Role, RoleGrant
 from portal.notifications import notify
+from portal import uploads
+from portal.uploads import CheckedUpload, check_upload
 from portal.workdays import add_working_days
 
 S = Petition.Status
@@ -60,13 +62,7 @@ EVENTS = {
     S.CLOSED: ("petition.closed", ("author",)),
 }
 
-ATTACHMENT_TYPES = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-}
+ATTACHMENT_KINDS = (uploads.PDF, uploads.DOCX, uploads.PNG, uploads.JPEG)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_COUNT = 5
 TALLY_NUDGE_KEY = "petitions:tally-nudge"
@@ -293,31 +289,24 @@ def petition_send_for_answer(*, petition: Petition, actor=None) -> Petition:
     return petition_transition(petition=petition, to=S.AWAITING_ANSWER, actor=actor)
 
 
-def _check_attachment(upload) -> tuple[str, str]:
-    name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200]
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if extension not in ATTACHMENT_TYPES:
-        raise ValidationError({"attachments": _("Attach PDF, DOCX, PNG or JPEG files only.")})
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"attachments": _("Each attachment must be 10 MB or smaller.")})
-    mimetype, magics = ATTACHMENT_TYPES[extension]
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in magics):
-        raise ValidationError({"attachments": _("The file “%(name)s” is not what its name says.") % {"name": name}})
-    return name, mimetype
+def _check_attachment(upload) -> CheckedUpload:
+    try:
+        return check_upload(upload, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)
+    except ValidationError as error:
+        raise ValidationError({"attachments": error.messages}) from None
 
 
 def petition_answer(*, petition: Petition, actor, text: str, attachments=()) -> Petition:
     attachments = list(attachments)
     if len(attachments) > ATTACHMENT_MAX_COUNT:
         raise ValidationError({"attachments": _("Attach at most 5 files.")})
-    checked = [(upload, *_check_attachment(upload)) for upload in attachments]
+    checked = [_check_attachment(upload) for upload in attachments]
     with transaction.atomic():
         petition = petition_transition(petition=petition, to=S.ANSWERED, actor=actor, text=text)
-        for upload, name, mimetype in checked:
-            attachment = AnswerAttachment(petition=petition, original_name=name, content_type=mimetype, size=upload.size)
-            attachment.file.save(name, upload, save=False)
+        for upload in checked:
+            attachment = AnswerAttachment(petition=petition, original_name=upload.name, content_type=upload.content_type,
+                                          size=upload.size)
+            attachment.file.save(upload.name, upload.file, save=False)
             attachment.save()
     return petition
 
