@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from deputies.models import Maslikhat
 from petitions import access, selectors, services
 from petitions.models import Petition
+from petitions.tally import COUNT_CACHE_KEY
 from portal.api import validation_error_payload
 from portal.middleware import client_ip
 
@@ -165,7 +166,7 @@ class PetitionCount(APIView):
 
     @extend_schema(responses=dict)
     def get(self, request, pk):
-        key = f"petitions:count:{pk}"
+        key = COUNT_CACHE_KEY.format(pk)
         payload = cache.get(key)
         if payload is None:
             petition = (Petition.objects.listed().filter(pk=pk)

@@ -5,6 +5,7 @@ crossings and moves the state machine. A nightly recount corrects any drift."""
 
 import logging
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
@@ -17,6 +18,9 @@ from petitions.models import Petition, PetitionCountSample, PetitionDistrictCoun
 logger = logging.getLogger(__name__)
 LOCK = "petitions.tally"
 BATCH = 50_000
+# The public count endpoint's cache (petitions/api.py): dropped when a tally moves the count, so
+# watchers see a new count within one tally instead of one tally plus the cache's lifetime.
+COUNT_CACHE_KEY = "petitions:count:{}"
 S = Petition.Status
 
 _PG_TALLY = """
@@ -136,6 +140,8 @@ def petitions_tally() -> dict | None:
         if rows:
             _sample(rows, now)
         moved = _crossings()
+    if rows:
+        cache.delete_many([COUNT_CACHE_KEY.format(pk) for pk, _total, _residents, _seen in rows])
     return {"petitions": len(rows), "signatures": sum(r[3] for r in rows), "moved": moved}
 
 

@@ -1,11 +1,14 @@
 """Public and author pages of petitions: thin, every write goes through a service."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,9 +42,29 @@ def petition_list(request):
     })
 
 
+# Watchers reload a viral petition's page far more often than anyone signs it (UK, March 2019).
+SHARED_PAGE_SECONDS = 60
+
+
+def _shared_page_key(request, petition) -> str | None:
+    """The cache key of the page every anonymous visitor sees alike (no session, no pending
+    messages, no query string), or None. The key holds what the tally and the state machine move,
+    so a cached page is never older than the last tally; the timeout bounds the rest (days left)."""
+    if (request.user.is_authenticated or request.GET or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "messages" in request.COOKIES):
+        return None
+    stamp = petition.last_tallied_at.timestamp() if petition.last_tallied_at else 0
+    return f"petitions:page:{petition.pk}:{get_language()}:{petition.status}:{stamp}:{petition.signature_count}"
+
+
 def petition_detail(request, pk):
     link = request.GET.get("link", "")
     petition = access.access_petition_for_viewer(request.user, pk, link)
+    shared_key = _shared_page_key(request, petition)
+    if shared_key is not None:
+        html = cache.get(shared_key)
+        if html is not None:
+            return HttpResponse(html)
     mine = selectors.signature_of(request.user, petition)
     events = PetitionEvent.objects.filter(petition=petition).select_related(None)
     is_author = request.user.is_authenticated and petition.author_id == request.user.pk
@@ -66,7 +89,11 @@ def petition_detail(request, pk):
         "may_moderate": official and access.may_moderate(request.user, petition),
         "may_answer": official and access.may_answer(request.user, petition),
     }
-    return render(request, "petitions/detail.html", context)
+    response = render(request, "petitions/detail.html", context)
+    # A page that set a CSRF cookie is personal (it carries a token): never share it.
+    if shared_key is not None and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        cache.set(shared_key, response.content, SHARED_PAGE_SECONDS)
+    return response
 
 
 @login_required
