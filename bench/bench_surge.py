@@ -229,7 +229,7 @@ def main() -> int:
         print(f"lost={lost}")
         print(f"duplicated={duplicated}")
         print(f"count {'exact' if count_exact else 'NOT EXACT'}   (API {result['api_count']} = rows {len(table)})")
-        print(f"lag           {result['lag']:.1f} s   (last signature to the public count showing it; "
+        print(f"lag           {result['lag']:.2f} s   (last signature to the public count showing it; "
               "beat every 10 s and the signing nudge)")
         print("=" * 100)
         ok = lost == 0 and duplicated == 0 and count_exact and not sign_errors and created == len(table)

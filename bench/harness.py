@@ -203,8 +203,9 @@ class Run:
 # Data: signers with sessions made directly (no login round trips)
 # ------------------------------------------------------------------------------------------
 def make_signers(count: int) -> list[str]:
-    """N citizens with verified emails, home addresses in two Almaty districts and DB sessions;
-    returns their session keys."""
+    """N citizens with verified emails, home addresses in two Almaty districts (1,000 different
+    addresses, so the placement cache warms as neighbours sign) and DB sessions; returns their
+    session keys."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
@@ -216,7 +217,7 @@ def make_signers(count: int) -> list[str]:
     unusable = make_password(None)
     User.objects.bulk_create(
         [User(email=f"signer{i}@bench.invalid", first_name="Подписант", last_name="Б", password=unusable, is_citizen=True,
-              address="Алматы, Абая 10" if i % 2 else "Алматы, Достык 5") for i in range(count)],
+              address=f"Алматы, {'Абая' if i % 2 else 'Достык'} {i // 2 % 500 + 1}") for i in range(count)],
         batch_size=5000,
     )
     signers = list(User.objects.filter(email__endswith="@bench.invalid", first_name="Подписант").order_by("pk"))

@@ -120,10 +120,8 @@ class PetitionSign(APIView):
     def post(self, request, pk):
         if not request.user.is_authenticated:
             raise NotAuthenticated(_("Sign in first."))
-        petition = access.access_petition_for_viewer(
-            request.user, pk, request.query_params.get("link", "") or request.data.get("link", ""),
-            queryset=Petition.objects.select_related("maslikhat", "rules"),
-        )
+        petition = access.access_petition_for_signing(
+            request.user, pk, request.query_params.get("link", "") or request.data.get("link", ""))
         body = SignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:

@@ -18,9 +18,19 @@ from petitions.models import Petition, PetitionCountSample, PetitionDistrictCoun
 logger = logging.getLogger(__name__)
 LOCK = "petitions.tally"
 BATCH = 50_000
-# The public count endpoint's cache (petitions/api.py): dropped when a tally moves the count, so
-# watchers see a new count within one tally instead of one tally plus the cache's lifetime.
+# What watchers reload: the public count (petitions/api.py) and the page anonymous visitors share
+# (petitions/views.py). Both are dropped whenever a tally moves the count or the petition changes
+# state, so a watcher sees a new count within one tally, and neither costs a query when cached.
 COUNT_CACHE_KEY = "petitions:count:{}"
+PAGE_CACHE_KEY = "petitions:page:{}:{}"
+
+
+def drop_watched(pks) -> None:
+    from django.conf import settings
+
+    pks = list(pks)
+    cache.delete_many([COUNT_CACHE_KEY.format(pk) for pk in pks]
+                      + [PAGE_CACHE_KEY.format(pk, code) for pk in pks for code, _name in settings.LANGUAGES])
 S = Petition.Status
 
 _PG_TALLY = """
@@ -141,7 +151,7 @@ def petitions_tally() -> dict | None:
             _sample(rows, now)
         moved = _crossings()
     if rows:
-        cache.delete_many([COUNT_CACHE_KEY.format(pk) for pk, _total, _residents, _seen in rows])
+        drop_watched(pk for pk, _total, _residents, _seen in rows)
     return {"petitions": len(rows), "signatures": sum(r[3] for r in rows), "moved": moved}
 
 

@@ -16,6 +16,7 @@ from deputies.models import Maslikhat
 from petitions import access, selectors, services
 from petitions.forms import PetitionForm, SignForm
 from petitions.models import Petition, PetitionEvent, Signature
+from petitions.tally import PAGE_CACHE_KEY
 from portal.middleware import client_ip
 
 
@@ -46,25 +47,24 @@ def petition_list(request):
 SHARED_PAGE_SECONDS = 60
 
 
-def _shared_page_key(request, petition) -> str | None:
+def _shared_page_key(request, pk) -> str | None:
     """The cache key of the page every anonymous visitor sees alike (no session, no pending
-    messages, no query string), or None. The key holds what the tally and the state machine move,
-    so a cached page is never older than the last tally; the timeout bounds the rest (days left)."""
-    if (request.user.is_authenticated or request.GET or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or "messages" in request.COOKIES):
+    messages, no query string), or None. The tally and every state move drop it
+    (tally.drop_watched), so it is never older than the last tally; the timeout bounds the rest."""
+    if (request.GET or settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+            or request.user.is_authenticated):
         return None
-    stamp = petition.last_tallied_at.timestamp() if petition.last_tallied_at else 0
-    return f"petitions:page:{petition.pk}:{get_language()}:{petition.status}:{stamp}:{petition.signature_count}"
+    return PAGE_CACHE_KEY.format(pk, get_language())
 
 
 def petition_detail(request, pk):
-    link = request.GET.get("link", "")
-    petition = access.access_petition_for_viewer(request.user, pk, link)
-    shared_key = _shared_page_key(request, petition)
+    shared_key = _shared_page_key(request, pk)
     if shared_key is not None:
         html = cache.get(shared_key)
         if html is not None:
             return HttpResponse(html)
+    link = request.GET.get("link", "")
+    petition = access.access_petition_for_viewer(request.user, pk, link)
     mine = selectors.signature_of(request.user, petition)
     events = PetitionEvent.objects.filter(petition=petition).select_related(None)
     is_author = request.user.is_authenticated and petition.author_id == request.user.pk
@@ -91,7 +91,7 @@ def petition_detail(request, pk):
     }
     response = render(request, "petitions/detail.html", context)
     # A page that set a CSRF cookie is personal (it carries a token): never share it.
-    if shared_key is not None and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+    if shared_key is not None and petition.is_listed and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         cache.set(shared_key, response.content, SHARED_PAGE_SECONDS)
     return response
 
@@ -161,7 +161,7 @@ def petition_act(request, pk, action):
 @require_POST
 def petition_sign(request, pk):
     link = request.POST.get("link", "")
-    petition = access.access_petition_for_viewer(request.user, pk, link)
+    petition = access.access_petition_for_signing(request.user, pk, link)
     target = petition.get_absolute_url() + (f"?link={link}" if link else "")
     if not request.user.is_authenticated:
         return redirect(f"{_login_url()}?next={target}")
