@@ -58,6 +58,8 @@ def fold(word: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(_LATIN.get(ch, ch) for ch in text if not unicodedata.combining(ch))
     # Doubled letters are spelt either way in transliteration (Qosshy / Qoshy, Сейфуллин / Seifulin).
+    # An iotated vowel after a vowel is spelt with or without its y/i (Сатпаев / Satpayev, Райымбек / Раимбек).
+    text = re.sub(r"(?<=[aeiou])i(?=[aeiou])", "", text)
     return re.sub(r"([^\W\d_])\1+", r"\1", text)
 
 
