@@ -166,8 +166,6 @@ def districts_import_rows(rows: list[tuple[int, dict]], *, dry_run: bool = False
             report.errors.append(_row_error(number, problems))
             continue
         parsed.append(_CoverageRow(number, code, int(district_number), row["settlement"], row["street"], houses, s_key, st_key))
-    if report.errors:
-        return report
 
     existing = defaultdict(list)  # (code, settlement_key, street_key) -> [(district number, houses)]
     wanted_keys = {r.street_key for r in parsed}

@@ -140,6 +140,7 @@ class Deputy(models.Model):
     maslikhat = models.ForeignKey(Maslikhat, on_delete=models.PROTECT, related_name="deputies")
     convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, null=True, blank=True, related_name="deputies")
     full_name = models.CharField(_("full name"), max_length=200)  # shown as written, never translated
+    name_key = models.CharField(max_length=200, blank=True, editable=False)  # Latin skeleton for name search
     photo = models.ImageField(_("photo"), upload_to="deputies/", blank=True)
     party = models.CharField(_("party"), max_length=100, blank=True, help_text=_("Empty for self-nominated."))
     mandate = models.CharField(_("mandate"), max_length=20, choices=Mandate.choices)
@@ -179,6 +180,14 @@ class Deputy(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        from deputies.addresses import fold
+
+        self.name_key = " ".join(fold(word) for word in self.full_name.split())[:200]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("deputies:deputy", args=[self.pk])

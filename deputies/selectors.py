@@ -211,8 +211,7 @@ def represent(lookup: AddressLookup) -> Representatives:
         Deputy.objects.filter(
             Q(district_id__in=district_ids)
             | Q(maslikhat_id__in=maslikhat_ids, mandate=Deputy.Mandate.PARTY_LIST, status=Deputy.Status.ACTIVE)
-        ).select_related("district")
-        .order_by("full_name")
+        ).order_by("full_name")
     ) if maslikhat_ids else []
     sitting, former, party = {}, {}, defaultdict(list)
     for deputy in deputies:
@@ -225,6 +224,14 @@ def represent(lookup: AddressLookup) -> Representatives:
             changed = deputy.status_changed_on or deputy.elected_on
             if known is None or (changed and (known.status_changed_on or known.elected_on or changed) <= changed):
                 former[deputy.district_id] = deputy
+    # The deputies' maslikhats and districts are already loaded with the matches: reuse them.
+    known_maslikhats = {m.pk: m for chain in chains for m, _d in chain}
+    known_districts = {d.pk: d for chain in chains for _m, d in chain if d is not None}
+    for deputy in deputies:
+        if deputy.maslikhat_id in known_maslikhats:
+            deputy.maslikhat = known_maslikhats[deputy.maslikhat_id]
+        if deputy.district_id in known_districts:
+            deputy.district = known_districts[deputy.district_id]
     results = []
     for match, chain in zip(lookup.matches, chains, strict=True):
         groups = []
@@ -336,8 +343,11 @@ def deputy_list(*, maslikhat: str = "", party: str = "", mandate: str = "", q: s
     if status in Deputy.Status.values:
         deputies = deputies.filter(status=status)
     if q:
+        from deputies.addresses import fold
+
+        # Kazakh, Russian or Latin letters, any case: "үлгі", "Ulgi" and "ҮЛГІ" all find Үлгіұлы.
         for word in q.split()[:5]:
-            deputies = deputies.filter(full_name__icontains=word)
+            deputies = deputies.filter(name_key__contains=fold(word))
     return deputies.order_by("maslikhat__level", "maslikhat__code", "full_name")
 
 
