@@ -69,7 +69,8 @@ def address_lookup(text: str) -> AddressLookup:
     if not any(not t.house for t in tokens):
         return AddressLookup([], hint=_hint_format(), query=text)
     if len(tokens) > MAX_TOKENS:
-        return AddressLookup([], hint=_("This is longer than an address. " ) + _hint_format(), query=text)
+        return AddressLookup([], hint=_("This is longer than an address. Write only the settlement, the street and the "
+                                        "house number, e.g. “Almaty, Abai avenue 10”."), query=text)
     # Only the last few numbers can be the house ("мкр 5, дом 12").
     house_positions = [i for i, t in enumerate(tokens) if t.house][-MAX_HOUSE_CANDIDATES:]
     tokens = [t if (not t.house or i in house_positions) else t.__class__(t.text, t.key, t.group, False)

@@ -4,6 +4,15 @@ from deputies.models import AddressCoverage, Maslikhat
 from tests.factories import DeputyFactory, ElectoralDistrictFactory
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Selector and service messages are asserted in English; pages and API choose their language themselves."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def cover(district, settlement, street, houses="all"):
     # Keys passed as the other apps' tests do; the model derives the real ones.
     return AddressCoverage.objects.create(district=district, settlement=settlement, settlement_key=settlement.lower(),
