@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from deputies.models import (
+    AddressCoverage,
     AdministrativeUnit,
     CommissionMembership,
     Convocation,
@@ -52,3 +53,12 @@ class DeputyAdmin(admin.ModelAdmin):
 class StandingCommissionAdmin(admin.ModelAdmin):
     list_display = ["name_ru", "maslikhat"]
     inlines = [CommissionMembershipInline]
+
+
+@admin.register(AddressCoverage)
+class AddressCoverageAdmin(admin.ModelAdmin):
+    list_display = ["settlement", "street", "houses", "district"]
+    list_filter = ["district__maslikhat"]
+    search_fields = ["settlement", "street", "street_key"]
+    readonly_fields = ["settlement_key", "street_key"]
+    raw_id_fields = ["district"]

@@ -1,10 +1,14 @@
 """CSV imports of reference data: all-or-nothing per file, with an error per bad row."""
 
 import csv
+import io
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from deputies.admin_map import maslikhat_names
@@ -19,6 +23,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    districts_created: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -27,12 +32,11 @@ class ImportReport:
 
 
 def read_csv(path: Path, columns: list[str]) -> tuple[list[tuple[int, dict]], list[str]]:
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            return [], [_("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}]
-        return [(number, {k: (v or "").strip() for k, v in row.items() if k}) for number, row in enumerate(reader, start=2)], []
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [_("The file is not UTF-8 text.")]
+    return read_csv_text(text, columns)
 
 
 def units_import(path: Path, *, dry_run: bool = False) -> ImportReport:
@@ -94,3 +98,346 @@ def units_import(path: Path, *, dry_run: bool = False) -> ImportReport:
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+# ------------------------------------------------------------------------------
+# Electoral districts and their address coverage
+# ------------------------------------------------------------------------------
+DISTRICT_COLUMNS = ["maslikhat", "district", "settlement", "street", "houses"]
+DEPUTY_COLUMNS = ["maslikhat", "full_name", "party", "mandate", "district", "role", "email", "phone", "reception"]
+
+
+@dataclass
+class _CoverageRow:
+    number: int
+    code: str
+    district: int
+    settlement: str
+    street: str
+    houses: str
+    settlement_key: str
+    street_key: str
+
+
+def _row_error(number: int, problems: list[str]) -> str:
+    return _("Row %(row)s: %(problems)s.") % {"row": number, "problems": "; ".join(str(p) for p in problems)}
+
+
+def _scope_problem(code: str, maslikhats: dict, allowed_codes) -> str:
+    if code not in maslikhats:
+        return _("maslikhat %(code)s is unknown") % {"code": code or "—"}
+    if allowed_codes is not None and code not in allowed_codes:
+        return _("you do not maintain maslikhat %(code)s") % {"code": code}
+    return ""
+
+
+def districts_import_rows(rows: list[tuple[int, dict]], *, dry_run: bool = False, demo: bool = False,
+                          allowed_codes=None) -> ImportReport:
+    """Rows of `maslikhat,district,settlement,street,houses`. A district is created the first time its
+    (maslikhat, number) appears; a row already present changes nothing; a rule that overlaps another
+    district's coverage in the same maslikhat is refused with its row. All or nothing."""
+    from deputies.addresses import RuleError, parse_rule, rules_overlap, settlement_key, street_key
+    from deputies.models import AddressCoverage, ElectoralDistrict
+
+    report = ImportReport()
+    maslikhats = {m.code: m for m in Maslikhat.objects.all()}
+    parsed: list[_CoverageRow] = []
+    for number, row in rows:
+        problems = []
+        code = row.get("maslikhat", "")
+        if scope := _scope_problem(code, maslikhats, allowed_codes):
+            problems.append(scope)
+        district_number = row.get("district", "")
+        if not district_number.isdigit() or not 0 < int(district_number) < 10000:
+            problems.append(_("district must be a positive number"))
+        s_key, st_key = settlement_key(row.get("settlement", "")), street_key(row.get("street", ""))
+        if not s_key:
+            problems.append(_("settlement is empty"))
+        if not st_key:
+            problems.append(_("street is empty"))
+        if len(row.get("street", "")) > 200 or len(row.get("settlement", "")) > 120:
+            problems.append(_("settlement or street is too long"))
+        houses = row.get("houses", "") or "all"
+        try:
+            parse_rule(houses)
+        except RuleError as error:
+            problems.append(_("houses: %(error)s") % {"error": error})
+        if problems:
+            report.errors.append(_row_error(number, problems))
+            continue
+        parsed.append(_CoverageRow(number, code, int(district_number), row["settlement"], row["street"], houses, s_key, st_key))
+
+    existing = defaultdict(list)  # (code, settlement_key, street_key) -> [(district number, houses)]
+    wanted_keys = {r.street_key for r in parsed}
+    for code, number, s_key, st_key, houses in AddressCoverage.objects.filter(
+        district__maslikhat__code__in={r.code for r in parsed}, street_key__in=wanted_keys
+    ).values_list("district__maslikhat__code", "district__number", "settlement_key", "street_key", "houses"):
+        existing[(code, s_key, st_key)].append((number, houses, None))
+    for row in parsed:
+        key = (row.code, row.settlement_key, row.street_key)
+        clash = next(
+            (other for other in existing[key] if other[0] != row.district and rules_overlap(row.houses, other[1])), None
+        )
+        if clash:
+            where = (_("row %(row)s") % {"row": clash[2]}) if clash[2] else _("coverage already stored")
+            report.errors.append(_row_error(row.number, [
+                _("houses %(houses)s overlap district %(district)s (%(where)s)")
+                % {"houses": row.houses, "district": clash[0], "where": where}
+            ]))
+        existing[key].append((row.district, row.houses, row.number))
+    if report.errors:
+        return report
+
+    with transaction.atomic():
+        districts = {
+            (d.maslikhat.code, d.number): d
+            for d in ElectoralDistrict.objects.filter(maslikhat__code__in={r.code for r in parsed}).select_related("maslikhat")
+        }
+        for row in parsed:
+            district = districts.get((row.code, row.district))
+            if district is None:
+                district = ElectoralDistrict.objects.create(
+                    maslikhat=maslikhats[row.code], number=row.district, is_demo=demo,
+                    name_kk=f"№ {row.district} сайлау округі", name_ru=f"Избирательный округ № {row.district}",
+                    name_en=f"Electoral district No. {row.district}",
+                )
+                districts[(row.code, row.district)] = district
+                report.districts_created += 1
+            _obj, created = AddressCoverage.objects.get_or_create(
+                district=district, settlement_key=row.settlement_key, street_key=row.street_key, houses=row.houses,
+                defaults={"settlement": row.settlement, "street": row.street},
+            )
+            if created:
+                report.created += 1
+            else:
+                report.unchanged += 1
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def districts_import(path: Path, **kwargs) -> ImportReport:
+    rows, errors = read_csv(path, DISTRICT_COLUMNS)
+    if errors:
+        return ImportReport(errors=errors)
+    return districts_import_rows(rows, **kwargs)
+
+
+def deputies_import_rows(rows: list[tuple[int, dict]], *, dry_run: bool = False, demo: bool = False,
+                         allowed_codes=None) -> ImportReport:
+    """Rows of `maslikhat,full_name,party,mandate,district,role,email,phone,reception`. A deputy is known
+    by (maslikhat, full name): a row already present changes nothing, a changed row updates it."""
+    from django.core.validators import validate_email
+
+    from deputies.models import Deputy, ElectoralDistrict
+
+    report = ImportReport()
+    maslikhats = {m.code: m for m in Maslikhat.objects.all()}
+    codes = {row.get("maslikhat", "") for _n, row in rows}
+    districts = {
+        (d.maslikhat.code, d.number): d
+        for d in ElectoralDistrict.objects.filter(maslikhat__code__in=codes).select_related("maslikhat")
+    }
+    known = {(d.maslikhat.code, d.full_name): d for d in Deputy.objects.filter(maslikhat__code__in=codes).select_related("maslikhat")}
+    sitting = {d.district_id: d for d in known.values() if d.district_id and d.status == Deputy.Status.ACTIVE}
+    claimed: dict[int, int] = {}
+    chairs: dict[str, int] = {}
+    seen: set[tuple[str, str]] = set()
+    parsed = []
+    for number, row in rows:
+        problems = []
+        code, name = row.get("maslikhat", ""), " ".join(row.get("full_name", "").split())
+        if scope := _scope_problem(code, maslikhats, allowed_codes):
+            problems.append(scope)
+        if not name:
+            problems.append(_("full_name is empty"))
+        elif len(name) > 200:
+            problems.append(_("full_name is too long"))
+        elif (code, name) in seen:
+            problems.append(_("%(name)s appears twice in the file") % {"name": name})
+        seen.add((code, name))
+        mandate = row.get("mandate", "")
+        district = None
+        if mandate not in Deputy.Mandate.values:
+            problems.append(_("mandate must be single_mandate or party_list"))
+        elif mandate == Deputy.Mandate.SINGLE_MANDATE:
+            number_text = row.get("district", "")
+            district = districts.get((code, int(number_text))) if number_text.isdigit() else None
+            if district is None:
+                problems.append(_("district %(district)s of %(code)s does not exist: import the districts first")
+                                % {"district": number_text or "—", "code": code})
+            else:
+                holder = sitting.get(district.pk)
+                if holder is not None and holder.full_name != name:
+                    problems.append(_("district %(district)s already has a sitting deputy, %(name)s")
+                                    % {"district": district.number, "name": holder.full_name})
+                if district.pk in claimed:
+                    problems.append(_("district %(district)s is also given to row %(row)s")
+                                    % {"district": district.number, "row": claimed[district.pk]})
+                claimed[district.pk] = number
+        else:
+            if row.get("district", ""):
+                problems.append(_("a party-list deputy has no district"))
+            if code in maslikhats and maslikhats[code].electoral_system != Maslikhat.ElectoralSystem.MIXED:
+                problems.append(_("maslikhat %(code)s is elected in single-mandate districts only") % {"code": code})
+        role = row.get("role", "") or Deputy.Role.MEMBER
+        if role not in Deputy.Role.values:
+            problems.append(_("role must be chair, commission_chair or member"))
+        elif role == Deputy.Role.CHAIR:
+            if code in chairs:
+                problems.append(_("row %(row)s is already the chair") % {"row": chairs[code]})
+            chairs[code] = number
+        email = row.get("email", "")
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.append(_("email %(email)s is not valid") % {"email": email})
+        if len(row.get("party", "")) > 100 or len(row.get("phone", "")) > 50 or len(row.get("reception", "")) > 300:
+            problems.append(_("party, phone or reception is too long"))
+        if problems:
+            report.errors.append(_row_error(number, problems))
+            continue
+        parsed.append((code, name, {
+            "party": row.get("party", ""), "mandate": mandate, "district": district, "role": role,
+            "email": email, "phone": row.get("phone", ""), "reception_hours": row.get("reception", ""),
+        }))
+    if report.errors:
+        return report
+    with transaction.atomic():
+        for code, name, values in parsed:
+            deputy = known.get((code, name))
+            if deputy is None:
+                Deputy.objects.create(maslikhat=maslikhats[code], full_name=name, is_demo=demo, **values)
+                report.created += 1
+            elif any(getattr(deputy, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(deputy, key, value)
+                deputy.save()
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def deputies_import(path: Path, **kwargs) -> ImportReport:
+    rows, errors = read_csv(path, DEPUTY_COLUMNS)
+    if errors:
+        return ImportReport(errors=errors)
+    return deputies_import_rows(rows, **kwargs)
+
+
+def read_csv_text(text: str, columns: list[str]) -> tuple[list[tuple[int, dict]], list[str]]:
+    """Like read_csv, for an uploaded file's text."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        return [], [_("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}]
+    try:
+        return [(n, {k: (v or "").strip() for k, v in row.items() if k}) for n, row in enumerate(reader, start=2)], []
+    except csv.Error as error:
+        return [], [_("The file is not valid CSV: %(error)s") % {"error": error}]
+
+
+# ------------------------------------------------------------------------------
+# Exports: the same CSV formats, and Popolo JSON
+# ------------------------------------------------------------------------------
+def districts_export(maslikhats=None) -> str:
+    from deputies.models import AddressCoverage
+
+    rows = AddressCoverage.objects.select_related("district__maslikhat").order_by(
+        "district__maslikhat__code", "district__number", "settlement", "street", "houses"
+    )
+    if maslikhats is not None:
+        rows = rows.filter(district__maslikhat__in=maslikhats)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(DISTRICT_COLUMNS)
+    for row in rows.iterator(chunk_size=2000):
+        writer.writerow([row.district.maslikhat.code, row.district.number, row.settlement, row.street, row.houses])
+    return out.getvalue()
+
+
+def deputies_export(maslikhats=None) -> str:
+    from deputies.models import Deputy
+
+    deputies = Deputy.objects.filter(status=Deputy.Status.ACTIVE).select_related("maslikhat", "district").order_by(
+        "maslikhat__code", "mandate", "district__number", "full_name"
+    )
+    if maslikhats is not None:
+        deputies = deputies.filter(maslikhat__in=maslikhats)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(DEPUTY_COLUMNS)
+    for d in deputies:
+        writer.writerow([d.maslikhat.code, d.full_name, d.party, d.mandate, d.district.number if d.district else "",
+                         d.role, d.email, d.phone, d.reception_hours])
+    return out.getvalue()
+
+
+def popolo_export(maslikhats=None) -> dict:
+    """Deputies and memberships as Popolo JSON (https://www.popoloproject.com/): persons, organizations
+    (maslikhats, parties, standing commissions), posts (single-mandate seats), areas and memberships."""
+    from deputies.models import CommissionMembership, Deputy, ElectoralDistrict, StandingCommission
+
+    deputies = Deputy.objects.select_related("maslikhat", "district", "convocation").order_by("pk")
+    councils = Maslikhat.objects.order_by("code")
+    districts = ElectoralDistrict.objects.select_related("maslikhat").order_by("maslikhat__code", "number")
+    commissions = StandingCommission.objects.select_related("maslikhat").order_by("pk")
+    memberships = CommissionMembership.objects.select_related("commission", "deputy").order_by("pk")
+    if maslikhats is not None:
+        deputies, councils = deputies.filter(maslikhat__in=maslikhats), councils.filter(pk__in=maslikhats)
+        districts, commissions = districts.filter(maslikhat__in=maslikhats), commissions.filter(maslikhat__in=maslikhats)
+        memberships = memberships.filter(commission__maslikhat__in=maslikhats)
+    deputies = list(deputies)
+
+    def names(obj) -> list[dict]:
+        return [{"lang": lang, "name": getattr(obj, f"name_{lang}")} for lang in ("kk", "ru", "en") if getattr(obj, f"name_{lang}")]
+
+    organizations = [
+        {"id": f"maslikhat/{m.code}", "name": m.name_en or m.name_ru, "other_names": names(m),
+         "classification": "legislature", "identifiers": [{"scheme": "dauys", "identifier": m.code}]}
+        for m in councils
+    ]
+    parties = sorted({d.party for d in deputies if d.party})
+    organizations += [{"id": f"party/{slugify(p) or p}", "name": p, "classification": "party"} for p in parties]
+    organizations += [
+        {"id": f"commission/{c.pk}", "name": c.name_en or c.name_ru, "other_names": names(c),
+         "classification": "committee", "parent_id": f"maslikhat/{c.maslikhat.code}"}
+        for c in commissions
+    ]
+    areas = [{"id": f"district/{d.pk}", "name": d.name or f"№ {d.number}", "identifier": f"{d.maslikhat.code}/{d.number}",
+              "classification": "electoral district"} for d in districts]
+    posts = [{"id": f"seat/{d.pk}", "label": d.name or f"№ {d.number}", "organization_id": f"maslikhat/{d.maslikhat.code}",
+              "area_id": f"district/{d.pk}", "role": "Deputy"} for d in districts]
+    persons, member_rows = [], []
+    for d in deputies:
+        person = {"id": f"person/{d.pk}", "name": d.full_name}
+        if d.email:
+            person["email"] = d.email
+        if d.phone:
+            person["contact_details"] = [{"type": "voice", "value": d.phone}]
+        persons.append(person)
+        membership = {
+            "id": f"membership/{d.pk}", "person_id": person["id"], "organization_id": f"maslikhat/{d.maslikhat.code}",
+            "role": d.role, "label": d.mandate,
+        }
+        if d.party:
+            membership["on_behalf_of_id"] = f"party/{slugify(d.party) or d.party}"
+        if d.district_id:
+            membership["post_id"] = f"seat/{d.district_id}"
+            membership["area_id"] = f"district/{d.district_id}"
+        if d.elected_on:
+            membership["start_date"] = d.elected_on.isoformat()
+        if d.status != Deputy.Status.ACTIVE and d.status_changed_on:
+            membership["end_date"] = d.status_changed_on.isoformat()
+            membership["end_reason"] = d.status
+        member_rows.append(membership)
+    member_rows += [
+        {"id": f"commission-membership/{m.pk}", "person_id": f"person/{m.deputy_id}",
+         "organization_id": f"commission/{m.commission_id}", "role": "chair" if m.is_chair else "member"}
+        for m in memberships
+    ]
+    return {"persons": persons, "organizations": organizations, "memberships": member_rows, "posts": posts, "areas": areas}

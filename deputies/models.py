@@ -1,8 +1,10 @@
 """The administrative map, maslikhats, their electoral districts and deputies."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import LocalizedNameMixin, localized
@@ -68,6 +70,9 @@ class Maslikhat(LocalizedNameMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("deputies:maslikhat", args=[self.code])
+
     @property
     def parent(self):
         """The maslikhat of the unit above (the oblast's, for a district), if any."""
@@ -113,6 +118,9 @@ class ElectoralDistrict(LocalizedNameMixin, models.Model):
     def __str__(self):
         return f"{self.maslikhat} · № {self.number}"
 
+    def get_absolute_url(self):
+        return reverse("deputies:district", args=[self.pk])
+
 
 class Deputy(models.Model):
     class Mandate(models.TextChoices):
@@ -132,6 +140,7 @@ class Deputy(models.Model):
     maslikhat = models.ForeignKey(Maslikhat, on_delete=models.PROTECT, related_name="deputies")
     convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, null=True, blank=True, related_name="deputies")
     full_name = models.CharField(_("full name"), max_length=200)  # shown as written, never translated
+    name_key = models.CharField(max_length=200, blank=True, editable=False)  # Latin skeleton for name search
     photo = models.ImageField(_("photo"), upload_to="deputies/", blank=True)
     party = models.CharField(_("party"), max_length=100, blank=True, help_text=_("Empty for self-nominated."))
     mandate = models.CharField(_("mandate"), max_length=20, choices=Mandate.choices)
@@ -141,6 +150,7 @@ class Deputy(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.URLField(_("web page"), blank=True)
     reception_hours = models.CharField(_("reception hours"), max_length=300, blank=True)
     biography_kk = models.TextField(_("biography (Kazakh)"), blank=True)
     biography_ru = models.TextField(_("biography (Russian)"), blank=True)
@@ -171,9 +181,24 @@ class Deputy(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        from deputies.addresses import fold
+
+        self.name_key = " ".join(fold(word) for word in self.full_name.split())[:200]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("deputies:deputy", args=[self.pk])
+
     @property
     def biography(self) -> str:
         return localized(self, "biography")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
 
 
 class StandingCommission(LocalizedNameMixin, models.Model):
@@ -224,7 +249,30 @@ class AddressCoverage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["district", "settlement_key", "street_key", "houses"], name="coverage_unique_row"),
         ]
-        indexes = [models.Index(fields=["settlement_key", "street_key"])]
+        indexes = [
+            models.Index(fields=["settlement_key", "street_key"]),
+            # Prefix search for autocomplete (LIKE 'abil%') under any database collation.
+            models.Index(fields=["street_key"], name="coverage_street_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["settlement_key"], name="coverage_settlement_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self):
         return f"{self.settlement}, {self.street}: {self.houses}"
+
+    def save(self, *args, **kwargs):
+        # The keys are derived columns: whatever a caller passes, they are what the lookup computes.
+        from deputies.addresses import settlement_key, street_key
+
+        self.settlement_key = settlement_key(self.settlement)
+        self.street_key = street_key(self.street)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "settlement_key", "street_key"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from deputies.addresses import RuleError, parse_rule
+
+        try:
+            parse_rule(self.houses)
+        except RuleError as error:
+            raise ValidationError({"houses": str(error)}) from None

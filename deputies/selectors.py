@@ -1,12 +1,33 @@
 """Reads of the deputies app. `address_lookup` is the contract other apps rely on:
-petitions and recalls use it to place a signer in electoral districts."""
+petitions and recalls use it to place a signer in electoral districts.
 
+Every lookup costs a fixed number of SQL queries whatever the data size: one for the coverage rows
+of the candidate streets (pre-normalised keys, indexed), one for their districts with maslikhats,
+and one for the deputies (representatives_*)."""
+
+import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
-from deputies.addresses import house_in_rule, normalise, split_house, validate_address_text
-from deputies.models import AddressCoverage, ElectoralDistrict
+from deputies.addresses import (
+    covers_whole_street,
+    parse_rule,
+    readings,
+    RuleError,
+    settlement_fits,
+    tokenize,
+    validate_address_text,
+)
+from deputies.models import AddressCoverage, CommissionMembership, Deputy, ElectoralDistrict, Maslikhat
+
+MAX_MATCHES = 10
+MAX_TOKENS = 24  # more words than any real address: we ask for a shorter one
+MAX_HOUSE_CANDIDATES = 3
+_DISTRICT_RELATED = ("maslikhat__unit__parent__maslikhat",)
 
 
 @dataclass
@@ -16,31 +37,389 @@ class AddressMatch:
     street: str
     house: str
     districts: list[ElectoralDistrict] = field(default_factory=list)  # one per maslikhat level, lowest first
+    point: tuple[float, float] | None = None  # (lat, lon) for a map lookup
 
 
 @dataclass
 class AddressLookup:
     matches: list[AddressMatch]
     hint: str = ""
+    query: str = ""
+
+
+def _hint_format() -> str:
+    return _("Write the settlement, the street and the house number, e.g. “Almaty, Abai avenue 10”.")
+
+
+def _hint_not_found() -> str:
+    return _(
+        "We could not find this street. Check the spelling, write the settlement first (e.g. “Almaty, Abai "
+        "avenue 10”), or ask your local maslikhat or akimat which electoral district you live in."
+    )
+
+
+def _level_order(district: ElectoralDistrict):
+    return (district.maslikhat.level != Maslikhat.Level.DISTRICT, district.maslikhat.code, district.number)
 
 
 def address_lookup(text: str) -> AddressLookup:
     """Resolve typed text to electoral districts. Raises AddressInputError on malformed input."""
     text = validate_address_text(text)
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    if len(parts) < 2:
-        return AddressLookup([], hint=_("Write the settlement, the street and the house number, e.g. “Almaty, Abai avenue 10”."))
-    settlement_key = normalise(parts[0])
-    street_key, house = split_house(" ".join(parts[1:]))
-    rows = AddressCoverage.objects.filter(settlement_key=settlement_key, street_key=street_key).select_related(
-        "district__maslikhat__unit"
+    tokens = tokenize(text)
+    if not any(not t.house for t in tokens):
+        return AddressLookup([], hint=_hint_format(), query=text)
+    if len(tokens) > MAX_TOKENS:
+        return AddressLookup([], hint=_("This is longer than an address. Write only the settlement, the street and the "
+                                        "house number, e.g. “Almaty, Abai avenue 10”."), query=text)
+    # Only the last few numbers can be the house ("мкр 5, дом 12").
+    house_positions = [i for i, t in enumerate(tokens) if t.house][-MAX_HOUSE_CANDIDATES:]
+    tokens = [t if (not t.house or i in house_positions) else t.__class__(t.text, t.key, t.group, False)
+              for i, t in enumerate(tokens)]
+    reads = readings(tokens)
+    street_keys = {r.street_key for r in reads}
+    query = AddressCoverage.objects.filter(street_key__in=street_keys)
+    if all(r.rest for r in reads):
+        # Every reading names a settlement: only those settlements' rows can match.
+        settlement_keys = {" ".join(t.key for t in r.rest if t.group == g) for r in reads for g in {t.group for t in r.rest}}
+        query = query.filter(settlement_key__in=settlement_keys)
+    rows = list(
+        query.values_list("district_id", "settlement", "settlement_key", "street", "street_key", "houses")[:5000]
     )
-    districts = [row.district for row in rows if house_in_rule(house, row.houses)]
-    if not districts:
-        return AddressLookup([], hint=_("We could not find this address. Check the spelling or ask your maslikhat."))
-    districts.sort(key=lambda d: (d.maslikhat.level != "district", d.maslikhat.code))
-    first = rows[0]
-    return AddressLookup(
-        [AddressMatch(label=f"{first.settlement}, {first.street}, {house}", settlement=first.settlement,
-                      street=first.street, house=house, districts=districts)]
+    by_street = defaultdict(list)
+    for row in rows:
+        by_street[row[4]].append(row)
+
+    hits: dict[tuple, dict] = {}
+    street_seen: list[tuple] = []  # (settlement, street, house_text) where the street matched but the house did not
+    needs_house = False
+    for reading in reads:
+        for district_id, settlement, settlement_key, street, street_key, houses in by_street.get(reading.street_key, ()):
+            if not settlement_fits(reading.rest, settlement_key):
+                continue
+            if reading.house:
+                try:
+                    covered = any(item.covers(reading.house) for item in parse_rule(houses))
+                except RuleError:
+                    covered = False
+                if not covered:
+                    street_seen.append((settlement, street, reading.house_text))
+                    continue
+            elif not covers_whole_street(houses):
+                needs_house = True
+                continue
+            key = (settlement_key, street_key, reading.house)
+            hit = hits.setdefault(key, {"settlement": settlement, "street": street, "house": reading.house_text, "districts": set()})
+            hit["districts"].add(district_id)
+
+    if not hits:
+        if street_seen:
+            settlement, street, house = street_seen[0]
+            hint = _(
+                "House %(house)s on %(street)s (%(settlement)s) is not in any electoral district we know. Check the "
+                "number, or ask the maslikhat or the election commission of %(settlement)s."
+            ) % {"house": house, "street": street, "settlement": settlement}
+        elif needs_house:
+            hint = _("Add the house number: this street is divided between several electoral districts.")
+        else:
+            hint = _hint_not_found()
+        return AddressLookup([], hint=hint, query=text)
+
+    district_ids = {d for hit in hits.values() for d in hit["districts"]}
+    districts = {d.pk: d for d in ElectoralDistrict.objects.filter(pk__in=district_ids).select_related(*_DISTRICT_RELATED)}
+    matches = []
+    for hit in sorted(hits.values(), key=lambda h: (h["settlement"], h["street"], h["house"]))[:MAX_MATCHES]:
+        per_maslikhat: dict[int, ElectoralDistrict] = {}
+        for district in sorted((districts[d] for d in hit["districts"] if d in districts), key=_level_order):
+            # Overlapping rules are refused on import; if data still overlaps, the lowest number wins.
+            per_maslikhat.setdefault(district.maslikhat_id, district)
+        label = ", ".join(part for part in (hit["settlement"], hit["street"], hit["house"]) if part)
+        matches.append(
+            AddressMatch(label=label, settlement=hit["settlement"], street=hit["street"], house=hit["house"],
+                         districts=sorted(per_maslikhat.values(), key=_level_order))
+        )
+    return AddressLookup(matches, query=text)
+
+
+# ------------------------------------------------------------------------------
+# Representatives
+# ------------------------------------------------------------------------------
+@dataclass
+class Seat:
+    """A single-mandate seat: the sitting deputy, or vacant with the deputy who left it."""
+
+    district: ElectoralDistrict
+    deputy: Deputy | None = None
+    former: Deputy | None = None
+
+    @property
+    def vacant(self) -> bool:
+        return self.deputy is None
+
+
+@dataclass
+class MaslikhatGroup:
+    maslikhat: Maslikhat
+    seat: Seat | None  # None: we do not know this address's district at this level
+    party_list: list[Deputy] = field(default_factory=list)
+
+    @property
+    def deputies(self) -> list[Deputy]:
+        sitting = [self.seat.deputy] if self.seat and self.seat.deputy else []
+        return sitting + self.party_list
+
+
+@dataclass
+class RepresentedMatch:
+    match: AddressMatch
+    groups: list[MaslikhatGroup]
+
+    @property
+    def representatives(self) -> list[Deputy]:
+        return [deputy for group in self.groups for deputy in group.deputies]
+
+    @property
+    def vacant_seats(self) -> list[Seat]:
+        return [group.seat for group in self.groups if group.seat and group.seat.vacant]
+
+
+@dataclass
+class Representatives:
+    matches: list[RepresentedMatch]
+    hint: str = ""
+    query: str = ""
+    lookup: AddressLookup | None = None
+
+
+def _maslikhat_chain(districts: list[ElectoralDistrict]) -> list[tuple[Maslikhat, ElectoralDistrict | None]]:
+    """The matched districts' maslikhats and every maslikhat above them, lowest level first."""
+    chain: dict[int, tuple[Maslikhat, ElectoralDistrict | None]] = {}
+    for district in districts:
+        chain[district.maslikhat_id] = (district.maslikhat, district)
+    for district in districts:
+        parent = district.maslikhat.parent
+        while parent is not None and parent.pk not in chain:
+            chain[parent.pk] = (parent, None)
+            parent = None  # two tiers: the oblast has no maslikhat above it
+    return sorted(chain.values(), key=lambda pair: (pair[0].level != Maslikhat.Level.DISTRICT, pair[0].code))
+
+
+def represent(lookup: AddressLookup) -> Representatives:
+    """Attach deputies to each match (one query for all matches)."""
+    chains = [_maslikhat_chain(m.districts) for m in lookup.matches]
+    district_ids = {d.pk for chain in chains for _m, d in chain if d is not None}
+    maslikhat_ids = {m.pk for chain in chains for m, _d in chain}
+    deputies = list(
+        Deputy.objects.filter(
+            Q(district_id__in=district_ids)
+            | Q(maslikhat_id__in=maslikhat_ids, mandate=Deputy.Mandate.PARTY_LIST, status=Deputy.Status.ACTIVE)
+        ).order_by("full_name")
+    ) if maslikhat_ids else []
+    sitting, former, party = {}, {}, defaultdict(list)
+    for deputy in deputies:
+        if deputy.mandate == Deputy.Mandate.PARTY_LIST:
+            party[deputy.maslikhat_id].append(deputy)
+        elif deputy.status == Deputy.Status.ACTIVE:
+            sitting[deputy.district_id] = deputy
+        else:
+            known = former.get(deputy.district_id)
+            changed = deputy.status_changed_on or deputy.elected_on
+            if known is None or (changed and (known.status_changed_on or known.elected_on or changed) <= changed):
+                former[deputy.district_id] = deputy
+    # The deputies' maslikhats and districts are already loaded with the matches: reuse them.
+    known_maslikhats = {m.pk: m for chain in chains for m, _d in chain}
+    known_districts = {d.pk: d for chain in chains for _m, d in chain if d is not None}
+    for deputy in deputies:
+        if deputy.maslikhat_id in known_maslikhats:
+            deputy.maslikhat = known_maslikhats[deputy.maslikhat_id]
+        if deputy.district_id in known_districts:
+            deputy.district = known_districts[deputy.district_id]
+    results = []
+    for match, chain in zip(lookup.matches, chains, strict=True):
+        groups = []
+        for maslikhat, district in chain:
+            seat = None
+            if district is not None:
+                seat = Seat(district=district, deputy=sitting.get(district.pk))
+                if seat.deputy is None:
+                    seat.former = former.get(district.pk)
+            groups.append(MaslikhatGroup(maslikhat=maslikhat, seat=seat, party_list=party.get(maslikhat.pk, [])))
+        results.append(RepresentedMatch(match=match, groups=groups))
+    return Representatives(matches=results, hint=lookup.hint, query=lookup.query, lookup=lookup)
+
+
+def representatives_for_address(text: str) -> Representatives:
+    """Who represents this address, at every level. Raises AddressInputError on malformed input."""
+    return represent(address_lookup(text))
+
+
+class PointInputError(ValidationError):
+    """A latitude or longitude that is not a number on the globe."""
+
+
+def parse_point(lat, lon) -> tuple[float, float]:
+    try:
+        lat_f, lon_f = float(lat), float(lon)
+    except (TypeError, ValueError):
+        raise PointInputError(_("Latitude and longitude must be numbers, e.g. 43.2389 and 76.8897."), code="invalid")
+    if not (math.isfinite(lat_f) and math.isfinite(lon_f) and -90 <= lat_f <= 90 and -180 <= lon_f <= 180):
+        raise PointInputError(_("Latitude must be between -90 and 90 and longitude between -180 and 180."), code="range")
+    return lat_f, lon_f
+
+
+def point_lookup(lat, lon) -> AddressLookup:
+    from deputies.geo import districts_at
+
+    lat_f, lon_f = parse_point(lat, lon)
+    label = f"{lat_f:.5f}, {lon_f:.5f}"
+    ids = districts_at(lat_f, lon_f)
+    if not ids:
+        return AddressLookup([], hint=_("We have no district map for this point. Search by address instead."), query=label)
+    districts = sorted(ElectoralDistrict.objects.filter(pk__in=ids).select_related(*_DISTRICT_RELATED), key=_level_order)
+    per_maslikhat: dict[int, ElectoralDistrict] = {}
+    for district in districts:
+        per_maslikhat.setdefault(district.maslikhat_id, district)
+    match = AddressMatch(label=label, settlement="", street="", house="",
+                         districts=list(per_maslikhat.values()), point=(lat_f, lon_f))
+    return AddressLookup([match], query=label)
+
+
+def representatives_for_point(lat, lon) -> Representatives:
+    """Who represents the map point (district boundaries as GeoJSON). Raises PointInputError."""
+    return represent(point_lookup(lat, lon))
+
+
+# ------------------------------------------------------------------------------
+# Autocomplete
+# ------------------------------------------------------------------------------
+def address_suggestions(text: str, limit: int = 8) -> list[str]:
+    """Settlement and street names that start like the text ('Алматы, Абыл' -> 'Алматы, пр. Абылай хана')."""
+    from deputies.addresses import settlement_key, street_key
+
+    text = (text or "")[:100]
+    if "," in text:
+        settlement_part, _sep, street_part = text.partition(",")
+        s_key, prefix = settlement_key(settlement_part), street_key(street_part)
+        if not s_key or not prefix:
+            return []
+        rows = (
+            AddressCoverage.objects.filter(settlement_key=s_key, street_key__startswith=prefix)
+            .values_list("settlement", "street").order_by("street").distinct()[: limit * 3]
+        )
+        return _unique([f"{settlement}, {street}" for settlement, street in rows], limit)
+    prefix = street_key(text)
+    if len(prefix) < 2:
+        return []
+    settlements = (
+        AddressCoverage.objects.filter(settlement_key__startswith=prefix)
+        .values_list("settlement", flat=True).order_by("settlement").distinct()[:limit]
     )
+    streets = (
+        AddressCoverage.objects.filter(street_key__startswith=prefix)
+        .values_list("settlement", "street").order_by("settlement", "street").distinct()[: limit * 3]
+    )
+    return _unique([f"{s}, " for s in settlements] + [f"{s}, {street}" for s, street in streets], limit)
+
+
+def _unique(items: list[str], limit: int) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        key = item.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out[:limit]
+
+
+# ------------------------------------------------------------------------------
+# Lists and records
+# ------------------------------------------------------------------------------
+def deputy_list(*, maslikhat: str = "", party: str = "", mandate: str = "", q: str = "", status: str = ""):
+    deputies = Deputy.objects.select_related("maslikhat", "district")
+    if maslikhat:
+        deputies = deputies.filter(maslikhat__id=int(maslikhat)) if maslikhat.isdigit() else deputies.filter(maslikhat__code=maslikhat)
+    if party:
+        deputies = deputies.filter(party="") if party == "-" else deputies.filter(party__iexact=party)
+    if mandate in Deputy.Mandate.values:
+        deputies = deputies.filter(mandate=mandate)
+    if status in Deputy.Status.values:
+        deputies = deputies.filter(status=status)
+    if q:
+        from deputies.addresses import fold
+
+        # Kazakh, Russian or Latin letters, any case: "үлгі", "Ulgi" and "ҮЛГІ" all find Үлгіұлы.
+        for word in q.split()[:5]:
+            deputies = deputies.filter(name_key__contains=fold(word))
+    return deputies.order_by("maslikhat__level", "maslikhat__code", "full_name")
+
+
+def deputy_parties() -> list[str]:
+    return sorted(p for p in Deputy.objects.exclude(party="").values_list("party", flat=True).distinct())
+
+
+def deputy_get(pk: int) -> Deputy:
+    memberships = CommissionMembership.objects.select_related("commission").order_by("commission__name_ru")
+    return (
+        Deputy.objects.select_related("maslikhat__unit", "district")
+        .prefetch_related(Prefetch("commission_memberships", queryset=memberships))
+        .get(pk=pk)
+    )
+
+
+def maslikhat_list():
+    return Maslikhat.objects.select_related("unit__parent").annotate(
+        deputy_count=Count("deputies", filter=Q(deputies__status=Deputy.Status.ACTIVE), distinct=True),
+        district_count=Count("districts", distinct=True),
+    ).order_by("level", "code")
+
+
+@dataclass
+class Composition:
+    parties: list[tuple[str, int, int]]  # (party, single-mandate, party-list)
+    single_mandate: int
+    party_list: int
+    vacant: int
+
+
+def maslikhat_get(code: str) -> Maslikhat:
+    return Maslikhat.objects.select_related("unit__parent").get(code=code)
+
+
+def maslikhat_record(maslikhat: Maslikhat) -> dict:
+    """Composition by party and mandate, chair, commissions, districts (a fixed number of queries)."""
+    deputies = list(maslikhat.deputies.select_related("district").order_by("full_name"))
+    active = [d for d in deputies if d.status == Deputy.Status.ACTIVE]
+    by_party: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for deputy in active:
+        by_party[deputy.party][0 if deputy.mandate == Deputy.Mandate.SINGLE_MANDATE else 1] += 1
+    districts = list(maslikhat.districts.order_by("number"))
+    sitting = {d.district_id for d in active if d.district_id}
+    memberships = CommissionMembership.objects.select_related("deputy").order_by("-is_chair", "deputy__full_name")
+    commissions = list(maslikhat.commissions.prefetch_related(Prefetch("memberships", queryset=memberships)))
+    deputy_by_district = {d.district_id: d for d in active if d.district_id}
+    return {
+        "composition": Composition(
+            parties=sorted(((p, sm, pl) for p, (sm, pl) in by_party.items()), key=lambda r: (-(r[1] + r[2]), r[0])),
+            single_mandate=sum(1 for d in active if d.mandate == Deputy.Mandate.SINGLE_MANDATE),
+            party_list=sum(1 for d in active if d.mandate == Deputy.Mandate.PARTY_LIST),
+            vacant=sum(1 for d in districts if d.pk not in sitting),
+        ),
+        "chair": next((d for d in active if d.role == Deputy.Role.CHAIR), None),
+        "deputies": active,
+        "former": [d for d in deputies if d.status != Deputy.Status.ACTIVE],
+        "commissions": commissions,
+        "districts": [(d, deputy_by_district.get(d.pk)) for d in districts],
+        "has_demo": any(d.is_demo for d in deputies) or any(d.is_demo for d in districts),
+    }
+
+
+def district_get(pk: int) -> ElectoralDistrict:
+    return ElectoralDistrict.objects.select_related("maslikhat").get(pk=pk)
+
+
+def district_record(district: ElectoralDistrict) -> dict:
+    deputies = list(district.deputies.order_by("-status_changed_on"))
+    return {
+        "deputy": next((d for d in deputies if d.status == Deputy.Status.ACTIVE), None),
+        "former": [d for d in deputies if d.status != Deputy.Status.ACTIVE],
+        "coverage": list(district.coverage.order_by("settlement", "street", "houses")[:1000]),
+    }

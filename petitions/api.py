@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from deputies.models import Maslikhat
 from petitions import access, selectors, services
 from petitions.models import Petition
+from petitions.tally import COUNT_CACHE_KEY
 from portal.api import validation_error_payload
 from portal.middleware import client_ip
 
@@ -113,10 +114,8 @@ class PetitionSign(APIView):
     def post(self, request, pk):
         if not request.user.is_authenticated:
             raise NotAuthenticated(_("Sign in first."))
-        petition = access.access_petition_for_viewer(
-            request.user, pk, request.query_params.get("link", "") or request.data.get("link", ""),
-            queryset=Petition.objects.select_related("maslikhat", "rules"),
-        )
+        petition = access.access_petition_for_signing(
+            request.user, pk, request.query_params.get("link", "") or request.data.get("link", ""))
         body = SignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -159,7 +158,7 @@ class PetitionCount(APIView):
 
     @extend_schema(responses=dict)
     def get(self, request, pk):
-        key = f"petitions:count:{pk}"
+        key = COUNT_CACHE_KEY.format(pk)
         payload = cache.get(key)
         if payload is None:
             petition = (Petition.objects.listed().filter(pk=pk)

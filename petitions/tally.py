@@ -5,6 +5,7 @@ crossings and moves the state machine. A nightly recount corrects any drift."""
 
 import logging
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
@@ -17,6 +18,19 @@ from petitions.models import Petition, PetitionCountSample, PetitionDistrictCoun
 logger = logging.getLogger(__name__)
 LOCK = "petitions.tally"
 BATCH = 50_000
+# What watchers reload: the public count (petitions/api.py) and the page anonymous visitors share
+# (petitions/views.py). Both are dropped whenever a tally moves the count or the petition changes
+# state, so a watcher sees a new count within one tally, and neither costs a query when cached.
+COUNT_CACHE_KEY = "petitions:count:{}"
+PAGE_CACHE_KEY = "petitions:page:{}:{}"
+
+
+def drop_watched(pks) -> None:
+    from django.conf import settings
+
+    pks = list(pks)
+    cache.delete_many([COUNT_CACHE_KEY.format(pk) for pk in pks]
+                      + [PAGE_CACHE_KEY.format(pk, code) for pk in pks for code, _name in settings.LANGUAGES])
 S = Petition.Status
 
 _PG_TALLY = """
@@ -136,6 +150,8 @@ def petitions_tally() -> dict | None:
         if rows:
             _sample(rows, now)
         moved = _crossings()
+    if rows:
+        drop_watched(pk for pk, _total, _residents, _seen in rows)
     return {"petitions": len(rows), "signatures": sum(r[3] for r in rows), "moved": moved}
 
 

@@ -1,11 +1,14 @@
 """Public and author pages of petitions: thin, every write goes through a service."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +16,7 @@ from deputies.models import Maslikhat
 from petitions import access, selectors, services
 from petitions.forms import PetitionForm, SignForm
 from petitions.models import Petition, PetitionEvent, Signature
+from petitions.tally import PAGE_CACHE_KEY
 from portal.middleware import client_ip
 
 
@@ -39,7 +43,26 @@ def petition_list(request):
     })
 
 
+# Watchers reload a viral petition's page far more often than anyone signs it (UK, March 2019).
+SHARED_PAGE_SECONDS = 60
+
+
+def _shared_page_key(request, pk) -> str | None:
+    """The cache key of the page every anonymous visitor sees alike (no session, no pending
+    messages, no query string), or None. The tally and every state move drop it
+    (tally.drop_watched), so it is never older than the last tally; the timeout bounds the rest."""
+    if (request.GET or settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+            or request.user.is_authenticated):
+        return None
+    return PAGE_CACHE_KEY.format(pk, get_language())
+
+
 def petition_detail(request, pk):
+    shared_key = _shared_page_key(request, pk)
+    if shared_key is not None:
+        html = cache.get(shared_key)
+        if html is not None:
+            return HttpResponse(html)
     link = request.GET.get("link", "")
     petition = access.access_petition_for_viewer(request.user, pk, link)
     mine = selectors.signature_of(request.user, petition)
@@ -66,7 +89,11 @@ def petition_detail(request, pk):
         "may_moderate": official and access.may_moderate(request.user, petition),
         "may_answer": official and access.may_answer(request.user, petition),
     }
-    return render(request, "petitions/detail.html", context)
+    response = render(request, "petitions/detail.html", context)
+    # A page that set a CSRF cookie is personal (it carries a token): never share it.
+    if shared_key is not None and petition.is_listed and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        cache.set(shared_key, response.content, SHARED_PAGE_SECONDS)
+    return response
 
 
 @login_required
@@ -134,7 +161,7 @@ def petition_act(request, pk, action):
 @require_POST
 def petition_sign(request, pk):
     link = request.POST.get("link", "")
-    petition = access.access_petition_for_viewer(request.user, pk, link)
+    petition = access.access_petition_for_signing(request.user, pk, link)
     target = petition.get_absolute_url() + (f"?link={link}" if link else "")
     if not request.user.is_authenticated:
         return redirect(f"{_login_url()}?next={target}")

@@ -4,13 +4,17 @@ from portal.models import Role, RoleGrant
 
 
 def scopes_for(user, role: str) -> set[str]:
-    """Scope codes in which the user holds the role (cached on the user object per request)."""
+    """Scope codes in which the user holds the role. All of a user's grants are read in one query
+    and kept on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    cache = user.__dict__.setdefault("_dauys_scopes", {})
-    if role not in cache:
-        cache[role] = set(RoleGrant.objects.active().filter(user=user, role=role).values_list("scope_code", flat=True))
-    return cache[role]
+    cache = user.__dict__.get("_dauys_scopes")
+    if cache is None:
+        cache = {r: set() for r in Role.values}
+        for grant_role, scope in RoleGrant.objects.active().filter(user=user).values_list("role", "scope_code"):
+            cache.setdefault(grant_role, set()).add(scope)
+        user.__dict__["_dauys_scopes"] = cache
+    return cache.get(role, set())
 
 
 def has_role(user, role: str, scope_code: str | None = None) -> bool:

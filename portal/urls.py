@@ -1,5 +1,7 @@
 """Root URLconf. Apps are included by dotted string: portal never imports an app."""
 
+import os
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -24,6 +26,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
 ]
+
+# The benchmark's ceiling view (bench/bench_surge.py); never present unless the benchmark asks.
+if os.environ.get("DAUYS_BENCH_CEILING") == "1":
+    from portal import bench_views
+
+    urlpatterns.append(path("bench/ceiling/<int:target>/", bench_views.ceiling, name="bench-ceiling"))
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

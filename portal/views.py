@@ -2,13 +2,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 
 from portal.models import AuditEntry
 from portal.staff import staff_sections_for
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    # The search answers on the deputies app's page; portal names it by URL only, never imports it.
+    return render(request, "portal/home.html", {"representatives_url": reverse("deputies:representatives")})
 
 
 @login_required

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Run even under production settings.")
 
     def handle(self, *args, **options):
-        if settings.SETTINGS_MODULE.endswith("production") and not options["force"]:
+        if (getattr(settings, "SETTINGS_MODULE", None) or "").endswith("production") and not options["force"]:
             raise CommandError("seed_demo creates demo accounts; refusing under production settings.")
         for name, seeder in seeders():
             with transaction.atomic():

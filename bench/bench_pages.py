@@ -1,0 +1,178 @@
+"""Pages: SQL queries and bytes (HTML + CSS + JS) of the home, petition list, petition, hearing and
+deputy pages, with their lists at 5 and at 50 rows.
+
+Production settings on a dedicated database (collected, hashed static files served by WhiteNoise),
+Django's test client, `CaptureQueriesContext` around the second request of each page (the first
+warms per-process caches). Anonymous visitor and signed-in citizen. Goals: <= 10 queries, the same
+count at 5 and at 50 rows, <= 100 KB for HTML + CSS + JS. Reported, not enforced; the exit status is
+1 only when a page does not answer 200.
+
+Run: `.venv/bin/python bench/bench_pages.py`.
+"""
+
+import gzip
+import re
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import Run, machine, make_open_petition, services_reachable  # noqa: E402
+
+ASSET_RE = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
+SIZES = (5, 50)
+QUERY_GOAL, BYTES_GOAL = 10, 100 * 1024
+
+
+def build(size: int, petition_base, staff, commission) -> dict:
+    """Lists of `size` rows: signatures from `size` districts with hourly samples on one petition,
+    `size` open petitions in the list, `size` published questions on one hearing."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from deputies.models import ElectoralDistrict
+    from hearings.models import Question
+    from hearings.services import hearing_schedule
+    from petitions.models import Petition, PetitionCountSample, Signature
+    from petitions.tally import petitions_tally
+    from portal.models import User
+
+    unusable = make_password(None)
+    people = User.objects.bulk_create(
+        [User(email=f"p{size}-{i}@bench.invalid", first_name=f"Азамат{i}", last_name="Б", password=unusable,
+              is_citizen=True, address="Алматы, Абая 10") for i in range(size)])
+    EmailAddress.objects.bulk_create([EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in people])
+    petitions = [make_open_petition(title=f"Бенчмарк страниц {size}: петиция номер {i}", districts=False,
+                                    author_email=f"author{size}-{i}@bench.invalid") for i in range(size)]
+    petition = petitions[0]
+    maslikhat = petition.maslikhat
+    base = ElectoralDistrict.objects.filter(maslikhat=maslikhat).count()
+    districts = ElectoralDistrict.objects.bulk_create(
+        [ElectoralDistrict(maslikhat=maslikhat, number=base + i + 1, name_ru=f"Округ № {base + i + 1}") for i in range(size)])
+    now = timezone.now()
+    Signature.objects.bulk_create([
+        Signature(petition=petition, signer=u, created_at=now, district=d, is_resident=True, address=u.address,
+                  is_citizen=True, pending=True, counted=False, status=Signature.Status.VALID)
+        for u, d in zip(people, districts, strict=True)])
+    petitions_tally()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    PetitionCountSample.objects.bulk_create(
+        [PetitionCountSample(petition=petition, hour=hour - timedelta(hours=i + 1), signature_count=size - i,
+                             resident_signature_count=size - i) for i in range(1, size)])
+    starts = timezone.now() + timedelta(days=30 + size)
+    hearing = hearing_schedule(actor=staff, maslikhat=maslikhat, commission=commission, hearing_type="budget",
+                               starts_at=starts, ends_at=starts + timedelta(hours=2), topic_kk="Бюджет жобасы",
+                               topic_ru=f"Проект бюджета ({size})", venue_address="Алматы, пр. Абылай хана 91",
+                               capacity=100, languages=["kk", "ru"])
+    Question.objects.bulk_create([Question(hearing=hearing, author=u, text=f"Вопрос номер {i} о бюджете района?",
+                                           status=Question.Status.PUBLISHED, votes=i) for i, u in enumerate(people)])
+    assert Petition.objects.filter(pk=petition.pk).values_list("signature_count", flat=True).get() == size
+    return {"petition": petition, "hearing": hearing, "citizen": people[0]}
+
+
+def measure(client, url: str) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+    count = len(queries)  # now: the next request empties the connection's query log
+    if response.status_code != 200:
+        return {"status": response.status_code, "queries": count, "html": 0, "assets": 0, "gzip": 0}
+    html = response.content
+    assets, compressed = 0, len(gzip.compress(html))
+    for href in sorted(set(ASSET_RE.findall(html.decode()))):
+        if not href.startswith("/static/"):
+            continue
+        asset = client.get(href)
+        body = b"".join(asset.streaming_content) if asset.streaming else asset.content
+        assets += len(body)
+        compressed += len(gzip.compress(body))
+    return {"status": 200, "queries": count, "html": len(html), "assets": assets, "gzip": compressed}
+
+
+def main() -> int:
+    if not services_reachable():
+        print("bench_pages needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379.")
+        return 2
+    print(f"machine: {machine()}")
+    run = Run("pages").open()
+    try:
+        run.create_database()
+        import django
+
+        django.setup()
+        from django.test import Client
+        from django.urls import NoReverseMatch, reverse
+
+        from deputies.models import Deputy, StandingCommission
+        from portal.models import User
+
+        started = time.monotonic()
+        first = make_open_petition()
+        staff = User.objects.get(email="staff@bench.invalid")
+        commission = StandingCommission.objects.create(maslikhat=first.maslikhat, name_kk="Бюджет комиссиясы",
+                                                       name_ru="Бюджетная комиссия")
+        data = {size: build(size, first, staff, commission) for size in SIZES}
+        print(f"seeded lists of {' and '.join(map(str, SIZES))} rows in {time.monotonic() - started:.1f} s")
+
+        def deputy_url(_size):
+            deputy = Deputy.objects.first()
+            for name in ("deputies:deputy_detail", "deputies:detail", "deputies:deputy"):
+                try:
+                    return reverse(name, args=[deputy.pk]) if deputy else None
+                except NoReverseMatch:
+                    continue
+            return None
+
+        pages = {
+            "home": lambda _size: "/ru/",
+            "petition list": lambda _size: "/ru/petitions/",
+            "petition": lambda size: f"/ru/petitions/{data[size]['petition'].pk}/",
+            "hearing": lambda size: f"/ru/hearings/{data[size]['hearing'].pk}/",
+            "deputy": deputy_url,
+        }
+        failures = 0
+        print(f"{'page':<15}{'who':<11}{'queries 5/50':>14}{'HTML KB':>9}{'CSS+JS KB':>11}{'total KB':>10}"
+              f"{'gzip KB':>9}   goals")
+        for page, url_for in pages.items():
+            for who in ("anonymous", "citizen"):
+                results = []
+                for size in SIZES:
+                    url = url_for(size)
+                    if url is None:
+                        break
+                    client = Client()
+                    if who == "citizen":
+                        client.force_login(data[size]["citizen"])
+                    results.append(measure(client, url))
+                if not results:
+                    print(f"{page:<15}{who:<11}{'n/a (deputies not merged: no deputy page URL)':>40}")
+                    continue
+                if any(r["status"] != 200 for r in results):
+                    failures += 1
+                    print(f"{page:<15}{who:<11}statuses {[r['status'] for r in results]}")
+                    continue
+                big = results[-1]
+                total = big["html"] + big["assets"]
+                queries = [r["queries"] for r in results]
+                ok = max(queries) <= QUERY_GOAL and len(set(queries)) == 1 and total <= BYTES_GOAL
+                print(f"{page:<15}{who:<11}{'/'.join(map(str, queries)):>14}{big['html'] / 1024:>9.1f}"
+                      f"{big['assets'] / 1024:>11.1f}{total / 1024:>10.1f}{big['gzip'] / 1024:>9.1f}   "
+                      + ("met" if ok else "MISSED: " + ", ".join(
+                          m for m, bad in ((f"> {QUERY_GOAL} queries", max(queries) > QUERY_GOAL),
+                                           ("grows with the list", len(set(queries)) > 1),
+                                           ("> 100 KB", total > BYTES_GOAL)) if bad)))
+        print("bytes: uncompressed HTML of the 50-row page plus every stylesheet and script it links; gzip: "
+              "the same compressed (WhiteNoise serves precompressed static files)")
+        return 1 if failures else 0
+    finally:
+        run.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,398 @@
+"""Shared parts of the benchmarks: a dedicated PostgreSQL database, Redis keys under a run prefix,
+the production process set-up (gunicorn, a Celery worker and beat) and a small asyncio HTTP/1.1
+load generator on loopback.
+
+Everything a run creates carries the run id, and `Run.close()` removes it all: the processes it
+started (by their own pid), the database, the Redis keys under the prefix and the scratch directory.
+"""
+
+import asyncio
+import datetime
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = {"host": os.environ.get("PGHOST", "127.0.0.1"), "port": int(os.environ.get("PGPORT", "5432")),
+      "user": os.environ.get("PGUSER", "postgres")}
+# A Redis database of its own: test runs elsewhere on the machine flush database 0 between tests.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+BIN = Path(sys.executable).parent
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def services_reachable() -> bool:
+    return port_open(PG["host"], PG["port"]) and port_open("127.0.0.1", 6379)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB RAM"
+    except OSError:
+        pass
+    one, five, fifteen = os.getloadavg()
+    return f"{os.cpu_count()} cores, {memory}; load average {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+class Run:
+    """One benchmark run: its database, Redis prefix, scratch directory and child processes."""
+
+    def __init__(self, name: str):
+        self.run_id = f"{os.getpid()}-{secrets.token_hex(3)}"
+        self.db_name = f"dauys_bench_{name}_{self.run_id.replace('-', '_')}"
+        self.prefix = f"dauys-bench-{self.run_id}"
+        self.var_dir = ROOT / "var" / f"bench-{self.run_id}"
+        self.processes: list[tuple[str, subprocess.Popen]] = []
+        self.logs: list = []
+        self.env = dict(os.environ)
+        self.env.update(
+            DJANGO_SETTINGS_MODULE="portal.settings.production",
+            DATABASE_URL=f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{self.db_name}",
+            REDIS_URL=REDIS_URL,
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="127.0.0.1,testserver",
+            SECURE_SSL_REDIRECT="false",
+            CELERY_QUEUE=self.prefix,
+            CACHE_KEY_PREFIX=self.prefix,
+            EMAIL_URL="console:",
+            LOG_LEVEL="WARNING",
+            DAUYS_VAR_DIR=str(self.var_dir),
+            DAUYS_BENCH_CEILING="1",
+        )
+        self.port = 0
+
+    # -- database ---------------------------------------------------------------------------
+    def create_database(self, collectstatic: bool = True) -> None:
+        import psycopg
+
+        with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
+            conn.execute(f'CREATE DATABASE "{self.db_name}"')
+        os.environ.update(self.env)
+        sys.path.insert(0, str(ROOT))
+        started = time.monotonic()
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True)
+        if collectstatic:
+            # Production serves hashed static names from a manifest: pages cannot render without it.
+            subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,
+                           check=True)
+        print(f"database {self.db_name}: migrated in {time.monotonic() - started:.1f} s")
+
+    def drop_database(self) -> None:
+        import psycopg
+
+        with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [self.db_name])
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}"')
+
+    def clean_redis(self) -> int:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(match=f"*{self.prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+        return len(keys)
+
+    # -- processes --------------------------------------------------------------------------
+    def _spawn(self, name: str, args: list[str], env: dict | None = None) -> subprocess.Popen:
+        log = open(self.var_dir / f"{name}.log", "w")  # noqa: SIM115 - closed in close()
+        self.logs.append(log)
+        process = subprocess.Popen(args, cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        self.processes.append((name, process))
+        return process
+
+    def log_text(self, name: str) -> str:
+        path = self.var_dir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def start_gunicorn(self, workers: int) -> str:
+        self.port = free_port()
+        self._spawn("gunicorn", [str(BIN / "gunicorn"), "portal.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+                                 "--workers", str(workers), "--log-level", "warning", "--backlog", "2048"])
+        import httpx
+
+        base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    return base
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer /healthz:\n{self.log_text('gunicorn')[-2000:]}")
+
+    def start_celery(self) -> None:
+        """A worker on this run's queue and beat with the project's schedule (portal/celery.py)."""
+        self._spawn("worker", [sys.executable, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO",
+                               "--pool=prefork", "--concurrency=1", "-Q", self.prefix, "--without-gossip",
+                               "--without-mingle", "--without-heartbeat"])
+        self._spawn("beat", [sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO",
+                             f"--schedule={self.var_dir / 'celerybeat-schedule'}"])
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if "ready." in self.log_text("worker") and "beat: Starting" in self.log_text("beat"):
+                return
+            for name, process in self.processes:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited:\n{self.log_text(name)[-2000:]}")
+            time.sleep(0.2)
+        raise RuntimeError("Celery worker or beat did not start")
+
+    def open(self) -> "Run":
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def close(self) -> None:
+        for _name, process in reversed(self.processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for _name, process in reversed(self.processes):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for log in self.logs:
+            log.close()
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: BLE001, S110 - Django may never have been set up
+            pass
+        self.drop_database()
+        removed = self.clean_redis()
+        shutil.rmtree(self.var_dir, ignore_errors=True)
+        print(f"cleaned up: {len(self.processes)} processes stopped, database {self.db_name} dropped, "
+              f"{removed} Redis keys removed")
+
+
+# ------------------------------------------------------------------------------------------
+# Data: signers with sessions made directly (no login round trips)
+# ------------------------------------------------------------------------------------------
+def make_signers(count: int) -> list[str]:
+    """N citizens with verified emails, home addresses in two Almaty districts (1,000 different
+    addresses, so the placement cache warms as neighbours sign) and DB sessions; returns their
+    session keys."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from portal.models import User
+
+    unusable = make_password(None)
+    User.objects.bulk_create(
+        [User(email=f"signer{i}@bench.invalid", first_name="Подписант", last_name="Б", password=unusable, is_citizen=True,
+              address=f"Алматы, {'Абая' if i % 2 else 'Достык'} {i // 2 % 500 + 1}") for i in range(count)],
+        batch_size=5000,
+    )
+    signers = list(User.objects.filter(email__endswith="@bench.invalid", first_name="Подписант").order_by("pk"))
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in signers], batch_size=5000)
+    store = SessionStore()
+    expiry = timezone.now() + datetime.timedelta(days=1)
+    sessions, keys = [], []
+    for user in signers:
+        key = secrets.token_hex(16)
+        data = {"_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+                "_auth_user_hash": user.get_session_auth_hash()}
+        sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expiry))
+        keys.append(key)
+    Session.objects.bulk_create(sessions, batch_size=5000)
+    return keys
+
+
+def make_open_petition(title: str = "Бенчмарк: озеленить улицу Абая", districts: bool = True,
+                       author_email: str = "author@bench.invalid"):
+    """An open petition to Almaty's maslikhat (with two covered districts the first time), and the
+    per-network limit lifted: all benchmark traffic comes from 127.0.0.1."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+
+    from deputies.models import AddressCoverage, ElectoralDistrict, Maslikhat
+    from petitions import services
+    from petitions.models import Petition, PetitionRules
+    from portal.models import Role, RoleGrant, User
+
+    almaty = Maslikhat.objects.select_related("unit").get(code="kz-75")
+    if districts:
+        for number, street in ((1, "абая"), (2, "достык")):
+            district = ElectoralDistrict.objects.create(maslikhat=almaty, number=number, name_ru=f"Округ № {number}")
+            AddressCoverage.objects.create(district=district, settlement="Алматы", settlement_key="алматы",
+                                           street=street.title(), street_key=street, houses="all")
+    PetitionRules.objects.update(ip_signatures_per_minute=10_000_000)
+    unusable = make_password(None)
+    author = User.objects.create(email=author_email, first_name="Автор", is_citizen=True, password=unusable)
+    staff, created = User.objects.get_or_create(email="staff@bench.invalid", defaults={"first_name": "Staff",
+                                                                                        "password": unusable})
+    if created:
+        RoleGrant.objects.create(user=staff, role=Role.STAFF, scope_code="kz-75")
+    EmailAddress.objects.create(user=author, email=author.email, verified=True, primary=True)
+    petition = services.petition_create(author=author, title=title, maslikhat=almaty, topic="environment",
+                                        text="Текст петиции для бенчмарка подписей. " * 3)
+    services.petition_submit(petition=petition, actor=author)
+    services.petition_approve(petition=petition, actor=staff)
+    return services.petition_transition(petition=petition, to=Petition.Status.OPEN, actor=None)
+
+
+# ------------------------------------------------------------------------------------------
+# Load: a minimal HTTP/1.1 client on asyncio streams. Gunicorn's sync workers close every
+# connection after one answer, so a connection per request is what any client gets; a raw client
+# costs the load generator (which shares the 2 cores with the server) far less CPU than httpx.
+# ------------------------------------------------------------------------------------------
+ID_RE = re.compile(rb'"id":\s*(\d+)')
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+    elapsed: float = 0.0
+    last_success: float = 0.0
+    exhausted: bool = False
+
+    @property
+    def created(self) -> int:
+        return self.statuses.get(201, 0)
+
+    @property
+    def rate(self) -> float:
+        return self.created / self.elapsed if self.elapsed else 0.0
+
+    def line(self) -> str:
+        lat = self.latencies
+        return (f"{self.name:<22} {self.rate:7.0f}/s  {self.created:6d} created in {self.elapsed:5.1f} s  "
+                f"p50 {percentile(lat, 50) * 1000:6.1f}  p95 {percentile(lat, 95) * 1000:6.1f}  "
+                f"p99 {percentile(lat, 99) * 1000:6.1f} ms  statuses {dict(sorted(self.statuses.items()))}"
+                + (f"  errors {len(self.errors)} {self.errors[:2]}" if self.errors else "")
+                + ("  (ran out of signers)" if self.exhausted else ""))
+
+
+async def http(port: int, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b"",
+               timeout: float = 30.0) -> tuple[int, bytes]:
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close", f"Content-Length: {len(body)}"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+    async def exchange() -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            writer.write(raw)
+            return await reader.read()
+        finally:
+            writer.close()
+
+    data = await asyncio.wait_for(exchange(), timeout)
+    if not data.startswith(b"HTTP/1."):
+        raise ConnectionError("no HTTP answer")
+    head, _sep, payload = data.partition(b"\r\n\r\n")
+    return int(head[9:12]), payload
+
+
+def signer_headers(session_key: str, csrf: str) -> dict[str, str]:
+    return {"Cookie": f"sessionid={session_key}; csrftoken={csrf}", "X-CSRFToken": csrf,
+            "Content-Type": "application/json", "Accept-Language": "ru"}
+
+
+async def post_surge(phase: Phase, port: int, path: str, keys: "asyncio.Queue[str]", seconds: float,
+                     concurrency: int) -> Phase:
+    """`concurrency` clients each POST `path` with the next signer's session until time is up."""
+    csrf = secrets.token_hex(16)
+    deadline = time.monotonic() + seconds
+
+    async def client() -> None:
+        while time.monotonic() < deadline:
+            try:
+                key = keys.get_nowait()
+            except asyncio.QueueEmpty:
+                phase.exhausted = True
+                return
+            started = time.perf_counter()
+            try:
+                status, payload = await http(port, "POST", path, signer_headers(key, csrf), b"{}")
+            except (TimeoutError, OSError, ConnectionError) as error:
+                phase.errors.append(type(error).__name__)
+                continue
+            phase.latencies.append(time.perf_counter() - started)
+            phase.statuses[status] = phase.statuses.get(status, 0) + 1
+            if status == 201:
+                phase.last_success = time.monotonic()
+                match = ID_RE.search(payload)
+                if match:
+                    phase.ids.append(int(match.group(1)))
+            elif len(phase.errors) < 20:
+                phase.errors.append(f"{status}: {payload[:160]!r}")
+
+    began = time.monotonic()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    phase.elapsed = time.monotonic() - began
+    return phase
+
+
+async def get_paced(phase: Phase, port: int, paths: list[str], rate: float, seconds: float, clients: int) -> Phase:
+    """Anonymous readers at a fixed total rate (open loop while the server keeps up)."""
+    deadline = time.monotonic() + seconds
+    interval = clients / rate if rate else seconds
+
+    async def reader(index: int) -> None:
+        next_at = time.monotonic() + interval * index / clients
+        n = index
+        while True:
+            delay = next_at - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if time.monotonic() >= deadline:
+                return
+            next_at += interval
+            path = paths[n % len(paths)]
+            n += 1
+            started = time.perf_counter()
+            try:
+                status, _payload = await http(port, "GET", path, {"Accept-Language": "ru"})
+            except (TimeoutError, OSError, ConnectionError) as error:
+                phase.errors.append(type(error).__name__)
+                continue
+            phase.latencies.append(time.perf_counter() - started)
+            phase.statuses[status] = phase.statuses.get(status, 0) + 1
+
+    began = time.monotonic()
+    await asyncio.gather(*(reader(i) for i in range(clients)))
+    phase.elapsed = time.monotonic() - began
+    return phase

@@ -1,0 +1,38 @@
+"""Shared body of the CSV import commands: all-or-nothing, an error per bad row, audited."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from portal.audit import audit_record
+
+
+class ImportCommand(BaseCommand):
+    kind = ""  # "districts" or "deputies"
+    columns = ""
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Check the file and report, write nothing.")
+
+    def run_import(self, file: Path, dry_run: bool):
+        raise NotImplementedError
+
+    def handle(self, *args, file: Path, dry_run: bool, **options):
+        if not file.exists():
+            raise CommandError(f"No such file: {file}")
+        with transaction.atomic():
+            report = self.run_import(file, dry_run)
+            if report.ok and not dry_run:
+                audit_record(actor=None, action=f"{self.kind}.import", after={
+                    "file": file.name, "created": report.created, "updated": report.updated,
+                    "unchanged": report.unchanged, "districts_created": report.districts_created,
+                })
+        if not report.ok:
+            for error in report.errors:
+                self.stderr.write(error)
+            raise CommandError(f"{len(report.errors)} bad row(s); nothing was written.")
+        extra = f", districts created {report.districts_created}" if self.kind == "districts" else ""
+        prefix = "dry run: " if dry_run else ""
+        self.stdout.write(f"{prefix}created {report.created}, updated {report.updated}, unchanged {report.unchanged}{extra}")

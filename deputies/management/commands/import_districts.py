@@ -1,0 +1,10 @@
+from deputies.imports import districts_import
+from deputies.management.commands._csv_import import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Import electoral districts and address coverage from CSV (maslikhat,district,settlement,street,houses)."
+    kind = "districts"
+
+    def run_import(self, file, dry_run):
+        return districts_import(file, dry_run=dry_run)
