@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from deputies.models import Maslikhat
 from petitions.models import Petition
 from portal.models import Role
-from tests.factories import UserFactory, grant
+from tests.factories import DeputyFactory, UserFactory, grant
 from tests.petitions.conftest import (  # noqa: F401 - fixtures
     _reference_data,
     almaty,
@@ -77,6 +77,14 @@ def pk(attr):
     return lambda w: {"pk": getattr(w, attr).pk}
 
 
+def code_a(attr=None):
+    return lambda w: {"code": A, **({"pk": getattr(w, attr).pk} if attr else {})}
+
+
+def code_b(attr=None):
+    return lambda w: {"code": B, **({"pk": getattr(w, attr).pk} if attr else {})}
+
+
 STAFF_A_ONLY = roles(404, anonymous=LOGIN, staff_a=OK, superuser=OK)
 MODERATION_A = roles(404, anonymous=LOGIN, staff_a=OK, moderator=OK, superuser=OK)
 ANSWER_A = roles(404, anonymous=LOGIN, staff_a=OK, deputy=OK, superuser=OK)
@@ -98,6 +106,27 @@ MATRIX = [
         query="?event=petition.submitted&key={petition_key}", staff=True),
     Row("staff_notification_retry", "POST", signed_in(403, staff_a=OK, staff_b=404, superuser=OK),
         data=lambda w: {"event": "petition.submitted", "key": w.petition_key}, staff=True),
+    # -- deputies: the register of each maslikhat, kept by its staff --------------------------------
+    Row("deputies:staff_deputies", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("deputies:staff_import", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("deputies:staff_import", "POST", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("deputies:staff_maslikhat", "GET", STAFF_A_ONLY, code_a(), staff=True),
+    Row("deputies:staff_deputy_new", "GET", STAFF_A_ONLY, code_a(), staff=True),
+    Row("deputies:staff_deputy_new", "POST", STAFF_A_ONLY, code_a(), staff=True),
+    Row("deputies:staff_deputy_edit", "GET", STAFF_A_ONLY, code_a("recall_deputy"), staff=True),
+    Row("deputies:staff_deputy_edit", "POST", STAFF_A_ONLY, code_a("recall_deputy"), staff=True),
+    Row("deputies:staff_deputy_edit", "GET", roles(404, anonymous=LOGIN), code_b("recall_deputy"), staff=True,
+        label="A's deputy under B's code"),
+    Row("deputies:staff_district_new", "GET", STAFF_A_ONLY, code_a(), staff=True),
+    Row("deputies:staff_district_new", "POST", STAFF_A_ONLY, code_a(), staff=True),
+    Row("deputies:staff_district_edit", "GET", STAFF_A_ONLY, code_a("district_a"), staff=True),
+    Row("deputies:staff_district_edit", "POST", STAFF_A_ONLY, code_a("district_a"), staff=True),
+    Row("deputies:staff_coverage", "GET", STAFF_A_ONLY, code_a("district_a"), staff=True),
+    Row("deputies:staff_coverage", "POST", STAFF_A_ONLY, code_a("district_a"), staff=True),
+    Row("deputies:staff_coverage_remove", "POST", STAFF_A_ONLY,
+        lambda w: {"code": A, "pk": w.district_a.pk, "row": w.coverage_a.pk}, staff=True),
+    Row("deputies:staff_coverage_remove", "POST", roles(404, anonymous=LOGIN),
+        lambda w: {"code": B, "pk": w.district_a.pk, "row": w.coverage_a.pk}, staff=True, label="under B's code"),
     # -- petitions: staff ---------------------------------------------------------------------------
     Row("petitions:staff_queue", "GET", signed_in(OK, citizen=404, commission_a=404), staff=True),
     Row("petitions:staff_sources", "GET", signed_in(OK, citizen=404, deputy=404, commission_a=404), staff=True),
@@ -229,6 +258,15 @@ PUBLIC = {
     "hearings:list": "public list", "hearings:calendar": "public calendar", "hearings:detail": "public page",
     "hearings:document": "published agenda and minutes are public records",
     "notification_unsubscribe": "one-click unsubscribe by signed token (RFC 8058), no session",
+    "api-representatives": "address lookup", "api-address-suggest": "address suggestions",
+    "maslikhat-list": "public register", "maslikhat-detail": "public register",
+    "deputy-list": "public register", "deputy-detail": "public register",
+    "deputies:representatives": "address lookup", "deputies:deputy_list": "public register",
+    "deputies:deputy": "public register", "deputies:maslikhat_list": "public register",
+    "deputies:maslikhat": "public register", "deputies:district": "public register",
+    "deputies:district_boundary": "public map data", "deputies:open_data": "open data",
+    "deputies:export_deputies": "open data", "deputies:export_districts": "open data",
+    "deputies:export_popolo": "open data",
 }
 # Sign-in, sign-up, password and MFA flows of django-allauth: their own rate limits and tests.
 EXEMPT_MODULES = ("allauth.",)
@@ -300,6 +338,9 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     grant(w.deputy, Role.DEPUTY, A)
     w.recall = forming_recall(recall_deputy, members=10)
     w.recall_deputy_pk = recall_deputy.pk
+    w.recall_deputy = recall_deputy
+    w.district_a = recall_deputy.district
+    w.coverage_a = recall_deputy.district.coverage.first()
     recall_services.recall_submit_group(actor=w.recall.initiator, recall=w.recall)
     w.recall.refresh_from_db()
     assert w.recall.status == RecallRequest.Status.REGISTRATION_REVIEW
@@ -332,6 +373,7 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     hearing_b.topic_ru = hearing_b.topic_kk = f"Бюджет {MARK_B}"
     hearing_b.save()
     grant(UserFactory(first_name=MARK_B), Role.DEPUTY, B)
+    DeputyFactory(maslikhat=astana, full_name=f"Депутатов {MARK_B}")
     return w
 
 
