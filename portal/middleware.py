@@ -65,3 +65,39 @@ class OfficialsNeedMFAMiddleware:
                 messages.warning(request, _("Officials must turn on two-factor authentication before continuing."))
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database connection (the server restarted, a failover, a killed backend) answers 503
+    with a translated "try again" and Retry-After, instead of a 500. The write in flight is either
+    committed or rolled back as a whole; the next request gets a fresh connection through
+    CONN_HEALTH_CHECKS, without restarting the app. Test: tests/faults/test_database_outage.py."""
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        import logging
+
+        from django.http import JsonResponse
+        from django.template.loader import render_to_string
+        from django.http import HttpResponse
+
+        logging.getLogger("dauys.db").warning("Database unavailable during %s %s: %s", request.method,
+                                              request.path, type(exception).__name__)
+        message = _("The service is briefly unavailable. Please try again in a moment.")
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html", {"message": message, "request": request}), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "portal.middleware.OfficialsNeedMFAMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
 ]
 
 TEMPLATES = [
