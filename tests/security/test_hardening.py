@@ -287,3 +287,48 @@ def test_a_recall_signature_request_logs_nothing_containing_the_iin(client, capl
         text = record.getMessage() + " ".join(str(a) for a in (record.args or ()))
         assert iin not in text and iin[:11] not in text, record.name
     assert iin not in api.content.decode()
+
+
+# ------------------------------------------------------------------------------
+# CSRF, user enumeration, SQL injection through query parameters
+# ------------------------------------------------------------------------------
+def test_writes_without_a_csrf_token_are_refused(make_petition, districts):
+    from django.test import Client
+
+    from petitions.models import Signature
+
+    petition = make_petition(Petition.Status.OPEN)
+    person = UserFactory(is_citizen=True)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(person)
+    html = browser.post(reverse("petitions:sign", kwargs={"pk": petition.pk}), {"address": "Алматы, Абая 10",
+                                                                               "is_citizen": "on"})
+    api = browser.post(reverse("api-petition-sign", kwargs={"pk": petition.pk}),
+                       {"address": "Алматы, Абая 10", "is_citizen": True}, content_type="application/json")
+    assert html.status_code == 403 and api.status_code == 403
+    assert not Signature.objects.filter(signer=person).exists()
+
+
+def test_signup_and_password_reset_do_not_reveal_who_has_an_account(client):
+    existing = UserFactory(email="known@example.kz")
+    known = client.post(reverse("account_reset_password"), {"email": existing.email})
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.kz"})
+    assert known.status_code == unknown.status_code == 302 and known["Location"] == unknown["Location"]
+    client.logout()
+    taken = client.post(reverse("account_signup"), {"email": existing.email, "password1": "Very-long-pass-2026",
+                                                    "password2": "Very-long-pass-2026"})
+    fresh = client.post(reverse("account_signup"), {"email": "new@example.kz", "password1": "Very-long-pass-2026",
+                                                    "password2": "Very-long-pass-2026"})
+    assert taken.status_code == fresh.status_code == 302 and taken["Location"] == fresh["Location"]
+
+
+@pytest.mark.parametrize("payload", ["' OR 1=1 --", "1; DROP TABLE petitions_signature; --", "%' UNION SELECT email FROM portal_user --"])
+def test_sql_payloads_in_filters_are_plain_text(client, payload, make_petition):
+    make_petition(Petition.Status.OPEN)
+    for url in (reverse("petitions:list"), reverse("hearings:list"), reverse("deputies:deputy_list"), "/api/v1/petitions/",
+                "/api/v1/deputies/", "/api/v1/hearings/"):
+        response = client.get(url, {"q": payload, "maslikhat": payload, "status": payload, "topic": payload,
+                                    "page": payload, "ordering": payload, "limit": payload})
+        assert response.status_code in (200, 400, 404), (url, response.status_code)
+        assert b"@example.kz" not in response.content  # no account data leaks through a UNION
+    assert Petition.objects.exists()
