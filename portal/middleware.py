@@ -71,7 +71,8 @@ class DatabaseUnavailableMiddleware:
     """A lost database connection (the server restarted, a failover, a killed backend) answers 503
     with a translated "try again" and Retry-After, instead of a 500. The write in flight is either
     committed or rolled back as a whole; the next request gets a fresh connection through
-    CONN_HEALTH_CHECKS, without restarting the app. Test: tests/faults/test_database_outage.py."""
+    CONN_HEALTH_CHECKS, without restarting the app. Test: tests/faults/test_database_outage.py.
+    Input the database refuses (DataError) answers 400 (tests/security/test_hardening.py)."""
 
     RETRY_AFTER_SECONDS = 5
 
@@ -82,22 +83,29 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
+        from django.db import DataError, InterfaceError, OperationalError
 
+        if isinstance(exception, DataError):
+            # Input the database cannot hold (a NUL byte, a number out of range) is bad input: 400,
+            # whichever view let it through (found by tests/test_api_fuzz.py).
+            return self._answer(request, 400, _("The request contains characters or values that cannot be accepted."),
+                                retry=False)
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         import logging
 
-        from django.http import JsonResponse
-        from django.template.loader import render_to_string
-        from django.http import HttpResponse
-
         logging.getLogger("dauys.db").warning("Database unavailable during %s %s: %s", request.method,
                                               request.path, type(exception).__name__)
-        message = _("The service is briefly unavailable. Please try again in a moment.")
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": message}, status=503)
-        else:
-            response = HttpResponse(render_to_string("503.html", {"message": message, "request": request}), status=503)
+        response = self._answer(request, 503, _("The service is briefly unavailable. Please try again in a moment."),
+                                retry=True)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response
+
+    @staticmethod
+    def _answer(request, status: int, message: str, *, retry: bool):
+        from django.http import HttpResponse, JsonResponse
+        from django.template.loader import render_to_string
+
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=status)
+        return HttpResponse(render_to_string("503.html", {"message": message, "request": request, "retry": retry}), status=status)

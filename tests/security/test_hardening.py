@@ -332,3 +332,11 @@ def test_sql_payloads_in_filters_are_plain_text(client, payload, make_petition):
         assert response.status_code in (200, 400, 404), (url, response.status_code)
         assert b"@example.kz" not in response.content  # no account data leaks through a UNION
     assert Petition.objects.exists()
+
+
+def test_input_the_database_cannot_hold_is_a_400_not_a_500(client):
+    api = client.get("/api/v1/addresses/suggest/", {"q": "Алматы\x00"})
+    assert api.status_code == 400 and api.json()["detail"]
+    page = client.get("/en/petitions/", {"q": "парк\x00"})
+    assert page.status_code in (200, 400)
+    assert "Traceback" not in page.content.decode()
