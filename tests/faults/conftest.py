@@ -77,7 +77,8 @@ def celery_on(broker_url: str, *, eager: bool = False):
     """Point this process's Celery app at another broker, and back afterwards."""
     from portal.celery import app
 
-    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    # Back to what the settings say (not to whatever an enclosing override left in app.conf).
+    previous = (settings.CELERY_BROKER_URL, app.conf.task_always_eager)
 
     def reset_pools():
         app._pool = None

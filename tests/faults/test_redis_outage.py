@@ -41,7 +41,7 @@ def test_signing_survives_a_redis_outage_and_counts_catch_up(client, own_redis, 
     before, during = [UserFactory(is_citizen=True) for _ in range(3)], [UserFactory(is_citizen=True) for _ in range(4)]
     readers = [UserFactory() for _ in range(3)]
     worker = None
-    with override_settings(CACHES=_cache_settings(own_redis.url), CELERY_BROKER_URL=own_redis.url), \
+    with override_settings(CACHES=_cache_settings(own_redis.url)), \
             celery_on(own_redis.url) as app:
         try:
             worker_extra = {"REDIS_URL": own_redis.url, "EMAIL_URL": smtp_server.url, "NOTIFICATIONS_RECOVERY_SECONDS": "0"}
