@@ -65,3 +65,18 @@ class OfficialsNeedMFAMiddleware:
                 messages.warning(request, _("Officials must turn on two-factor authentication before continuing."))
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class RejectNullCharactersMiddleware:
+    """PostgreSQL text cannot hold NUL; a query string carrying one would reach a filter and end in a
+    500. No legitimate request carries it, so answer 400 before any view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.GET.lists()):
+            from portal.views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
