@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8000
+FANOUT_RECIPIENTS ?= 10000
 VENV := .venv
 BIN := $(VENV)/bin
 PYVER := $(shell cat .python-version 2>/dev/null)
@@ -60,7 +61,12 @@ lint: install-dev
 
 bench: install-dev
 	@exports="$$(REQUIRE_SERVICES=1 $(BIN)/python -m portal.devtools services)" || exit 1; eval "$$exports"; \
-	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	set -e; \
+	echo "== bench/bench_lookup.py"; $(BIN)/python bench/bench_lookup.py; \
+	echo "== bench/bench_surge.py"; $(BIN)/python bench/bench_surge.py; \
+	echo "== bench/bench_pages.py"; $(BIN)/python bench/bench_pages.py; \
+	echo "== bench/bench_fanout.py (FANOUT_RECIPIENTS=$(FANOUT_RECIPIENTS); 100000 takes ~11 min here)"; \
+	$(BIN)/python bench/bench_fanout.py --recipients $(FANOUT_RECIPIENTS)
 
 messages: install-dev
 	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.append_only import AppendOnlyMixin
 from portal.i18n import localized
 
 LANGUAGE_CHOICES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
@@ -332,7 +333,7 @@ class QuestionVote(models.Model):
         return f"{self.question_id} · {self.user_id}"
 
 
-class HearingHistory(models.Model):
+class HearingHistory(AppendOnlyMixin, models.Model):
     """Append-only record of what changed on a hearing and why (shown on the hearing page)."""
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="history")
@@ -351,10 +352,3 @@ class HearingHistory(models.Model):
     def __str__(self):
         return f"{self.hearing_id} · {self.action}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise RuntimeError("Hearing history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("Hearing history is append-only.")

@@ -12,6 +12,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.append_only import AppendOnlyMixin, append_only_sql  # noqa: F401 - append_only_sql is used by migrations
+
 
 # ------------------------------------------------------------------------------
 # Rules: legal numbers are rows with a legal reference and an effective date
@@ -39,7 +41,7 @@ class RulesBase(models.Model):
 # ------------------------------------------------------------------------------
 # Append-only history: decisions are rows, never flags that get overwritten
 # ------------------------------------------------------------------------------
-class AppendOnlyHistory(models.Model):
+class AppendOnlyHistory(AppendOnlyMixin, models.Model):
     """A history row: written once by a service, never changed or deleted by the application.
     On PostgreSQL a trigger refuses UPDATE and DELETE too (see `append_only_sql`)."""
 
@@ -51,27 +53,6 @@ class AppendOnlyHistory(models.Model):
     class Meta:
         abstract = True
         ordering = ["created_at", "id"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise RuntimeError("History rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("History rows are append-only.")
-
-
-def append_only_sql(table: str) -> tuple[str, str]:
-    """(create, drop) SQL for a PostgreSQL trigger refusing UPDATE and DELETE on `table`.
-    Deleting the parent row is still possible only by a superuser disabling the trigger."""
-    create = f"""
-CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$
-BEGIN RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql;
-CREATE TRIGGER {table}_no_update BEFORE UPDATE OR DELETE ON {table}
-  FOR EACH ROW EXECUTE FUNCTION {table}_append_only();
-"""
-    drop = f"DROP TRIGGER IF EXISTS {table}_no_update ON {table}; DROP FUNCTION IF EXISTS {table}_append_only();"
-    return create, drop
 
 
 # ------------------------------------------------------------------------------

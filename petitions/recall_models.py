@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.append_only import AppendOnlyMixin
 from portal.crypto import EncryptedTextField, mask
 
 
@@ -324,7 +325,7 @@ class RecallSignature(models.Model):
         return mask(self.iin)
 
 
-class RecallSignatureCheck(models.Model):
+class RecallSignatureCheck(AppendOnlyMixin, models.Model):
     """Append-only: each verification decision on a signature, by whom and when."""
 
     signature = models.ForeignKey(RecallSignature, on_delete=models.CASCADE, related_name="checks")
@@ -341,13 +342,9 @@ class RecallSignatureCheck(models.Model):
     def __str__(self):
         return f"{self.signature_id}: {self.result}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise RuntimeError("Verification history is append-only.")
-        super().save(*args, **kwargs)
 
 
-class RecallTransition(models.Model):
+class RecallTransition(AppendOnlyMixin, models.Model):
     """Append-only history of the procedure: the public timeline. PostgreSQL refuses UPDATE and
     DELETE on this table (migration 0002)."""
 
@@ -366,10 +363,3 @@ class RecallTransition(models.Model):
     def __str__(self):
         return f"{self.recall_id}: {self.from_status} → {self.to_status}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise RuntimeError("The recall history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("The recall history is append-only.")

@@ -24,6 +24,7 @@ from petitions.text import render_markdown
 from portal.audit import audit_record
 from portal.cache import OUTAGE as REDIS_OUTAGE
 from portal.models import Role, RoleGrant
+from portal.follows import followers_of
 from portal.notifications import notify
 from portal import uploads
 from portal.uploads import CheckedUpload, check_upload
@@ -166,8 +167,9 @@ def _recipients(kind: str, petition: Petition):
         granted = RoleGrant.objects.active().filter(scope_code=code, role__in=roles).values_list("user_id", flat=True)
         return sorted(set(granted) | set(deputies))
     elif kind == "signers":
-        return (Signature.objects.filter(petition=petition, status=Signature.Status.VALID)
-                .values_list("signer_id", flat=True).iterator(chunk_size=2000))
+        # Signers follow the petition once their signature is tallied (petitions.tally), and may
+        # unfollow; other followers of the petition hear the news too.
+        return followers_of(petition).iterator(chunk_size=2000)
     else:
         raise LookupError(kind)
     return sorted(set(RoleGrant.objects.active().filter(scope_code=code, role__in=roles).values_list("user_id", flat=True)))

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from petitions.common import tally_lock
+from portal.models import Follow
 from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, Signature
 
 logger = logging.getLogger(__name__)
@@ -39,8 +40,15 @@ WITH picked AS (
 ), flipped AS (
     UPDATE petitions_signature AS s SET pending = false, counted = (s.status = 'valid')
     FROM picked WHERE s.id = picked.id
-    RETURNING s.petition_id, s.district_id, s.is_resident,
+    RETURNING s.petition_id, s.district_id, s.is_resident, s.signer_id,
         (CASE WHEN s.status = 'valid' THEN 1 ELSE 0 END) - (CASE WHEN picked.counted THEN 1 ELSE 0 END) AS delta
+), follows_added AS (
+    -- Signing follows the petition (portal's Follow, undone by unfollowing); done here, in bulk,
+    -- so the signing request stays one INSERT.
+    INSERT INTO portal_follow (user_id, object_type, object_id, created_at)
+    SELECT DISTINCT signer_id, 'petitions.petition', petition_id::text, %(now)s FROM flipped WHERE delta > 0
+    ON CONFLICT DO NOTHING
+    RETURNING 1
 ), per_petition AS (
     SELECT petition_id, SUM(delta) AS total, SUM(CASE WHEN is_resident THEN delta ELSE 0 END) AS residents,
            COUNT(*) AS seen
@@ -87,6 +95,12 @@ def _tally_portable(now) -> list[tuple[int, int, int, int]]:
     ids = list(Signature.objects.filter(pending=True).values_list("pk", flat=True)[:BATCH])
     if not ids:
         return []
+    newly_valid = Signature.objects.filter(pk__in=ids, status=Signature.Status.VALID, counted=False)
+    Follow.objects.bulk_create(
+        [Follow(user_id=signer, object_type="petitions.petition", object_id=str(petition), created_at=now)
+         for signer, petition in newly_valid.values_list("signer_id", "petition_id")],
+        ignore_conflicts=True,
+    )
     valid = Sum(ExpressionWrapper(Q(status=Signature.Status.VALID), output_field=IntegerField()))
     counted = Sum(ExpressionWrapper(Q(counted=True), output_field=IntegerField()))
     groups = list(Signature.objects.filter(pk__in=ids).values("petition_id", "district_id", "is_resident")

@@ -86,8 +86,8 @@ class DatabaseUnavailableMiddleware:
         from django.db import DataError, InterfaceError, OperationalError
 
         if isinstance(exception, DataError):
-            # Input the database cannot hold (a NUL byte, a number out of range) is bad input: 400,
-            # whichever view let it through (found by tests/test_api_fuzz.py).
+            # Input the database cannot hold (a NUL byte in a body, a number out of range) is bad
+            # input: 400, whichever view let it through (found by tests/test_api_fuzz.py).
             return self._answer(request, 400, _("The request contains characters or values that cannot be accepted."),
                                 retry=False)
         if not isinstance(exception, (OperationalError, InterfaceError)):
@@ -109,3 +109,18 @@ class DatabaseUnavailableMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message}, status=status)
         return HttpResponse(render_to_string("503.html", {"message": message, "request": request, "retry": retry}), status=status)
+
+
+class RejectNullCharactersMiddleware:
+    """PostgreSQL text cannot hold NUL; a query string carrying one would reach a filter and end in a
+    500. No legitimate request carries it, so answer 400 before any view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.GET.lists()):
+            from portal.views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)

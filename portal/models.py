@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.append_only import AppendOnlyMixin
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -113,7 +115,7 @@ class RoleGrant(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.scope_code}"
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyMixin, models.Model):
     """Append-only record of an official action. Written by services (portal.audit.audit_record),
     never by signals; the database refuses UPDATE and DELETE on PostgreSQL (see migration)."""
 
@@ -145,13 +147,6 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise RuntimeError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("Audit entries are append-only.")
 
 
 class Notification(models.Model):

@@ -11,3 +11,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Officials must enrol TOTP before the staff area. `REQUIRE_MFA=0 make run` skips it for a quick look.
+DAUYS_REQUIRE_MFA_FOR_OFFICIALS = env_bool("REQUIRE_MFA", True)

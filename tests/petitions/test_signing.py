@@ -237,3 +237,20 @@ def test_unique_constraint_holds_in_the_database(open_petition):
     services.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 1", is_citizen=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         Signature.objects.create(petition=open_petition, signer=person, address="x", is_citizen=True)
+
+
+def test_a_tallied_signature_follows_the_petition_and_an_unfollowed_signer_hears_nothing(open_petition, staff):
+    from portal.follows import follow_remove, is_following
+    from portal.models import Notification
+
+    stays, leaves = signer(), signer()
+    for person in (stays, leaves):
+        services.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 10", is_citizen=True)
+    assert not is_following(stays, open_petition)  # the request itself writes nothing but the signature
+    petitions_tally()
+    assert is_following(stays, open_petition) and is_following(leaves, open_petition)
+    follow_remove(user=leaves, obj=open_petition)
+    Petition.objects.filter(pk=open_petition.pk).update(status=S.AWAITING_ANSWER)
+    services.petition_answer(petition=Petition.objects.get(pk=open_petition.pk), actor=staff, text="Мәслихат жауабы")
+    told = set(Notification.objects.filter(event="petition.answered").values_list("user_id", flat=True))
+    assert stays.pk in told and leaves.pk not in told

@@ -42,3 +42,9 @@ def test_api_errors_are_json_with_a_translated_detail(client, language, expected
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
     assert expected.lower() in response.json()["detail"].lower()
+
+
+def test_a_nul_character_in_the_query_is_a_clean_400(client):
+    response = client.get("/api/v1/addresses/suggest/", {"q": "Абай\x00"}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 400
+    assert response.json()["detail"]
