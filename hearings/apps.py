@@ -18,6 +18,9 @@ class HearingsConfig(AppConfig):
         from hearings.seed import seed_hearings
 
         register_events()
+        from hearings import personal_data
+
+        personal_data.register()
         register_reference_data(30, "hearings.rules", load_hearing_rules_if_empty)
         register_staff_section(
             StaffSection(

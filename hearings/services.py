@@ -19,6 +19,7 @@ from portal.audit import audit_record
 from portal.follows import follow_add, followers_of
 from portal.notifications import notify
 from portal.workdays import add_working_days
+from portal.uploads import PDF, check_upload
 
 from hearings.access import require_staff_of
 from hearings.models import (
@@ -371,20 +372,8 @@ def hearing_publish_minutes(
 # Documents
 # ------------------------------------------------------------------------------
 def validate_pdf(upload) -> None:
-    """A PDF by its content, not its name, and no larger than the configured limit."""
-    limit = getattr(settings, "HEARINGS_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
-    if upload.size > limit:
-        raise ValidationError(
-            _("“%(name)s” is too large: at most %(limit)d MB.") % {"name": upload.name, "limit": limit // (1024 * 1024)}
-        )
-    if upload.size == 0:
-        raise ValidationError(_("“%(name)s” is empty.") % {"name": upload.name})
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(1024)
-    upload.seek(position)
-    if b"%PDF-" not in head[:1024] or not head.lstrip().startswith(b"%PDF-"):
-        raise ValidationError(_("“%(name)s” is not a PDF document.") % {"name": upload.name})
+    """A PDF by its content (portal.uploads: no JavaScript, no polyglot), within the size limit."""
+    check_upload(upload, kinds=(PDF,), max_bytes=getattr(settings, "HEARINGS_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024))
 
 
 def _store_document(model, hearing, upload, actor):

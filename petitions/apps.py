@@ -12,6 +12,9 @@ class PetitionsConfig(AppConfig):
         from petitions import wiring
 
         wiring.register()
+        from petitions import personal_data
+
+        personal_data.register()
         from petitions.recall_apps import recall_ready
 
         recall_ready()

@@ -67,6 +67,50 @@ class OfficialsNeedMFAMiddleware:
         return self.get_response(request)
 
 
+class DatabaseUnavailableMiddleware:
+    """A lost database connection (the server restarted, a failover, a killed backend) answers 503
+    with a translated "try again" and Retry-After, instead of a 500. The write in flight is either
+    committed or rolled back as a whole; the next request gets a fresh connection through
+    CONN_HEALTH_CHECKS, without restarting the app. Test: tests/faults/test_database_outage.py.
+    Input the database refuses (DataError) answers 400 (tests/security/test_hardening.py)."""
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import DataError, InterfaceError, OperationalError
+
+        if isinstance(exception, DataError):
+            # Input the database cannot hold (a NUL byte in a body, a number out of range) is bad
+            # input: 400, whichever view let it through (found by tests/test_api_fuzz.py).
+            return self._answer(request, 400, _("The request contains characters or values that cannot be accepted."),
+                                retry=False)
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        import logging
+
+        logging.getLogger("dauys.db").warning("Database unavailable during %s %s: %s", request.method,
+                                              request.path, type(exception).__name__)
+        response = self._answer(request, 503, _("The service is briefly unavailable. Please try again in a moment."),
+                                retry=True)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response
+
+    @staticmethod
+    def _answer(request, status: int, message: str, *, retry: bool):
+        from django.http import HttpResponse, JsonResponse
+        from django.template.loader import render_to_string
+
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=status)
+        return HttpResponse(render_to_string("503.html", {"message": message, "request": request, "retry": retry}), status=status)
+
+
 class RejectNullCharactersMiddleware:
     """PostgreSQL text cannot hold NUL; a query string carrying one would reach a filter and end in a
     500. No legitimate request carries it, so answer 400 before any view runs."""

@@ -1,0 +1,105 @@
+"""A Redis cache that degrades to a miss when Redis is unreachable.
+
+Dauys keeps nothing in the cache that cannot be recomputed: placements, verified-email flags, rate
+counters, the tally nudge. Losing Redis must therefore slow the portal down, never stop it: a read
+answers "not cached", a write is dropped, `add` answers "added" (so rate limits fail open while
+one-signature-per-person stays enforced by the database's unique constraint). Each call is bounded
+by the socket timeouts in settings (OPTIONS), and the outage is logged once a minute, not per call.
+Test: tests/faults/test_redis_outage.py."""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("dauys.cache")
+OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
+_LOG_EVERY = 60.0
+_last_logged = [0.0]
+
+
+def _outage(operation: str, error: Exception) -> None:
+    now = time.monotonic()
+    if now - _last_logged[0] >= _LOG_EVERY:
+        _last_logged[0] = now
+        logger.warning("Redis cache unreachable (%s: %s); serving without the cache", operation, type(error).__name__)
+
+
+class ResilientRedisCache(RedisCache):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except OUTAGE as error:
+            _outage("add", error)
+            return True
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except OUTAGE as error:
+            _outage("get", error)
+            return default
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            super().set(key, value, timeout, version)
+        except OUTAGE as error:
+            _outage("set", error)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().touch(key, timeout, version)
+        except OUTAGE as error:
+            _outage("touch", error)
+            return False
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except OUTAGE as error:
+            _outage("delete", error)
+            return False
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except OUTAGE as error:
+            _outage("get_many", error)
+            return {}
+
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except OUTAGE as error:
+            _outage("has_key", error)
+            return False
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except OUTAGE as error:
+            _outage("incr", error)
+            return delta
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set_many(data, timeout, version)
+        except OUTAGE as error:
+            _outage("set_many", error)
+            return list(data)
+
+    def delete_many(self, keys, version=None):
+        try:
+            return super().delete_many(keys, version)
+        except OUTAGE as error:
+            _outage("delete_many", error)
+
+    def clear(self):
+        try:
+            return super().clear()
+        except OUTAGE as error:
+            _outage("clear", error)
+            return False

@@ -1,0 +1,465 @@
+"""Who may do what: every role x every write endpoint and every non-public read.
+
+Each row names a URL (by its URLconf name), the objects it is called on and the expected outcome for
+each role. Every request runs in a savepoint that is rolled back, so one world serves all roles.
+A refusal must change nothing (counts and states are compared before and after), and no response
+given to an official of one maslikhat may carry data of another.
+
+The URLconf is walked: a URL that is neither in the matrix nor in PUBLIC (with the reason it is
+public) fails `test_every_url_is_in_the_matrix_or_declared_public`, so the matrix grows with the app.
+"""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.messages import constants as message_levels
+from django.contrib.messages import get_messages
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from deputies.models import Maslikhat
+from petitions.models import Petition
+from portal.models import Role
+from tests.factories import DeputyFactory, UserFactory, grant
+from tests.petitions.conftest import (  # noqa: F401 - fixtures
+    _reference_data,
+    almaty,
+    author,
+    districts,
+    make_petition,
+    staff,
+)
+
+pytestmark = [pytest.mark.django_db]
+
+ROLES = ["anonymous", "citizen", "deputy", "staff_a", "staff_b", "commission_a", "moderator", "superuser"]
+A, B = "kz-75", "kz-71"
+MARK_A, MARK_B = "MRKA7x", "MRKB7x"  # in every title/topic/name of maslikhat A's and B's objects
+
+# Outcomes. "ok": 2xx, or a redirect without an error message (done). "login": sent to the sign-in
+# page (HTML) or 403 (API, session auth). "refused": past the gate, the service refused it and said
+# so (a redirect with an error message, e.g. the wrong stage). A number: that exact status code
+# (400 is a form re-rendered with its errors: past the gate, nothing done).
+OK, LOGIN, REFUSED = "ok", "login", "refused"
+DENIALS = {LOGIN, "mfa", 302, 403, 404, 405}
+
+
+def roles(default, **overrides):
+    table = dict.fromkeys(ROLES, default)
+    table.update(overrides)
+    return table
+
+
+def signed_in(default, anonymous=LOGIN, **overrides):
+    return roles(default, anonymous=anonymous, **overrides)
+
+
+@dataclass
+class Row:
+    name: str  # URL name, namespaced
+    method: str  # GET or POST
+    expect: dict
+    kwargs: callable = None  # world -> reverse kwargs
+    data: callable = None  # world -> POST data
+    query: str = ""
+    api: bool = False
+    staff: bool = False  # a staff page: officials must never see another maslikhat's data
+    label: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def id(self):
+        return f"{self.method} {self.name}{' ' + self.label if self.label else ''}"
+
+
+def pk(attr):
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+def code_a(attr=None):
+    return lambda w: {"code": A, **({"pk": getattr(w, attr).pk} if attr else {})}
+
+
+def code_b(attr=None):
+    return lambda w: {"code": B, **({"pk": getattr(w, attr).pk} if attr else {})}
+
+
+STAFF_A_ONLY = roles(404, anonymous=LOGIN, staff_a=OK, superuser=OK)
+MODERATION_A = roles(404, anonymous=LOGIN, staff_a=OK, moderator=OK, superuser=OK)
+ANSWER_A = roles(404, anonymous=LOGIN, staff_a=OK, deputy=OK, superuser=OK)
+COMMISSION_A = roles(404, anonymous=LOGIN, commission_a=OK)
+COMMISSION_REFUSED = roles(404, anonymous=LOGIN, commission_a=REFUSED)
+STAFF_A_400 = roles(404, anonymous=LOGIN, staff_a=400, superuser=400)
+STAFF_AREA = signed_in(OK, citizen=403, commission_a=OK)
+SIGN = {"address": "Алматы, Абая 10", "is_citizen": "on"}
+
+MATRIX = [
+    # -- the staff area, audit log, roles, notification deliveries ---------------------------------
+    Row("staff_home", "GET", STAFF_AREA, staff=True),
+    Row("audit_log", "GET", signed_in(403, superuser=OK), staff=True),
+    Row("deputies:staff_roles", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("deputies:staff_roles", "POST", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("deputies:staff_role_revoke", "POST", signed_in(404, staff_a=OK, superuser=OK), pk("grant_a"), staff=True),
+    Row("staff_notifications", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("staff_notification_occurrence", "GET", signed_in(403, staff_a=OK, staff_b=404, superuser=OK),
+        query="?event=petition.submitted&key={petition_key}", staff=True),
+    Row("staff_notification_retry", "POST", signed_in(403, staff_a=OK, staff_b=404, superuser=OK),
+        data=lambda w: {"event": "petition.submitted", "key": w.petition_key}, staff=True),
+    # -- deputies: the register of each maslikhat, kept by its staff --------------------------------
+    Row("deputies:staff_deputies", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("deputies:staff_import", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("deputies:staff_import", "POST", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("deputies:staff_maslikhat", "GET", STAFF_A_ONLY, code_a(), staff=True),
+    Row("deputies:staff_deputy_new", "GET", STAFF_A_ONLY, code_a(), staff=True),
+    Row("deputies:staff_deputy_new", "POST", STAFF_A_ONLY, code_a(), staff=True),
+    Row("deputies:staff_deputy_edit", "GET", STAFF_A_ONLY, code_a("recall_deputy"), staff=True),
+    Row("deputies:staff_deputy_edit", "POST", STAFF_A_ONLY, code_a("recall_deputy"), staff=True),
+    Row("deputies:staff_deputy_edit", "GET", roles(404, anonymous=LOGIN), code_b("recall_deputy"), staff=True,
+        label="A's deputy under B's code"),
+    Row("deputies:staff_district_new", "GET", STAFF_A_ONLY, code_a(), staff=True),
+    Row("deputies:staff_district_new", "POST", STAFF_A_ONLY, code_a(), staff=True),
+    Row("deputies:staff_district_edit", "GET", STAFF_A_ONLY, code_a("district_a"), staff=True),
+    Row("deputies:staff_district_edit", "POST", STAFF_A_ONLY, code_a("district_a"), staff=True),
+    Row("deputies:staff_coverage", "GET", STAFF_A_ONLY, code_a("district_a"), staff=True),
+    Row("deputies:staff_coverage", "POST", STAFF_A_ONLY, code_a("district_a"), staff=True),
+    Row("deputies:staff_coverage_remove", "POST", STAFF_A_ONLY,
+        lambda w: {"code": A, "pk": w.district_a.pk, "row": w.coverage_a.pk}, staff=True),
+    Row("deputies:staff_coverage_remove", "POST", roles(404, anonymous=LOGIN),
+        lambda w: {"code": B, "pk": w.district_a.pk, "row": w.coverage_a.pk}, staff=True, label="under B's code"),
+    # -- petitions: staff ---------------------------------------------------------------------------
+    Row("petitions:staff_queue", "GET", signed_in(OK, citizen=404, commission_a=404), staff=True),
+    Row("petitions:staff_sources", "GET", signed_in(OK, citizen=404, deputy=404, commission_a=404), staff=True),
+    Row("petitions:staff_moderate", "GET", MODERATION_A, pk("pet_submitted"), staff=True),
+    Row("petitions:staff_moderate", "POST", MODERATION_A, pk("pet_submitted"), data=lambda w: {"action": "take"},
+        staff=True),
+    Row("petitions:staff_answer", "GET", ANSWER_A, pk("pet_awaiting"), staff=True),
+    Row("petitions:staff_answer", "POST", ANSWER_A, pk("pet_awaiting"), staff=True),
+    Row("petitions:staff_invalidate", "GET", MODERATION_A, pk("pet_open"), staff=True),
+    Row("petitions:staff_invalidate", "POST", MODERATION_A, pk("pet_open"), staff=True),
+    # -- petitions: citizens ------------------------------------------------------------------------
+    Row("petitions:new", "GET", signed_in(OK)),
+    Row("petitions:new", "POST", signed_in(OK)),
+    Row("petitions:mine", "GET", signed_in(OK)),
+    Row("petitions:edit", "GET", signed_in(404), pk("pet_draft")),
+    Row("petitions:edit", "POST", signed_in(404), pk("pet_draft")),
+    Row("petitions:act", "POST", signed_in(404, deputy=REFUSED, staff_a=REFUSED, moderator=REFUSED, superuser=REFUSED),
+        lambda w: {"pk": w.pet_draft.pk, "action": "submit"}, label="submit someone else's draft"),
+    Row("petitions:act", "POST", signed_in(REFUSED),
+        lambda w: {"pk": w.pet_open.pk, "action": "withdraw"}, label="withdraw someone else's petition"),
+    Row("petitions:sign", "POST", roles(OK, anonymous=LOGIN), pk("pet_open"), data=lambda w: SIGN),
+    Row("petitions:sign", "POST", roles(404, deputy=400, staff_a=400, moderator=400, superuser=400), pk("pet_draft"),
+        data=lambda w: SIGN, label="a draft"),
+    Row("petitions:unsign", "POST", signed_in(OK), pk("pet_open")),
+    Row("petitions:detail", "GET", roles(404, staff_a=OK, moderator=OK, deputy=OK, superuser=OK), pk("pet_submitted"),
+        label="not yet public"),
+    # -- petitions: API -----------------------------------------------------------------------------
+    Row("api-petition-sign", "POST", roles(OK, anonymous=LOGIN), pk("pet_open"), api=True,
+        data=lambda w: {"address": "Алматы, Абая 10", "is_citizen": True}),
+    Row("api-petition-sign", "POST", roles(404, anonymous=LOGIN, deputy=400, staff_a=400, moderator=400, superuser=400),
+        pk("pet_submitted"), api=True, label="not yet public",
+        data=lambda w: {"address": "Алматы, Абая 10", "is_citizen": True}),
+    Row("api-petition-unsign", "POST", roles(404, anonymous=LOGIN, citizen=OK), pk("pet_open"), api=True,
+        extra={"method": "DELETE"}, label="only one's own signature"),
+    Row("api-petition", "GET", roles(404, staff_a=OK, moderator=OK, deputy=OK, superuser=OK), pk("pet_submitted"),
+        api=True, label="not yet public"),
+    # -- recalls: staff (the election commission only; superusers are deliberately not in) ----------
+    Row("petitions:staff_recalls", "GET", signed_in(403, commission_a=OK), staff=True),
+    Row("petitions:staff_recall_detail", "GET", COMMISSION_A, pk("recall"), staff=True),
+    Row("petitions:staff_recall_register", "POST", COMMISSION_A, pk("recall"), staff=True,
+        data=lambda w: {"collection_working_days": 20}),
+    Row("petitions:staff_recall_refuse", "POST", COMMISSION_A, pk("recall"), staff=True,
+        data=lambda w: {"reason": "Инициативная группа сформирована с нарушениями порядка."}),
+    Row("petitions:staff_recall_signatures", "GET", COMMISSION_A, pk("recall"), staff=True),
+    # Past the gate, these are refused at this stage (registration review): the message says why.
+    Row("petitions:staff_recall_signatures", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
+    Row("petitions:staff_recall_sample", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
+    Row("petitions:staff_recall_finish", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
+    Row("petitions:staff_recall_vote", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
+    # -- recalls: citizens, initiators, the deputy --------------------------------------------------
+    Row("petitions:recall_start", "GET", roles(OK), label="the address search is public"),
+    Row("petitions:recall_start", "POST", signed_in(OK), query="?deputy={recall_deputy_pk}", label="form errors"),
+    Row("petitions:recall_join", "GET", signed_in(OK), pk("recall")),
+    Row("petitions:recall_join", "POST", signed_in(OK), pk("recall")),
+    Row("petitions:recall_sign", "GET", signed_in(OK), pk("recall")),
+    Row("petitions:recall_sign", "POST", signed_in(OK), pk("recall")),
+    Row("petitions:recall_submit_group", "POST", signed_in(REFUSED), pk("recall")),
+    Row("petitions:recall_withdraw", "GET", signed_in(403), pk("recall")),
+    Row("petitions:recall_withdraw", "POST", signed_in(403), pk("recall")),
+    Row("petitions:recall_submit_signatures", "POST", signed_in(REFUSED), pk("recall")),
+    Row("petitions:recall_reply", "GET", signed_in(404, deputy=OK), pk("recall")),
+    Row("petitions:recall_reply", "POST", signed_in(404, deputy=OK), pk("recall")),
+    Row("api-recall-sign", "POST", roles(400, anonymous=LOGIN), pk("recall"), api=True, label="empty IIN",
+        data=lambda w: {"iin": "", "address": ""}),
+    # -- hearings: staff ----------------------------------------------------------------------------
+    Row("hearings:staff_list", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("hearings:staff_schedule", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("hearings:staff_schedule", "POST", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True,
+        data=lambda w: {"maslikhat": w.hearing.maslikhat_id}),
+    Row("hearings:staff_manage", "GET", STAFF_A_ONLY, pk("hearing"), staff=True),
+    Row("hearings:staff_postpone", "POST", STAFF_A_400, pk("hearing"), staff=True),
+    Row("hearings:staff_cancel", "POST", STAFF_A_ONLY, pk("hearing"), staff=True,
+        data=lambda w: {"cancel-reason": "Помещение закрыто на ремонт."}),
+    Row("hearings:staff_minutes", "POST", STAFF_A_400, pk("hearing"), staff=True),
+    Row("hearings:staff_agenda", "POST", STAFF_A_400, pk("hearing"), staff=True),
+    Row("hearings:staff_registrations", "GET", STAFF_A_ONLY, pk("hearing"), staff=True),
+    Row("hearings:staff_registrations", "POST", STAFF_A_ONLY, pk("hearing"), staff=True),
+    Row("hearings:staff_registrations_csv", "GET", STAFF_A_ONLY, pk("hearing"), staff=True),
+    Row("hearings:staff_question_moderate", "POST", STAFF_A_ONLY, pk("question"), staff=True,
+        data=lambda w: {"status": "published"}),
+    # -- hearings: citizens -------------------------------------------------------------------------
+    Row("hearings:register", "POST", signed_in(OK), pk("hearing")),
+    Row("hearings:unregister", "POST", signed_in(REFUSED, citizen=OK), pk("hearing"), label="only one's own"),
+    Row("hearings:registration_qr", "GET", signed_in(404, citizen=OK), lambda w: {"pk": w.hearing.pk, "fmt": "svg"}),
+    Row("hearings:question_create", "POST", signed_in(OK), pk("hearing"),
+        data=lambda w: {"text": "Когда начнётся ремонт дороги на улице Абая?"}),
+    Row("hearings:question_vote", "POST", signed_in(404), pk("question"), label="not yet published"),
+    Row("hearings:question_vote", "POST", signed_in(OK), pk("published_question")),
+    Row("api-hearing-registrations", "POST", roles(OK, anonymous=LOGIN), pk("hearing"), api=True),
+    Row("api-hearing-registration-mine", "POST", roles(400, anonymous=LOGIN, citizen=OK), pk("hearing"), api=True,
+        extra={"method": "DELETE"}, label="only one's own"),
+    # -- a person's own data and notifications ------------------------------------------------------
+    Row("profile", "GET", signed_in(OK)),
+    Row("profile", "POST", signed_in(OK)),
+    Row("data_export", "GET", signed_in(OK)),
+    Row("account_delete", "GET", signed_in(OK)),
+    Row("account_delete", "POST", signed_in(OK)),
+    Row("notification_inbox", "GET", signed_in(OK)),
+    Row("notification_read", "POST", signed_in(404, citizen=OK), pk("notification")),
+    Row("notification_read_all", "POST", signed_in(OK)),
+    Row("notification_preferences", "GET", signed_in(OK)),
+    Row("notification_preferences", "POST", signed_in(OK)),
+    Row("follow_list", "GET", signed_in(OK)),
+    Row("follow_add", "POST", signed_in(OK), data=lambda w: {"object_type": "hearings.hearing", "object_id": w.hearing.pk}),
+    Row("follow_remove", "POST", signed_in(OK), data=lambda w: {"object_type": "hearings.hearing", "object_id": w.hearing.pk}),
+    # -- the Django admin: superusers only ----------------------------------------------------------
+    Row("admin:index", "GET", roles(302, superuser=OK), staff=True),
+    Row("admin:portal_user_changelist", "GET", roles(302, superuser=OK), staff=True),
+    Row("admin:petitions_petition_changelist", "GET", roles(302, superuser=OK), staff=True),
+    Row("admin:portal_auditentry_changelist", "GET", roles(302, superuser=OK), staff=True),
+]
+
+# Public on purpose (anyone may read; the views hide what is not public by themselves), or part of
+# sign-in. Each entry says why; a new URL must be added to MATRIX or here.
+PUBLIC = {
+    "healthz": "liveness probe, no data",
+    "api-schema": "API description", "api-docs": "API documentation", "api-redoc": "API documentation",
+    "home": "home page",
+    "api-petitions": "public list (listed petitions only; tested in the row for a non-public detail)",
+    "api-petition": "public detail; a non-public one is a MATRIX row",
+    "api-petition-count": "public counter of a listed petition",
+    "api-recall-list": "registered recalls are public by law", "api-recall-detail": "public stage and counts",
+    "api-hearing-list": "public calendar", "api-hearing-detail": "public hearing",
+    "petitions_feed": "Atom feed of listed petitions", "petitions_export": "open data: listed petitions",
+    "petitions_districts_export": "open data: counts per district of a listed petition",
+    "hearings_calendar_ics": "public calendar", "hearings_atom": "public feed", "hearings_hearing_ics": "public event",
+    "petitions:list": "public list", "petitions:detail": "public page; a non-public one is a MATRIX row",
+    "petitions:recall_list": "public list", "petitions:recall_detail": "public page (masked data only)",
+    "hearings:list": "public list", "hearings:calendar": "public calendar", "hearings:detail": "public page",
+    "hearings:document": "published agenda and minutes are public records",
+    "notification_unsubscribe": "one-click unsubscribe by signed token (RFC 8058), no session",
+    "api-representatives": "address lookup", "api-address-suggest": "address suggestions",
+    "maslikhat-list": "public register", "maslikhat-detail": "public register",
+    "deputy-list": "public register", "deputy-detail": "public register",
+    "deputies:representatives": "address lookup", "deputies:deputy_list": "public register",
+    "deputies:deputy": "public register", "deputies:maslikhat_list": "public register",
+    "deputies:maslikhat": "public register", "deputies:district": "public register",
+    "deputies:district_boundary": "public map data", "deputies:open_data": "open data",
+    "deputies:export_deputies": "open data", "deputies:export_districts": "open data",
+    "deputies:export_popolo": "open data",
+}
+# Sign-in, sign-up, password and MFA flows of django-allauth: their own rate limits and tests.
+EXEMPT_MODULES = ("allauth.",)
+EXEMPT_NAMES = {None, ""}
+
+
+def _walk(resolver, namespace=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}{pattern.name}" if pattern.name else None), pattern.callback
+
+
+def test_every_url_is_in_the_matrix_or_declared_public():
+    covered = {row.name for row in MATRIX} | set(PUBLIC)
+    missing = []
+    for name, callback in _walk(get_resolver()):
+        module = getattr(callback, "__module__", "") or ""
+        if name in EXEMPT_NAMES or module.startswith(EXEMPT_MODULES):
+            continue
+        if name.startswith("admin:"):
+            continue  # every admin view goes through admin_site.admin_view; sampled in MATRIX
+        if name not in covered:
+            missing.append(name)
+    assert not missing, f"URLs with no permission-matrix row and not declared public: {sorted(set(missing))}"
+
+
+def test_the_matrix_names_real_urls():
+    names = {name for name, _callback in _walk(get_resolver())}
+    assert not [row.name for row in MATRIX if row.name not in names and not row.name.startswith("admin:")]
+    assert not [name for name in PUBLIC if name not in names]
+
+
+# ------------------------------------------------------------------------------
+# The world: two maslikhats, their officials and objects
+# ------------------------------------------------------------------------------
+@pytest.fixture
+def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 - fixtures
+    from hearings import services as hearing_services
+    from hearings.models import Question
+    from petitions import recall_services
+    from petitions.recall_models import RecallRequest
+    from petitions import services as petition_services
+    from portal.models import EmailDelivery, Notification
+    from tests.petitions.test_recall_support import ensure_reference_data, forming_recall, smd_deputy
+    from tests.security.conftest import make_hearing
+
+    time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
+    ensure_reference_data()
+    w = SimpleNamespace()
+    w.anonymous = None
+    w.citizen = UserFactory(is_citizen=True, address="Алматы, Абая 10", first_name="Citizen")
+    w.staff_a = staff  # the petition fixtures' staff of kz-75 (moves petitions along)
+    w.staff_b = UserFactory(mfa=True, first_name="StaffB")
+    grant(w.staff_b, Role.STAFF, B)
+    w.commission_a = UserFactory(mfa=True, first_name="Commission")
+    grant(w.commission_a, Role.COMMISSION, A)
+    w.moderator = UserFactory(mfa=True, first_name="Moderator")
+    grant(w.moderator, Role.MODERATOR, A)
+    w.superuser = UserFactory(is_superuser=True, is_staff=True, mfa=True)
+
+    # Maslikhat A: a deputy (the person behind a Deputy row) facing a recall, petitions, a hearing.
+    recall_deputy = smd_deputy(street="Сатпаева", full_name=f"Депутатов {MARK_A}")
+    w.deputy = UserFactory(mfa=True, first_name="Deputy")
+    recall_deputy.user = w.deputy
+    recall_deputy.save()
+    grant(w.deputy, Role.DEPUTY, A)
+    w.recall = forming_recall(recall_deputy, members=10)
+    w.recall_deputy_pk = recall_deputy.pk
+    w.recall_deputy = recall_deputy
+    w.district_a = recall_deputy.district
+    w.coverage_a = recall_deputy.district.coverage.first()
+    recall_services.recall_submit_group(actor=w.recall.initiator, recall=w.recall)
+    w.recall.refresh_from_db()
+    assert w.recall.status == RecallRequest.Status.REGISTRATION_REVIEW
+
+    w.pet_draft = make_petition(Petition.Status.DRAFT, title=f"Черновик {MARK_A} улица")
+    w.pet_submitted = make_petition(Petition.Status.SUBMITTED, title=f"На модерации {MARK_A} парк")
+    w.pet_open = make_petition(Petition.Status.OPEN, title=f"Открытая {MARK_A} остановки")
+    w.pet_awaiting = make_petition(Petition.Status.AWAITING_ANSWER, title=f"Ожидает ответа {MARK_A} свет")
+    w.petition_key = f"petition:{w.pet_submitted.pk}:submitted"
+    EmailDelivery.objects.filter(event="petition.submitted", key=w.petition_key).update(status=EmailDelivery.Status.FAILED)
+    assert EmailDelivery.objects.filter(key=w.petition_key, status="failed").exists()
+    petition_services.petition_sign(petition=w.pet_open, user=w.citizen, address="Алматы, Абая 10", is_citizen=True,
+                                    ip="10.0.0.1")
+
+    w.hearing = make_hearing(staff, almaty)
+    w.hearing.topic_ru = w.hearing.topic_kk = f"Бюджет {MARK_A}"
+    w.hearing.save()
+    hearing_services.registration_create(user=w.citizen, hearing=w.hearing)
+    asker = w.pet_draft.author
+    w.question = Question.objects.create(hearing=w.hearing, author=asker, text=f"Вопрос {MARK_A}?")
+    w.published_question = Question.objects.create(hearing=w.hearing, author=asker, text=f"Опубликован {MARK_A}?",
+                                                    status=Question.Status.PUBLISHED)
+    w.grant_a = grant(UserFactory(), Role.DEPUTY, A)
+    w.notification = Notification.objects.create(user=w.citizen, event="petition.answered", key="matrix", url="/")
+
+    # Maslikhat B: objects an official of A must never see.
+    astana = Maslikhat.objects.get(code=B)
+    w.pet_b = make_petition(Petition.Status.SUBMITTED, title=f"Астана {MARK_B} жолы", maslikhat=astana)
+    hearing_b = make_hearing(w.staff_b, astana, days=31)
+    hearing_b.topic_ru = hearing_b.topic_kk = f"Бюджет {MARK_B}"
+    hearing_b.save()
+    grant(UserFactory(first_name=MARK_B), Role.DEPUTY, B)
+    DeputyFactory(maslikhat=astana, full_name=f"Депутатов {MARK_B}")
+    return w
+
+
+def _snapshot():
+    """What a refused request must leave untouched."""
+    from hearings.models import Hearing, Question, QuestionVote, Registration
+    from petitions.models import Signature
+    from petitions.recall_models import RecallRequest, RecallSignature
+    from portal.models import AuditEntry, EmailDelivery, Follow, Notification, RoleGrant
+
+    return (
+        AuditEntry.objects.count(), Signature.objects.filter(status="valid").count(), RecallSignature.objects.count(),
+        Registration.objects.exclude(status="cancelled").count(), Question.objects.count(), QuestionVote.objects.count(),
+        Follow.objects.count(), RoleGrant.objects.active().count(), EmailDelivery.objects.count(),
+        Notification.objects.filter(read_at__isnull=True).count(),
+        tuple(Petition.objects.order_by("pk").values_list("status", flat=True)),
+        tuple(RecallRequest.objects.order_by("pk").values_list("status", flat=True)),
+        tuple(Hearing.objects.order_by("pk").values_list("status", "starts_at")),
+    )
+
+
+def _outcome(response, row) -> str | int:
+    status = response.status_code
+    location = response.get("Location", "")
+    if status in (301, 302, 303):
+        if "/accounts/login/" in location:
+            return LOGIN
+        if "/accounts/2fa/" in location:
+            return "mfa"
+        if "/admin/login/" in location:
+            return 302
+        errors = [m for m in get_messages(response.wsgi_request) if m.level >= message_levels.ERROR]
+        return REFUSED if errors else OK
+    if row.api and status in (401, 403) and response.wsgi_request.user.is_anonymous:
+        return LOGIN
+    return OK if status < 400 else status
+
+
+def _request(client, row, w):
+    kwargs = row.kwargs(w) if row.kwargs else {}
+    url = reverse(row.name, kwargs=kwargs) + row.query.format(**vars(w))
+    data = row.data(w) if row.data else {}
+    method = row.extra.get("method", row.method)
+    if row.api:
+        return getattr(client, method.lower())(url, data=data, content_type="application/json")
+    return client.get(url) if method == "GET" else client.post(url, data)
+
+
+def _markers_of_others(role: str) -> list[str]:
+    if role == "staff_b":
+        return [MARK_A]
+    if role in {"staff_a", "commission_a", "moderator", "deputy"}:
+        return [MARK_B]
+    return []
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
+def test_permission_matrix(row, world, client):
+    from django.utils import translation
+
+    results, problems = {}, []
+    for role in ROLES:
+        user = getattr(world, role)
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        with transaction.atomic():
+            before = _snapshot()
+            with translation.override("en"):
+                response = _request(client, row, world)
+            after = _snapshot()
+            transaction.set_rollback(True)
+        outcome = _outcome(response, row)
+        results[role] = outcome
+        if outcome != row.expect[role]:
+            problems.append(f"{role}: expected {row.expect[role]!r}, got {outcome!r} ({response.status_code})")
+        if outcome != OK and before != after:
+            problems.append(f"{role}: refused ({outcome}) but something changed")
+        body = b"" if getattr(response, "streaming", False) else response.content
+        text = body.decode(errors="replace")
+        if outcome in DENIALS and (MARK_A in text or MARK_B in text):
+            problems.append(f"{role}: a refusal shows an object's data")
+        if row.staff:
+            leaked = [m for m in _markers_of_others(role) if m in text]
+            if leaked:
+                problems.append(f"{role}: the page shows another maslikhat's data")
+        if response.status_code >= 500:
+            problems.append(f"{role}: server error")
+    assert not problems, f"{row.id}: " + "; ".join(problems) + f"\nall outcomes: {results}"
