@@ -1,5 +1,5 @@
-"""Pages: SQL queries and bytes (HTML + CSS + JS) of the home, petition list, petition, hearing and
-deputy pages, with their lists at 5 and at 50 rows.
+"""Pages: SQL queries and bytes (HTML + CSS + JS) of the home, petition list, petition, hearing,
+deputy, maslikhat and representatives pages, with their lists at 5 and at 50 rows.
 
 Production settings on a dedicated database (collected, hashed static files served by WhiteNoise),
 Django's test client, `CaptureQueriesContext` around the second request of each page (the first
@@ -7,7 +7,8 @@ warms per-process caches). Anonymous visitor and signed-in citizen. Goals: <= 10
 count at 5 and at 50 rows, <= 100 KB for HTML + CSS + JS. Reported, not enforced; the exit status is
 1 only when a page does not answer 200.
 
-Run: `.venv/bin/python bench/bench_pages.py`.
+Run: `.venv/bin/python bench/bench_pages.py` (`--queries` also prints each page's SQL, signed in,
+at 50 rows).
 """
 
 import gzip
@@ -16,6 +17,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -28,12 +30,13 @@ QUERY_GOAL, BYTES_GOAL = 10, 100 * 1024
 
 def build(size: int, petition_base, staff, commission) -> dict:
     """Lists of `size` rows: signatures from `size` districts with hourly samples on one petition,
-    `size` open petitions in the list, `size` published questions on one hearing."""
+    `size` open petitions in the list, `size` published questions on one hearing, `size` deputies
+    (one per new district, all in one commission) in the maslikhat."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
-    from deputies.models import ElectoralDistrict
+    from deputies.models import CommissionMembership, Deputy, ElectoralDistrict
     from hearings.models import Question
     from hearings.services import hearing_schedule
     from petitions.models import Petition, PetitionCountSample, Signature
@@ -52,6 +55,12 @@ def build(size: int, petition_base, staff, commission) -> dict:
     base = ElectoralDistrict.objects.filter(maslikhat=maslikhat).count()
     districts = ElectoralDistrict.objects.bulk_create(
         [ElectoralDistrict(maslikhat=maslikhat, number=base + i + 1, name_ru=f"Округ № {base + i + 1}") for i in range(size)])
+    deputies = Deputy.objects.bulk_create(
+        [Deputy(maslikhat=maslikhat, full_name=f"Депутатов Депутат {size}-{i}", party="Amanat",
+                mandate=Deputy.Mandate.SINGLE_MANDATE, district=d) for i, d in enumerate(districts)])
+    CommissionMembership.objects.bulk_create(
+        [CommissionMembership(commission=commission, deputy=d, is_chair=i == 0 and size == SIZES[0])
+         for i, d in enumerate(deputies)])
     now = timezone.now()
     Signature.objects.bulk_create([
         Signature(petition=petition, signer=u, created_at=now, district=d, is_resident=True, address=u.address,
@@ -70,10 +79,10 @@ def build(size: int, petition_base, staff, commission) -> dict:
     Question.objects.bulk_create([Question(hearing=hearing, author=u, text=f"Вопрос номер {i} о бюджете района?",
                                            status=Question.Status.PUBLISHED, votes=i) for i, u in enumerate(people)])
     assert Petition.objects.filter(pk=petition.pk).values_list("signature_count", flat=True).get() == size
-    return {"petition": petition, "hearing": hearing, "citizen": people[0]}
+    return {"petition": petition, "hearing": hearing, "citizen": people[0], "deputy": deputies[0]}
 
 
-def measure(client, url: str) -> dict:
+def measure(client, url: str, show: bool = False) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -81,6 +90,10 @@ def measure(client, url: str) -> dict:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
     count = len(queries)  # now: the next request empties the connection's query log
+    if show:
+        print(f"--- {url}: {count} queries")
+        for query in queries.captured_queries:
+            print(f"    {query['sql'][:300]}")
     if response.status_code != 200:
         return {"status": response.status_code, "queries": count, "html": 0, "assets": 0, "gzip": 0}
     html = response.content
@@ -107,9 +120,7 @@ def main() -> int:
 
         django.setup()
         from django.test import Client
-        from django.urls import NoReverseMatch, reverse
-
-        from deputies.models import Deputy, StandingCommission
+        from deputies.models import Deputy, ElectoralDistrict, StandingCommission
         from portal.models import User
 
         started = time.monotonic()
@@ -117,51 +128,43 @@ def main() -> int:
         staff = User.objects.get(email="staff@bench.invalid")
         commission = StandingCommission.objects.create(maslikhat=first.maslikhat, name_kk="Бюджет комиссиясы",
                                                        name_ru="Бюджетная комиссия")
+        Deputy.objects.create(maslikhat=first.maslikhat, full_name="Абаев Абай", party="Amanat", role=Deputy.Role.CHAIR,
+                              mandate=Deputy.Mandate.SINGLE_MANDATE,
+                              district=ElectoralDistrict.objects.get(maslikhat=first.maslikhat, number=1))
         data = {size: build(size, first, staff, commission) for size in SIZES}
         print(f"seeded lists of {' and '.join(map(str, SIZES))} rows in {time.monotonic() - started:.1f} s")
-
-        def deputy_url(_size):
-            deputy = Deputy.objects.first()
-            for name in ("deputies:deputy_detail", "deputies:detail", "deputies:deputy"):
-                try:
-                    return reverse(name, args=[deputy.pk]) if deputy else None
-                except NoReverseMatch:
-                    continue
-            return None
 
         pages = {
             "home": lambda _size: "/ru/",
             "petition list": lambda _size: "/ru/petitions/",
             "petition": lambda size: f"/ru/petitions/{data[size]['petition'].pk}/",
             "hearing": lambda size: f"/ru/hearings/{data[size]['hearing'].pk}/",
-            "deputy": deputy_url,
+            "deputy": lambda size: f"/ru/deputies/{data[size]['deputy'].pk}/",
+            "maslikhat": lambda _size: f"/ru/maslikhats/{first.maslikhat.code}/",
+            "representatives": lambda _size: "/ru/representatives/?address=" + quote("Алматы, Абая 10"),
         }
+        show = "--queries" in sys.argv[1:]
         failures = 0
-        print(f"{'page':<15}{'who':<11}{'queries 5/50':>14}{'HTML KB':>9}{'CSS+JS KB':>11}{'total KB':>10}"
+        print(f"{'page':<17}{'who':<11}{'queries 5/50':>14}{'HTML KB':>9}{'CSS+JS KB':>11}{'total KB':>10}"
               f"{'gzip KB':>9}   goals")
         for page, url_for in pages.items():
             for who in ("anonymous", "citizen"):
                 results = []
                 for size in SIZES:
                     url = url_for(size)
-                    if url is None:
-                        break
                     client = Client()
                     if who == "citizen":
                         client.force_login(data[size]["citizen"])
-                    results.append(measure(client, url))
-                if not results:
-                    print(f"{page:<15}{who:<11}{'n/a (deputies not merged: no deputy page URL)':>40}")
-                    continue
+                    results.append(measure(client, url, show=show and who == "citizen" and size == SIZES[-1]))
                 if any(r["status"] != 200 for r in results):
                     failures += 1
-                    print(f"{page:<15}{who:<11}statuses {[r['status'] for r in results]}")
+                    print(f"{page:<17}{who:<11}statuses {[r['status'] for r in results]}")
                     continue
                 big = results[-1]
                 total = big["html"] + big["assets"]
                 queries = [r["queries"] for r in results]
                 ok = max(queries) <= QUERY_GOAL and len(set(queries)) == 1 and total <= BYTES_GOAL
-                print(f"{page:<15}{who:<11}{'/'.join(map(str, queries)):>14}{big['html'] / 1024:>9.1f}"
+                print(f"{page:<17}{who:<11}{'/'.join(map(str, queries)):>14}{big['html'] / 1024:>9.1f}"
                       f"{big['assets'] / 1024:>11.1f}{total / 1024:>10.1f}{big['gzip'] / 1024:>9.1f}   "
                       + ("met" if ok else "MISSED: " + ", ".join(
                           m for m, bad in ((f"> {QUERY_GOAL} queries", max(queries) > QUERY_GOAL),

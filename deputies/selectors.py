@@ -22,7 +22,14 @@ from deputies.addresses import (
     tokenize,
     validate_address_text,
 )
-from deputies.models import AddressCoverage, CommissionMembership, Deputy, ElectoralDistrict, Maslikhat
+from deputies.models import (
+    AddressCoverage,
+    CommissionMembership,
+    Deputy,
+    ElectoralDistrict,
+    Maslikhat,
+    StandingCommission,
+)
 
 MAX_MATCHES = 10
 MAX_TOKENS = 24  # more words than any real address: we ask for a shorter one
@@ -393,8 +400,7 @@ def maslikhat_record(maslikhat: Maslikhat) -> dict:
         by_party[deputy.party][0 if deputy.mandate == Deputy.Mandate.SINGLE_MANDATE else 1] += 1
     districts = list(maslikhat.districts.order_by("number"))
     sitting = {d.district_id for d in active if d.district_id}
-    memberships = CommissionMembership.objects.select_related("deputy").order_by("-is_chair", "deputy__full_name")
-    commissions = list(maslikhat.commissions.prefetch_related(Prefetch("memberships", queryset=memberships)))
+    commissions = _commissions_with_members(maslikhat, {d.pk: d for d in deputies})
     deputy_by_district = {d.district_id: d for d in active if d.district_id}
     return {
         "composition": Composition(
@@ -410,6 +416,37 @@ def maslikhat_record(maslikhat: Maslikhat) -> dict:
         "districts": [(d, deputy_by_district.get(d.pk)) for d in districts],
         "has_demo": any(d.is_demo for d in deputies) or any(d.is_demo for d in districts),
     }
+
+
+def _commissions_with_members(maslikhat: Maslikhat, deputies: dict[int, Deputy]) -> list[StandingCommission]:
+    """The maslikhat's commissions with their members (chair first), as a prefetch would give
+    them (`commission.memberships.all()`), from one LEFT JOIN rather than two queries: the
+    maslikhat page carries other apps' panels within its query budget."""
+    rows = (StandingCommission.objects.filter(maslikhat=maslikhat)
+            .order_by("name_ru", "pk", "-memberships__is_chair", "memberships__deputy__full_name")
+            .values("pk", "name_kk", "name_ru", "name_en", "memberships__pk", "memberships__is_chair",
+                    "memberships__deputy_id", "memberships__deputy__full_name", "memberships__deputy__maslikhat_id"))
+    commissions: dict[int, tuple[StandingCommission, list[CommissionMembership]]] = {}
+    for row in rows:
+        if row["pk"] not in commissions:
+            commission = StandingCommission(pk=row["pk"], maslikhat=maslikhat, name_kk=row["name_kk"],
+                                            name_ru=row["name_ru"], name_en=row["name_en"])
+            commissions[row["pk"]] = (commission, [])
+        commission, members = commissions[row["pk"]]
+        if row["memberships__pk"] is not None:
+            deputy_id = row["memberships__deputy_id"]
+            # A member from elsewhere (not expected) still shows with its name and link.
+            deputy = deputies.get(deputy_id) or Deputy(pk=deputy_id, full_name=row["memberships__deputy__full_name"],
+                                                       maslikhat_id=row["memberships__deputy__maslikhat_id"])
+            members.append(CommissionMembership(pk=row["memberships__pk"], commission=commission, deputy=deputy,
+                                                is_chair=row["memberships__is_chair"]))
+    result = []
+    for commission, members in commissions.values():
+        prefetched = commission.memberships.all()
+        prefetched._result_cache, prefetched._prefetch_done = members, True
+        commission._prefetched_objects_cache = {"memberships": prefetched}
+        result.append(commission)
+    return result
 
 
 def district_get(pk: int) -> ElectoralDistrict:

@@ -4,7 +4,8 @@ import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from hearings.models import Hearing, Question, Registration
@@ -102,8 +103,23 @@ def _record(hearings) -> dict:
         overdue=Count("pk", filter=Q(minutes_published_at__isnull=True, minutes_due_on__lt=today)
                       & ~Q(status=Hearing.Status.CANCELLED), distinct=True),
     )
-    counts["upcoming"] = list(hearings.upcoming(now).select_related("maslikhat")[:5])
-    counts["overdue_list"] = list(hearings.minutes_overdue(today).select_related("maslikhat").order_by("minutes_due_on")[:5])
+    # Both short lists in one query (the record is a panel on pages with a query budget): each
+    # hearing is numbered within "upcoming" and within "minutes overdue" (HearingQuerySet.upcoming
+    # and .minutes_overdue), and the first five of each are kept.
+    active = ~Q(status=Hearing.Status.CANCELLED)
+    upcoming = active & Q(ends_at__gte=now)
+    overdue = active & Q(minutes_published_at__isnull=True, minutes_due_on__lt=today)
+    rows = list(
+        hearings.filter(upcoming | overdue)
+        .annotate(is_upcoming=ExpressionWrapper(upcoming, output_field=BooleanField()),
+                  is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
+        .annotate(upcoming_rank=Window(RowNumber(), partition_by=[F("is_upcoming")], order_by=[F("starts_at"), F("pk")]),
+                  overdue_rank=Window(RowNumber(), partition_by=[F("is_overdue")], order_by=[F("minutes_due_on"), F("pk")]))
+        .filter(Q(upcoming_rank__lte=5) | Q(overdue_rank__lte=5))
+        .select_related("maslikhat").order_by()
+    )
+    counts["upcoming"] = sorted((h for h in rows if h.is_upcoming and h.upcoming_rank <= 5), key=lambda h: h.upcoming_rank)
+    counts["overdue_list"] = sorted((h for h in rows if h.is_overdue and h.overdue_rank <= 5), key=lambda h: h.overdue_rank)
     return counts
 
 

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,9 +77,11 @@ def similar_petitions(*, title: str, text: str = "", exclude_pk=None, limit: int
 
 def petition_district_counts(petition: Petition) -> list[dict]:
     """Every district of the addressee with its resident signatures (0 where none)."""
-    stored = dict(PetitionDistrictCount.objects.filter(petition=petition).values_list("district_id", "signatures"))
-    districts = ElectoralDistrict.objects.filter(Q(maslikhat=petition.maslikhat_id) | Q(pk__in=stored.keys())).order_by("number")
-    rows = [{"district": d, "signatures": stored.get(d.pk, 0)} for d in districts]
+    # One query: the addressee's districts and any other district holding a count.
+    stored = PetitionDistrictCount.objects.filter(petition=petition, district=OuterRef("pk"))
+    districts = (ElectoralDistrict.objects.filter(Q(maslikhat=petition.maslikhat_id) | Exists(stored))
+                 .annotate(stored_signatures=Coalesce(Subquery(stored.values("signatures")[:1]), 0)).order_by("number"))
+    rows = [{"district": d, "signatures": d.stored_signatures} for d in districts]
     top = max((r["signatures"] for r in rows), default=0) or 1
     for index, row in enumerate(rows):
         row["width"] = round(row["signatures"] * 100 / top, 1)

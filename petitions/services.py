@@ -333,19 +333,21 @@ class SignResult:
 
 
 # Both signing limits in one Redis round trip. The network's counter moves only when the account's
-# limit lets the signature through, as when the two are counted one after the other.
+# limit lets the signature through, as when the two are counted one after the other. The same round
+# trip reads the cached placement of the signer's address (KEYS[2]), needed next when both pass.
 _LIMITS_LUA = """
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
-if n > tonumber(ARGV[1]) then return 1 end
-if #KEYS > 1 then
-  n = redis.call('INCR', KEYS[2])
-  if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[4]) end
-  if n > tonumber(ARGV[3]) then return 2 end
+if n > tonumber(ARGV[1]) then return {1, false} end
+if #KEYS > 2 then
+  n = redis.call('INCR', KEYS[3])
+  if n == 1 then redis.call('EXPIRE', KEYS[3], ARGV[4]) end
+  if n > tonumber(ARGV[3]) then return {2, false} end
 end
-return 0
+return {0, redis.call('GET', KEYS[2])}
 """
 _limits_script = None
+_MISSING = object()
 
 
 def _rate_hit(key: str, limit: int, window: int) -> bool:
@@ -358,16 +360,18 @@ def _rate_hit(key: str, limit: int, window: int) -> bool:
         return cache.incr(key) <= limit
 
 
-def _signing_limits(account: tuple[str, int, int], network: tuple[str, int, int] | None) -> str | None:
-    """Count a signature against (key, limit, window) of the account and of the network; the one
-    refusing it ("account" or "network"), or None."""
+def _signing_limits(account: tuple[str, int, int], network: tuple[str, int, int] | None,
+                    placement_key: str) -> tuple[str | None, object]:
+    """Count a signature against (key, limit, window) of the account and of the network: the one
+    refusing it ("account" or "network") or None, and, when none refuses and the cache is Redis,
+    the cached placement under `placement_key` (None: not cached; _MISSING: not read)."""
     global _limits_script
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         if not _rate_hit(*account):
-            return "account"
-        return "network" if network and not _rate_hit(*network) else None
-    keys = [backend.make_and_validate_key(account[0])]
+            return "account", _MISSING
+        return ("network" if network and not _rate_hit(*network) else None), _MISSING
+    keys = [backend.make_and_validate_key(account[0]), backend.make_and_validate_key(placement_key)]
     args = [account[1], account[2]]
     if network:
         keys.append(backend.make_and_validate_key(network[0]))
@@ -376,20 +380,28 @@ def _signing_limits(account: tuple[str, int, int], network: tuple[str, int, int]
         client = backend._cache.get_client(keys[0], write=True)
         if _limits_script is None:
             _limits_script = client.register_script(_LIMITS_LUA)
-        return {0: None, 1: "account", 2: "network"}[_limits_script(keys=keys, args=args, client=client)]
+        code, placement = _limits_script(keys=keys, args=args, client=client)
     except REDIS_OUTAGE:
         # Redis unreachable: fail open rather than refuse everyone; one signature per person
         # still holds in PostgreSQL (tests/faults/test_redis_outage.py).
-        return None
+        return None, _MISSING
+    if code:
+        return {1: "account", 2: "network"}[code], _MISSING
+    return None, (None if placement is None else backend._cache._serializer.loads(placement))
 
 
-def _place_signer(petition: Petition, text: str) -> tuple[int | None, int | None, bool]:
+def _placement_key(petition: Petition, text: str) -> str:
+    digest = hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()[:32]
+    return f"petitions:place:{petition.maslikhat_id}:{digest}"
+
+
+def _place_signer(petition: Petition, text: str, cached=_MISSING) -> tuple[int | None, int | None, bool]:
     """(district id, district number, resident?) of a declared address for the petition's
     addressee. Placements are cached for a few minutes: in a surge, neighbours type the same
-    streets, and coverage changes rarely."""
-    digest = hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()[:32]
-    key = f"petitions:place:{petition.maslikhat_id}:{digest}"
-    cached = cache.get(key)
+    streets, and coverage changes rarely. `cached`: the cache's answer when already read."""
+    key = _placement_key(petition, text)
+    if cached is _MISSING:
+        cached = cache.get(key)
     if cached is not None:
         return tuple(cached)
     lookup = address_lookup(text)  # raises AddressInputError (a ValidationError) on malformed input
@@ -470,13 +482,15 @@ def petition_sign(*, petition: Petition, user, address: str | None = None, is_ci
     rules = petition.rules
     hour, minute = int(time.time() // 3600), int(time.time() // 60)
     network = ip_prefix(ip)
-    refused = _signing_limits((f"petitions:rl:user:{user.pk}:{hour}", rules.account_signatures_per_hour, 3600),
-                              (f"petitions:rl:net:{network}:{minute}", rules.ip_signatures_per_minute, 60) if network else None)
+    refused, placement = _signing_limits(
+        (f"petitions:rl:user:{user.pk}:{hour}", rules.account_signatures_per_hour, 3600),
+        (f"petitions:rl:net:{network}:{minute}", rules.ip_signatures_per_minute, 60) if network else None,
+        _placement_key(petition, address))
     if refused == "account":
         raise SigningRateLimited(_("You have signed many petitions in the last hour. Please try again later."))
     if refused == "network":
         raise SigningRateLimited(_("Too many signatures are arriving from your network right now. Please try again in a minute."))
-    district_id, district_number, resident = _place_signer(petition, address)
+    district_id, district_number, resident = _place_signer(petition, address, placement)
     now = timezone.now()
     values = {
         "petition_id": petition.pk, "signer_id": user.pk, "created_at": connection.ops.adapt_datetimefield_value(now),

@@ -13,12 +13,15 @@ def site(request):
 
 
 def notifications(request):
-    """The unread count for the header, counted only when a template shows it."""
+    """The header's unread count and whether it links the staff area, read only when a template
+    shows them, both in the one query that also answers the request's role questions
+    (portal.access)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     from django.utils.functional import SimpleLazyObject
 
-    from portal.notification_selectors import unread_count
+    from portal.access import is_official, unread_notifications
 
-    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_notifications(user)),
+            "staff_area_link": SimpleLazyObject(lambda: is_official(user))}

@@ -3,8 +3,10 @@ attendance) as anonymous aggregates. Apps register what they hold in AppConfig.r
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
@@ -69,6 +71,7 @@ def user_account_delete(*, user: User) -> None:
         user.save()
         audit_record(actor=user, action="account.delete", obj=user)
     # Sign the person out everywhere.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+            store(session.session_key).delete()  # the engine's delete: its cached copy goes too

@@ -240,6 +240,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Sessions are read from the cache (Redis) and written to both: one SQL query less on every
+# signed-in request, sign-ins survive a cache flush (docs/performance.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # ------------------------------------------------------------------------------
 # API: DRF + drf-spectacular
