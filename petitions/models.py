@@ -289,7 +289,9 @@ class Signature(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn by the signer")
         INVALIDATED = "invalidated", _("Invalidated by moderators")
 
-    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
+    # No single-column index on petition: the unique (petition, signer) constraint and the
+    # (petition, ...) indexes below lead with it, and every index costs on a signing surge.
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures", db_index=False)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="petition_signatures")
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.VALID)
