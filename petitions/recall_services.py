@@ -92,6 +92,23 @@ def _voter_iin(iin: str, *, on: date, rules) -> tuple[str, str]:
     return value, keyed_hash(value)
 
 
+def _voter_details(iin: str, address: str, recall: RecallRequest, *, on: date, rules, errors: dict) -> tuple[str, str, str]:
+    """A voter's IIN (value, keyed hash) and district address, checked together so that the form
+    shows every problem at once with the other fields' `errors`; raises them all if any."""
+    iin_value = iin_hash = ""
+    try:
+        iin_value, iin_hash = _voter_iin(iin, on=on, rules=rules)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        address = _district_address(address, recall)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return iin_value, iin_hash, address
+
+
 def _district_address(address: str, recall: RecallRequest) -> str:
     """The address as typed, if it lies in the recall's district; else ValidationError under `address`."""
     from deputies.selectors import address_lookup
@@ -194,16 +211,7 @@ def recall_start(*, user: User, deputy: Deputy, full_name: str, iin: str, addres
     if not full_name:
         errors["full_name"] = [_("Write your full name as in your identity document.")]
     probe = RecallRequest(deputy=deputy, district=deputy.district, maslikhat=deputy.maslikhat)
-    try:
-        iin_value, iin_hash = _voter_iin(iin, on=today, rules=rules)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    try:
-        address = _district_address(address, probe)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    iin_value, iin_hash, address = _voter_details(iin, address, probe, on=today, rules=rules, errors=errors)
     try:
         with transaction.atomic():
             recall = RecallRequest.objects.create(
@@ -235,16 +243,7 @@ def recall_join(*, user: User, recall: RecallRequest, full_name: str, iin: str, 
     full_name = (full_name or "").strip()
     if not full_name:
         errors["full_name"] = [_("Write your full name as in your identity document.")]
-    try:
-        iin_value, iin_hash = _voter_iin(iin, on=today, rules=recall.rules)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    try:
-        address = _district_address(address, recall)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    iin_value, iin_hash, address = _voter_details(iin, address, recall, on=today, rules=recall.rules, errors=errors)
     with transaction.atomic():
         recall = _lock(recall)
         _require_status(recall, Status.GROUP_FORMING)
@@ -361,16 +360,7 @@ def recall_sign(*, user: User, recall: RecallRequest, iin: str, address: str,
     if is_deputy_user(user, recall.deputy):
         raise PermissionDenied(_("The deputy cannot sign a recall request against themselves."))
     errors = {}
-    try:
-        iin_value, iin_hash = _voter_iin(iin, on=today, rules=recall.rules)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    try:
-        address = _district_address(address, recall)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    iin_value, iin_hash, address = _voter_details(iin, address, recall, on=today, rules=recall.rules, errors=errors)
     try:
         with transaction.atomic():
             signature = RecallSignature.objects.create(

@@ -1,5 +1,6 @@
 """Shared body of the CSV import commands: all-or-nothing, an error per bad row, audited."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,19 +12,17 @@ from portal.audit import audit_record
 class ImportCommand(BaseCommand):
     kind = ""  # "districts" or "deputies"
     columns = ""
+    importer: Callable  # deputies.imports.<kind>_import(file, dry_run=...) -> report
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report, write nothing.")
 
-    def run_import(self, file: Path, dry_run: bool):
-        raise NotImplementedError
-
     def handle(self, *args, file: Path, dry_run: bool, **options):
         if not file.exists():
             raise CommandError(f"No such file: {file}")
         with transaction.atomic():
-            report = self.run_import(file, dry_run)
+            report = self.importer(file, dry_run=dry_run)
             if report.ok and not dry_run:
                 audit_record(actor=None, action=f"{self.kind}.import", after={
                     "file": file.name, "created": report.created, "updated": report.updated,

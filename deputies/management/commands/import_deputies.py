@@ -6,5 +6,4 @@ class Command(ImportCommand):
     help = "Import deputies from CSV (maslikhat,full_name,party,mandate,district,role,email,phone,reception)."
     kind = "deputies"
 
-    def run_import(self, file, dry_run):
-        return deputies_import(file, dry_run=dry_run)
+    importer = staticmethod(deputies_import)

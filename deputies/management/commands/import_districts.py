@@ -6,5 +6,4 @@ class Command(ImportCommand):
     help = "Import electoral districts and address coverage from CSV (maslikhat,district,settlement,street,houses)."
     kind = "districts"
 
-    def run_import(self, file, dry_run):
-        return districts_import(file, dry_run=dry_run)
+    importer = staticmethod(districts_import)
