@@ -81,6 +81,28 @@ class HearingScheduleForm(forms.Form):
         return data
 
 
+class DetailsForm(forms.Form):
+    """What staff may correct without postponing (hearings.services.hearing_update_details)."""
+
+    topic_kk = HearingScheduleForm.base_fields["topic_kk"]
+    topic_ru = HearingScheduleForm.base_fields["topic_ru"]
+    topic_en = HearingScheduleForm.base_fields["topic_en"]
+    description_kk = HearingScheduleForm.base_fields["description_kk"]
+    description_ru = HearingScheduleForm.base_fields["description_ru"]
+    description_en = HearingScheduleForm.base_fields["description_en"]
+    languages = HearingScheduleForm.base_fields["languages"]
+    capacity = HearingScheduleForm.base_fields["capacity"]
+    accessibility_notes = HearingScheduleForm.base_fields["accessibility_notes"]
+    broadcast_url = HearingScheduleForm.base_fields["broadcast_url"]
+    related_petition_id = HearingScheduleForm.base_fields["related_petition_id"]
+    related_petition_url = HearingScheduleForm.base_fields["related_petition_url"]
+    related_petition_title = HearingScheduleForm.base_fields["related_petition_title"]
+
+    @classmethod
+    def initial_for(cls, hearing) -> dict:
+        return {name: getattr(hearing, name) for name in cls.base_fields}
+
+
 class PostponeForm(forms.Form):
     starts_at = _datetime_field(_("New start"))
     ends_at = _datetime_field(_("New end"))

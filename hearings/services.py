@@ -309,6 +309,55 @@ def hearing_postpone(
     return hearing
 
 
+DETAIL_FIELDS = (
+    "topic_kk", "topic_ru", "topic_en", "description_kk", "description_ru", "description_en", "languages",
+    "accessibility_notes", "broadcast_url", "capacity", "related_petition_id", "related_petition_url",
+    "related_petition_title",
+)
+
+
+def hearing_update_details(*, actor, hearing: Hearing, **changes) -> Hearing:
+    """Correct what a hearing says without moving it: topic, description, languages, accessibility,
+    broadcast link, capacity, related petition. Time and venue change only by postponing (which
+    re-checks notice and clashes and tells registrants). More seats seat the waitlist in order;
+    fewer seats than people already seated are refused."""
+    unknown = set(changes) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a detail of a hearing: {sorted(unknown)}")
+    with transaction.atomic():
+        hearing = Hearing.objects.select_for_update().select_related("maslikhat").get(pk=hearing.pk)
+        require_staff_of(actor, hearing.maslikhat)
+        if not hearing.is_active or hearing.ends_at <= timezone.now():
+            raise ValidationError(_("A cancelled or finished hearing can no longer be edited."))
+        before = {field: getattr(hearing, field) for field in changes}
+        for field, value in changes.items():
+            setattr(hearing, field, value if value is not None or field in {"capacity", "related_petition_id"} else "")
+        errors = {}
+        if not (hearing.topic_kk or hearing.topic_ru or hearing.topic_en):
+            errors["topic_kk"] = [_("Give the topic in at least one language.")]
+        if not (hearing.venue_address or hearing.broadcast_url):
+            errors["broadcast_url"] = [_("An online-only hearing needs its broadcast link.")]
+        seated = hearing.registrations.filter(status__in=SEATED).count()
+        if hearing.capacity is not None and hearing.capacity < seated:
+            errors["capacity"] = [
+                _("%(seated)s people already have a seat; the capacity cannot be lower.") % {"seated": seated}
+            ]
+        if errors:
+            raise ValidationError(errors)
+        changed = {field: value for field, value in changes.items() if before[field] != getattr(hearing, field)}
+        if not changed:
+            return hearing
+        hearing.save()
+        snapshot_before = {field: str(before[field]) for field in changed}
+        snapshot_after = {field: str(getattr(hearing, field)) for field in changed}
+        _history(hearing, "edited", actor, before=snapshot_before, after=snapshot_after)
+        audit_record(actor=actor, action="hearing.edit", obj=hearing, before=snapshot_before, after=snapshot_after,
+                     scope_code=hearing.maslikhat.code)
+        while "capacity" in changed and _promote_waitlisted(hearing) is not None:
+            pass
+    return hearing
+
+
 def hearing_cancel(*, actor, hearing: Hearing, reason: str) -> Hearing:
     require_staff_of(actor, hearing.maslikhat)
     if not reason.strip():

@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/hearings/", views_staff.staff_list, name="staff_list"),
     path("staff/hearings/new/", views_staff.staff_schedule, name="staff_schedule"),
     path("staff/hearings/<int:pk>/", views_staff.staff_manage, name="staff_manage"),
+    path("staff/hearings/<int:pk>/details/", views_staff.staff_details, name="staff_details"),
     path("staff/hearings/<int:pk>/postpone/", views_staff.staff_postpone, name="staff_postpone"),
     path("staff/hearings/<int:pk>/cancel/", views_staff.staff_cancel, name="staff_cancel"),
     path("staff/hearings/<int:pk>/minutes/", views_staff.staff_minutes, name="staff_minutes"),

@@ -16,7 +16,16 @@ from deputies.access import staff_maslikhats
 
 from hearings import selectors, services
 from hearings.access import access_hearing_for_staff, access_question_for_staff, hearings_for_staff
-from hearings.forms import AgendaForm, CancelForm, CheckInForm, HearingScheduleForm, MinutesForm, ModerateForm, PostponeForm
+from hearings.forms import (
+    AgendaForm,
+    CancelForm,
+    CheckInForm,
+    DetailsForm,
+    HearingScheduleForm,
+    MinutesForm,
+    ModerateForm,
+    PostponeForm,
+)
 from hearings.models import Hearing
 
 
@@ -75,6 +84,7 @@ def _manage_context(request, hearing, **forms):
     initial_minutes = {"minutes_text": hearing.minutes_text, "decisions": hearing.decisions, "video_url": hearing.video_url}
     context = {
         "hearing": hearing,
+        "details_form": DetailsForm(prefix="details", initial=DetailsForm.initial_for(hearing)),
         "postpone_form": PostponeForm(prefix="postpone"),
         "cancel_form": CancelForm(prefix="cancel"),
         "minutes_form": MinutesForm(prefix="minutes", initial=initial_minutes),
@@ -107,6 +117,15 @@ def _action(request, pk, form_class, prefix, call, success, files=False):
             return redirect("hearings:staff_manage", pk=hearing.pk)
     context = _manage_context(request, hearing, **{f"{prefix}_form": form})
     return render(request, "hearings/staff/manage.html", context, status=400)
+
+
+@login_required
+@require_POST
+def staff_details(request, pk: int):
+    def call(hearing, data):
+        services.hearing_update_details(actor=request.user, hearing=hearing, **data)
+
+    return _action(request, pk, DetailsForm, "details", call, _("The hearing's details are saved."))
 
 
 @login_required

@@ -197,6 +197,7 @@ MATRIX = [
     Row("hearings:staff_schedule", "POST", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True,
         data=lambda w: {"maslikhat": w.hearing.maslikhat_id}),
     Row("hearings:staff_manage", "GET", STAFF_A_ONLY, pk("hearing"), staff=True),
+    Row("hearings:staff_details", "POST", STAFF_A_400, pk("hearing"), staff=True),
     Row("hearings:staff_postpone", "POST", STAFF_A_400, pk("hearing"), staff=True),
     Row("hearings:staff_cancel", "POST", STAFF_A_ONLY, pk("hearing"), staff=True,
         data=lambda w: {"cancel-reason": "Помещение закрыто на ремонт."}),
