@@ -55,6 +55,10 @@ class PetitionRules(RulesBase):
     )
     ip_trending_per_hour = models.PositiveIntegerField(_("signatures per IP network per hour shown as trending"), default=100)
     domain_trending_per_hour = models.PositiveIntegerField(_("signatures per email domain per hour shown as trending"), default=300)
+    progress_notice_percents = models.CharField(
+        _("progress notices (percent of the threshold)"), max_length=40, default="33,66", blank=True,
+        help_text=_("Comma-separated: the author and followers are told when residents' signatures reach each share."),
+    )
 
     class Meta(RulesBase.Meta):
         verbose_name = _("petition rules")
@@ -177,6 +181,7 @@ class Petition(models.Model):
     # Written only by the tally (set-based), never by the signing request.
     signature_count = models.PositiveIntegerField(_("signatures"), default=0)
     resident_signature_count = models.PositiveIntegerField(_("signatures of residents"), default=0)
+    progress_noticed_percent = models.PositiveSmallIntegerField(default=0, editable=False)
     last_tallied_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 

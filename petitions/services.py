@@ -2,6 +2,7 @@
 checks the actor against the allowed-transitions table, writes the history row and the audit entry,
 and queues notifications for after the commit."""
 
+from itertools import chain
 import hashlib
 import time
 from dataclasses import dataclass
@@ -173,6 +174,40 @@ def _recipients(kind: str, petition: Petition):
     else:
         raise LookupError(kind)
     return sorted(set(RoleGrant.objects.active().filter(scope_code=code, role__in=roles).values_list("user_id", flat=True)))
+
+
+def _progress_percents(rules) -> list[int]:
+    values = []
+    for part in (rules.progress_notice_percents or "").split(","):
+        part = part.strip()
+        if part.isdigit() and 0 < int(part) < 100:
+            values.append(int(part))
+    return sorted(set(values))
+
+
+def petition_progress_notices() -> int:
+    """Tell the author and the followers when residents' signatures reach a share of the threshold
+    named by the rules (33% and 66% by default), once per share: the conditional UPDATE decides who
+    notifies, so a second tally never repeats a notice."""
+    sent = 0
+    candidates = (Petition.objects.filter(status=S.OPEN, threshold__gt=0, resident_signature_count__gt=0)
+                  .select_related("rules").only("pk", "threshold", "resident_signature_count",
+                                                 "progress_noticed_percent", "author_id", "rules"))
+    for petition in candidates:
+        reached = petition.resident_signature_count * 100 // petition.threshold
+        due = [p for p in _progress_percents(petition.rules) if petition.progress_noticed_percent < p <= reached]
+        if not due:
+            continue
+        percent = due[-1]
+        with transaction.atomic():
+            updated = Petition.objects.filter(pk=petition.pk, progress_noticed_percent__lt=percent).update(
+                progress_noticed_percent=percent)
+            if updated:
+                recipients = chain([petition.author_id], followers_of(petition).iterator(chunk_size=2000))
+                notify(event="petition.progress", obj=petition, recipients=recipients,
+                       key=f"petition:{petition.pk}:progress:{percent}")
+                sent += 1
+    return sent
 
 
 def petition_transition(*, petition: Petition, to: str, actor=None, **data) -> Petition:

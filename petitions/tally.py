@@ -164,6 +164,10 @@ def petitions_tally() -> dict | None:
         if rows:
             _sample(rows, now)
         moved = _crossings()
+        if rows:
+            from petitions.services import petition_progress_notices
+
+            petition_progress_notices()
     if rows:
         drop_watched(pk for pk, _total, _residents, _seen in rows)
     return {"petitions": len(rows), "signatures": sum(r[3] for r in rows), "moved": moved}

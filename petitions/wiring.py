@@ -10,6 +10,7 @@ EVENTS = {
     "petition.moderated": _("Your petition passed moderation"),
     "petition.rejected": _("Your petition was rejected"),
     "petition.published": _("A petition opened for signatures"),
+    "petition.progress": _("A petition is on its way to the threshold"),
     "petition.threshold_reached": _("A petition reached its threshold"),
     "petition.answered": _("A petition was answered"),
     "petition.lapsed": _("A petition lapsed"),

@@ -254,3 +254,31 @@ def test_a_tallied_signature_follows_the_petition_and_an_unfollowed_signer_hears
     services.petition_answer(petition=Petition.objects.get(pk=open_petition.pk), actor=staff, text="Мәслихат жауабы")
     told = set(Notification.objects.filter(event="petition.answered").values_list("user_id", flat=True))
     assert stays.pk in told and leaves.pk not in told
+
+
+def test_author_and_followers_hear_at_a_third_and_two_thirds_of_the_threshold_once(open_petition, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from portal.follows import follow_add
+    from portal.models import Notification
+
+    follower = UserFactory()
+    follow_add(user=follower, obj=open_petition)
+    Petition.objects.filter(pk=open_petition.pk).update(threshold=6)
+    signers = [signer() for _ in range(4)]
+    for person in signers[:2]:  # 2 of 6 = 33%
+        services.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 10", is_citizen=True)
+    petitions_tally()
+    petitions_tally()  # a second run repeats nothing
+    notices = Notification.objects.filter(event="petition.progress")
+    assert set(notices.values_list("key", flat=True)) == {f"petition:{open_petition.pk}:progress:33"}
+    told = set(notices.values_list("user_id", flat=True))
+    assert {open_petition.author_id, follower.pk} <= told
+    for person in signers[2:]:  # 4 of 6 = 66%
+        services.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 10", is_citizen=True)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        petitions_tally()
+    assert any(m.subject.startswith("66%") and follower.email in m.to for m in mail.outbox)
+    assert set(Notification.objects.filter(event="petition.progress").values_list("key", flat=True)) == {
+        f"petition:{open_petition.pk}:progress:33", f"petition:{open_petition.pk}:progress:66"}
