@@ -36,7 +36,7 @@ class PetitionRules(RulesBase):
     support_gate_signatures = models.PositiveIntegerField(_("early supporters needed"), default=50)
     support_gate_working_days = models.PositiveSmallIntegerField(_("early support period (working days)"), default=10)
     threshold_kind = models.CharField(_("threshold kind"), max_length=10, choices=ThresholdKind.choices)
-    threshold_percent = models.DecimalField(_("threshold (% of population)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    threshold_percent = models.DecimalField(_("threshold (percent of population)"), max_digits=5, decimal_places=2, null=True, blank=True)
     threshold_fixed = models.PositiveIntegerField(_("threshold (signatures)"), null=True, blank=True)
     threshold_unconfirmed = models.BooleanField(_("threshold unconfirmed"), default=False)
     collection_months = models.PositiveSmallIntegerField(_("collection period (months)"), default=6)

@@ -42,7 +42,7 @@ class RecallRules(models.Model):
     )
     registration_review_unconfirmed = models.BooleanField(_("registration deadline unconfirmed"), default=True)
     signature_threshold_percent = models.DecimalField(
-        _("signatures needed, % of the district's registered voters"), max_digits=5, decimal_places=2, default=30
+        _("signatures needed, percent of the district's registered voters"), max_digits=5, decimal_places=2, default=30
     )
     signature_threshold_unconfirmed = models.BooleanField(_("signature threshold unconfirmed"), default=True)
     collection_working_days = models.PositiveSmallIntegerField(
@@ -68,7 +68,7 @@ class RecallRules(models.Model):
     turnout_min_denominator = models.PositiveSmallIntegerField(_("valid vote: turnout at least (denominator)"), default=3)
     turnout_unconfirmed = models.BooleanField(_("turnout rule unconfirmed"), default=False)
     recall_majority_percent = models.DecimalField(
-        _("recalled when more than this % of those voting agree"), max_digits=5, decimal_places=2, default=50
+        _("recalled when more than this percentage of those voting agree"), max_digits=5, decimal_places=2, default=50
     )
     majority_unconfirmed = models.BooleanField(_("majority rule unconfirmed"), default=False)
     retention_days = models.PositiveSmallIntegerField(

@@ -76,3 +76,14 @@ def test_third_party_strings_speak_the_language_not_the_fallback(language, expec
             translation.gettext("Enter a valid email address."),
         ]
     assert got == expected
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_catalogues_pass_msgfmt_check(po_path):
+    """Placeholders and plural forms agree with the msgid and the header (GNU gettext's own check)."""
+    if not shutil.which("msgfmt"):
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("GNU gettext (msgfmt) is missing; .ci/run installs it")
+        pytest.skip("GNU gettext (msgfmt) is not installed")
+    result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(po_path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
