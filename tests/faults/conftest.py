@@ -10,6 +10,8 @@ import time
 from contextlib import contextmanager
 
 import pytest
+
+from tests.tools import require_program
 from django.conf import settings
 
 from tests.conftest import CeleryWorker, free_port, worker_env
@@ -63,8 +65,7 @@ class RedisServer:
 
 @pytest.fixture
 def own_redis():
-    if not shutil.which("redis-server") and not settings.REDIS_URL:
-        pytest.skip("redis-server is not installed")
+    require_program("redis-server", "redis-server")
     server = RedisServer(free_port()).start()
     try:
         yield server

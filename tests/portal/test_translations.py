@@ -9,6 +9,8 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+
+from tests.tools import require_program
 from django.core.management import call_command
 from django.utils import translation
 
@@ -36,10 +38,7 @@ def test_compiled_catalogue_matches_its_source(po_path):
 
 def test_catalogues_hold_every_msgid_of_the_sources(tmp_path):
     """makemessages on a copy of the sources finds no msgid that the committed catalogue lacks."""
-    if not shutil.which("xgettext"):
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("GNU gettext (xgettext) is missing; .ci/run installs it")
-        pytest.skip("GNU gettext (xgettext) is not installed")
+    require_program("xgettext", "gettext")
     copy = tmp_path / "src"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "var", ".git", "node_modules", "*.mo", "tests", "bench", "locale_vendor", ".ruff_cache", ".pytest_cache"))
     subprocess.run(
@@ -53,10 +52,7 @@ def test_catalogues_hold_every_msgid_of_the_sources(tmp_path):
 
 def test_vendor_catalogues_cover_the_installed_packages():
     """Every string of Django, allauth and DRF that their own kk/ru catalogues lack is in locale_vendor."""
-    if not shutil.which("xgettext"):
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("GNU gettext (xgettext) is missing; .ci/run installs it")
-        pytest.skip("GNU gettext (xgettext) is not installed")
+    require_program("xgettext", "gettext")
     call_command("vendor_messages")  # raises CommandError listing the untranslated msgids
 
 
@@ -81,9 +77,6 @@ def test_third_party_strings_speak_the_language_not_the_fallback(language, expec
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_catalogues_pass_msgfmt_check(po_path):
     """Placeholders and plural forms agree with the msgid and the header (GNU gettext's own check)."""
-    if not shutil.which("msgfmt"):
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("GNU gettext (msgfmt) is missing; .ci/run installs it")
-        pytest.skip("GNU gettext (msgfmt) is not installed")
+    require_program("msgfmt", "gettext")
     result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(po_path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
