@@ -52,12 +52,12 @@ run: install
 
 test: install-dev
 	@exports="$$($(BIN)/python -m portal.devtools services)" || exit 1; eval "$$exports"; \
-	$(BIN)/ruff check . && \
+	$(BIN)/ruff check . && $(BIN)/ruff format --check --quiet . && \
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portal.settings.test >/dev/null && \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 bench: install-dev
 	@exports="$$(REQUIRE_SERVICES=1 $(BIN)/python -m portal.devtools services)" || exit 1; eval "$$exports"; \

@@ -65,7 +65,9 @@ def free_port() -> int:
 def postgres(sql: str) -> None:
     import psycopg
 
-    with psycopg.connect(host="127.0.0.1", port=5432, user=os.environ.get("PGUSER", "postgres"), dbname="postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        host="127.0.0.1", port=5432, user=os.environ.get("PGUSER", "postgres"), dbname="postgres", autocommit=True
+    ) as conn:
         conn.execute(sql)
 
 
@@ -161,7 +163,12 @@ def main() -> int:
         for start in range(0, args.recipients, batch):
             User.objects.bulk_create(
                 [
-                    User(email=f"r{i}@{EMAIL_DOMAIN}", first_name="Bench", password="!", preferred_language=languages[i % 3])
+                    User(
+                        email=f"r{i}@{EMAIL_DOMAIN}",
+                        first_name="Bench",
+                        password="!",
+                        preferred_language=languages[i % 3],
+                    )
                     for i in range(start, min(start + batch, args.recipients))
                 ]
             )
@@ -170,10 +177,28 @@ def main() -> int:
         worker_log.parent.mkdir(exist_ok=True)
         log_handle = open(worker_log, "w")  # noqa: SIM115 - closed with the worker
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork",
-             f"--concurrency={args.concurrency}", "-Q", QUEUE, "--include", "bench.bench_fanout",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
-            cwd=ROOT, env=env, stdout=log_handle, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool=prefork",
+                f"--concurrency={args.concurrency}",
+                "-Q",
+                QUEUE,
+                "--include",
+                "bench.bench_fanout",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_handle,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while len(process_tree(worker.pid)) < args.concurrency + 1:
@@ -218,11 +243,15 @@ def main() -> int:
         duplicates = sum(1 for count in sink.counts.values() if count != 1)
         print()
         print(f"recipients                 {args.recipients}")
-        print(f"worker                     prefork, {args.concurrency} processes, rate limit per connection: {args.rate or 'none'}")
+        print(
+            f"worker                     prefork, {args.concurrency} processes, rate limit per connection: {args.rate or 'none'}"  # noqa: E501
+        )
         print(f"notify() (rows written)    {t_notify:.1f} s ({args.recipients / t_notify:,.0f} recipients/s)")
         print(f"emails delivered           {sink.total} in {elapsed:.1f} s from notify()")
         print(f"throughput                 {sink.total / elapsed:,.0f} emails/s end to end")
-        print(f"worker memory, peak RSS    {peak_process / 1024:.0f} MB largest process, {peak_total / 1024:.0f} MB all processes (idle: {baseline / 1024:.0f} MB)")
+        print(
+            f"worker memory, peak RSS    {peak_process / 1024:.0f} MB largest process, {peak_total / 1024:.0f} MB all processes (idle: {baseline / 1024:.0f} MB)"  # noqa: E501
+        )
         print(f"rows marked sent           {sent_rows}")
         assert len(sink.counts) == args.recipients, f"{args.recipients - len(sink.counts)} recipients got nothing"
         assert duplicates == 0, f"{duplicates} recipients got more than one email"

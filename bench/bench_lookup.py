@@ -23,21 +23,112 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BENCH_DB = "dauys_bench_lookup"
-SYLLABLES = ["ал", "ма", "ту", "қа", "ра", "бай", "тө", "ле", "жан", "сай", "күн", "ар", "на", "ер", "ай", "ғы", "шы",
-             "мұ", "ра", "тан", "бек", "гүл", "ке", "нес", "сұл", "та", "ба", "жол", "дос", "тық", "ор", "көл"]
-REAL_STREETS = ["ул. Абая", "пр. Абылай хана", "пр. Достык", "ул. Толе би", "пр. Республики", "ул. Кабанбай батыра",
-                "ул. Сатпаева", "ул. Жандосова", "мкр. Самал-2", "ул. Гоголя", "ул. Жибек Жолы", "ул. Қосшы"]
-RULES = ["all", "нечет 1-99", "чет 2-100", "1-57, 58А, 60/1, 62-140", "1-40", "odd 1-37, even 2-40", "тақ 1-201", "жұп 2-200"]
-LATIN = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i", "й": "y", "к": "k",
-         "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh",
-         "ц": "ts", "ч": "ch", "ш": "sh", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "қ": "q", "ғ": "gh", "ү": "u",
-         "ұ": "u", "ө": "o", "ә": "a", "і": "i", "ң": "ng"}
+SYLLABLES = [
+    "ал",
+    "ма",
+    "ту",
+    "қа",
+    "ра",
+    "бай",
+    "тө",
+    "ле",
+    "жан",
+    "сай",
+    "күн",
+    "ар",
+    "на",
+    "ер",
+    "ай",
+    "ғы",
+    "шы",
+    "мұ",
+    "ра",
+    "тан",
+    "бек",
+    "гүл",
+    "ке",
+    "нес",
+    "сұл",
+    "та",
+    "ба",
+    "жол",
+    "дос",
+    "тық",
+    "ор",
+    "көл",
+]
+REAL_STREETS = [
+    "ул. Абая",
+    "пр. Абылай хана",
+    "пр. Достык",
+    "ул. Толе би",
+    "пр. Республики",
+    "ул. Кабанбай батыра",
+    "ул. Сатпаева",
+    "ул. Жандосова",
+    "мкр. Самал-2",
+    "ул. Гоголя",
+    "ул. Жибек Жолы",
+    "ул. Қосшы",
+]
+RULES = [
+    "all",
+    "нечет 1-99",
+    "чет 2-100",
+    "1-57, 58А, 60/1, 62-140",
+    "1-40",
+    "odd 1-37, even 2-40",
+    "тақ 1-201",
+    "жұп 2-200",
+]
+LATIN = {
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
+    "қ": "q",
+    "ғ": "gh",
+    "ү": "u",
+    "ұ": "u",
+    "ө": "o",
+    "ә": "a",
+    "і": "i",
+    "ң": "ng",
+}
 
 
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        out = subprocess.run([sys.executable, "-m", "portal.devtools", "services"], cwd=ROOT, capture_output=True, text=True, check=False)
+        out = subprocess.run(
+            [sys.executable, "-m", "portal.devtools", "services"], cwd=ROOT, capture_output=True, text=True, check=False
+        )
         for line in out.stdout.splitlines():
             if line.startswith("export DATABASE_URL="):
                 url = line.split("=", 1)[1].strip("'\"")
@@ -74,8 +165,11 @@ def generate(rows: int, rng: random.Random) -> list[tuple]:
     settlements = unique_by_key({word(rng, 3) for _ in range(800)}, settlement_key)[:400]
     per_settlement = rows // len(settlements)
     real_keys = {street_key(s) for s in REAL_STREETS}
-    street_pool = [s for s in unique_by_key({f"ул. {word(rng, 2)} {word(rng, 2)}" for _ in range(6000)}, street_key)
-                   if street_key(s) not in real_keys]
+    street_pool = [
+        s
+        for s in unique_by_key({f"ул. {word(rng, 2)} {word(rng, 2)}" for _ in range(6000)}, street_key)
+        if street_key(s) not in real_keys
+    ]
     data = []
     for index, settlement in enumerate(settlements):
         code = codes[index % len(codes)]
@@ -93,21 +187,43 @@ def load(data: list[tuple]) -> None:
     maslikhats = {m.code: m for m in Maslikhat.objects.all()}
     districts = {}
     for code, number in sorted({(row[0], row[1]) for row in data}):
-        districts[(code, number)] = ElectoralDistrict(maslikhat=maslikhats[code], number=number, name_ru=f"Округ № {number}")
+        districts[(code, number)] = ElectoralDistrict(
+            maslikhat=maslikhats[code], number=number, name_ru=f"Округ № {number}"
+        )
     ElectoralDistrict.objects.bulk_create(districts.values(), batch_size=2000)
     districts = {(d.maslikhat.code, d.number): d for d in ElectoralDistrict.objects.select_related("maslikhat")}
-    deputies = [Deputy(maslikhat=d.maslikhat, full_name=f"Депутат {d.maslikhat.code} {d.number}", party="Amanat",
-                       mandate="single_mandate", district=d) for d in districts.values()]
-    deputies += [Deputy(maslikhat=m, full_name=f"Тізім {m.code} {i}", party="Amanat", mandate="party_list")
-                 for m in maslikhats.values() if m.level == "regional" for i in range(20)]
+    deputies = [
+        Deputy(
+            maslikhat=d.maslikhat,
+            full_name=f"Депутат {d.maslikhat.code} {d.number}",
+            party="Amanat",
+            mandate="single_mandate",
+            district=d,
+        )
+        for d in districts.values()
+    ]
+    deputies += [
+        Deputy(maslikhat=m, full_name=f"Тізім {m.code} {i}", party="Amanat", mandate="party_list")
+        for m in maslikhats.values()
+        if m.level == "regional"
+        for i in range(20)
+    ]
     Deputy.objects.bulk_create(deputies, batch_size=2000)
     keys_s, keys_st = {}, {}
     batch = []
     for code, number, settlement, street, houses in data:
         s_key = keys_s.get(settlement) or keys_s.setdefault(settlement, settlement_key(settlement))
         st_key = keys_st.get(street) or keys_st.setdefault(street, street_key(street))
-        batch.append(AddressCoverage(district=districts[(code, number)], settlement=settlement, settlement_key=s_key,
-                                     street=street, street_key=st_key, houses=houses))
+        batch.append(
+            AddressCoverage(
+                district=districts[(code, number)],
+                settlement=settlement,
+                settlement_key=s_key,
+                street=street,
+                street_key=st_key,
+                houses=houses,
+            )
+        )
     AddressCoverage.objects.bulk_create(batch, batch_size=5000)
 
 
@@ -141,7 +257,7 @@ def percentiles(samples: list[float]) -> str:
     def at(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
 
-    return f"p50 {at(0.50):6.2f} ms  p95 {at(0.95):6.2f} ms  p99 {at(0.99):6.2f} ms  mean {statistics.fmean(ordered):6.2f} ms"
+    return f"p50 {at(0.50):6.2f} ms  p95 {at(0.95):6.2f} ms  p99 {at(0.99):6.2f} ms  mean {statistics.fmean(ordered):6.2f} ms"  # noqa: E501
 
 
 def main() -> int:
@@ -156,8 +272,12 @@ def main() -> int:
     bench_url = urlunparse(urlparse(url)._replace(path=f"/{BENCH_DB}"))
     admin(url, f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
     admin(url, f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ.update(DATABASE_URL=bench_url, DJANGO_SETTINGS_MODULE="portal.settings.local", DEBUG="0",
-                      API_THROTTLE_ANON="1000000/minute")
+    os.environ.update(
+        DATABASE_URL=bench_url,
+        DJANGO_SETTINGS_MODULE="portal.settings.local",
+        DEBUG="0",
+        API_THROTTLE_ANON="1000000/minute",
+    )
     os.environ.pop("REDIS_URL", None)
     try:
         import django
@@ -179,8 +299,10 @@ def main() -> int:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         total = AddressCoverage.objects.count()
-        print(f"loaded {total:,} coverage rows in {time.perf_counter() - started:.1f} s "
-              f"({len({r[2] for r in data})} settlements, PostgreSQL {connection.pg_version // 10000})")
+        print(
+            f"loaded {total:,} coverage rows in {time.perf_counter() - started:.1f} s "
+            f"({len({r[2] for r in data})} settlements, PostgreSQL {connection.pg_version // 10000})"
+        )
 
         texts = queries(data, args.lookups, rng)
         for text in texts[:200]:  # warm the connection, caches and plans
@@ -210,7 +332,9 @@ def main() -> int:
         print(f"  {percentiles(api)}")
         p95 = sorted(timings)[int(0.95 * len(timings))]
         constant = all(len(v) == 1 for v in query_counts.values())
-        print(f"goal p95 <= 20 ms: {'met' if p95 <= 20 else 'NOT met'} ({p95:.2f} ms); queries constant: {'yes' if constant else 'NO'}")
+        print(
+            f"goal p95 <= 20 ms: {'met' if p95 <= 20 else 'NOT met'} ({p95:.2f} ms); queries constant: {'yes' if constant else 'NO'}"  # noqa: E501
+        )
         connection.close()
         return 0 if constant else 1
     finally:

@@ -45,39 +45,111 @@ def build(size: int, petition_base, staff, commission) -> dict:
 
     unusable = make_password(None)
     people = User.objects.bulk_create(
-        [User(email=f"p{size}-{i}@bench.invalid", first_name=f"Азамат{i}", last_name="Б", password=unusable,
-              is_citizen=True, address="Алматы, Абая 10") for i in range(size)])
+        [
+            User(
+                email=f"p{size}-{i}@bench.invalid",
+                first_name=f"Азамат{i}",
+                last_name="Б",
+                password=unusable,
+                is_citizen=True,
+                address="Алматы, Абая 10",
+            )
+            for i in range(size)
+        ]
+    )
     EmailAddress.objects.bulk_create([EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in people])
-    petitions = [make_open_petition(title=f"Бенчмарк страниц {size}: петиция номер {i}", districts=False,
-                                    author_email=f"author{size}-{i}@bench.invalid") for i in range(size)]
+    petitions = [
+        make_open_petition(
+            title=f"Бенчмарк страниц {size}: петиция номер {i}",
+            districts=False,
+            author_email=f"author{size}-{i}@bench.invalid",
+        )
+        for i in range(size)
+    ]
     petition = petitions[0]
     maslikhat = petition.maslikhat
     base = ElectoralDistrict.objects.filter(maslikhat=maslikhat).count()
     districts = ElectoralDistrict.objects.bulk_create(
-        [ElectoralDistrict(maslikhat=maslikhat, number=base + i + 1, name_ru=f"Округ № {base + i + 1}") for i in range(size)])
+        [
+            ElectoralDistrict(maslikhat=maslikhat, number=base + i + 1, name_ru=f"Округ № {base + i + 1}")
+            for i in range(size)
+        ]
+    )
     deputies = Deputy.objects.bulk_create(
-        [Deputy(maslikhat=maslikhat, full_name=f"Депутатов Депутат {size}-{i}", party="Amanat",
-                mandate=Deputy.Mandate.SINGLE_MANDATE, district=d) for i, d in enumerate(districts)])
+        [
+            Deputy(
+                maslikhat=maslikhat,
+                full_name=f"Депутатов Депутат {size}-{i}",
+                party="Amanat",
+                mandate=Deputy.Mandate.SINGLE_MANDATE,
+                district=d,
+            )
+            for i, d in enumerate(districts)
+        ]
+    )
     CommissionMembership.objects.bulk_create(
-        [CommissionMembership(commission=commission, deputy=d, is_chair=i == 0 and size == SIZES[0])
-         for i, d in enumerate(deputies)])
+        [
+            CommissionMembership(commission=commission, deputy=d, is_chair=i == 0 and size == SIZES[0])
+            for i, d in enumerate(deputies)
+        ]
+    )
     now = timezone.now()
-    Signature.objects.bulk_create([
-        Signature(petition=petition, signer=u, created_at=now, district=d, is_resident=True, address=u.address,
-                  is_citizen=True, pending=True, counted=False, status=Signature.Status.VALID)
-        for u, d in zip(people, districts, strict=True)])
+    Signature.objects.bulk_create(
+        [
+            Signature(
+                petition=petition,
+                signer=u,
+                created_at=now,
+                district=d,
+                is_resident=True,
+                address=u.address,
+                is_citizen=True,
+                pending=True,
+                counted=False,
+                status=Signature.Status.VALID,
+            )
+            for u, d in zip(people, districts, strict=True)
+        ]
+    )
     petitions_tally()
     hour = now.replace(minute=0, second=0, microsecond=0)
     PetitionCountSample.objects.bulk_create(
-        [PetitionCountSample(petition=petition, hour=hour - timedelta(hours=i + 1), signature_count=size - i,
-                             resident_signature_count=size - i) for i in range(1, size)])
+        [
+            PetitionCountSample(
+                petition=petition,
+                hour=hour - timedelta(hours=i + 1),
+                signature_count=size - i,
+                resident_signature_count=size - i,
+            )
+            for i in range(1, size)
+        ]
+    )
     starts = timezone.now() + timedelta(days=30 + size)
-    hearing = hearing_schedule(actor=staff, maslikhat=maslikhat, commission=commission, hearing_type="budget",
-                               starts_at=starts, ends_at=starts + timedelta(hours=2), topic_kk="Бюджет жобасы",
-                               topic_ru=f"Проект бюджета ({size})", venue_address="Алматы, пр. Абылай хана 91",
-                               capacity=100, languages=["kk", "ru"])
-    Question.objects.bulk_create([Question(hearing=hearing, author=u, text=f"Вопрос номер {i} о бюджете района?",
-                                           status=Question.Status.PUBLISHED, votes=i) for i, u in enumerate(people)])
+    hearing = hearing_schedule(
+        actor=staff,
+        maslikhat=maslikhat,
+        commission=commission,
+        hearing_type="budget",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        topic_kk="Бюджет жобасы",
+        topic_ru=f"Проект бюджета ({size})",
+        venue_address="Алматы, пр. Абылай хана 91",
+        capacity=100,
+        languages=["kk", "ru"],
+    )
+    Question.objects.bulk_create(
+        [
+            Question(
+                hearing=hearing,
+                author=u,
+                text=f"Вопрос номер {i} о бюджете района?",
+                status=Question.Status.PUBLISHED,
+                votes=i,
+            )
+            for i, u in enumerate(people)
+        ]
+    )
     assert Petition.objects.filter(pk=petition.pk).values_list("signature_count", flat=True).get() == size
     return {"petition": petition, "hearing": hearing, "citizen": people[0], "deputy": deputies[0]}
 
@@ -120,17 +192,24 @@ def main() -> int:
 
         django.setup()
         from django.test import Client
+
         from deputies.models import Deputy, ElectoralDistrict, StandingCommission
         from portal.models import User
 
         started = time.monotonic()
         first = make_open_petition()
         staff = User.objects.get(email="staff@bench.invalid")
-        commission = StandingCommission.objects.create(maslikhat=first.maslikhat, name_kk="Бюджет комиссиясы",
-                                                       name_ru="Бюджетная комиссия")
-        Deputy.objects.create(maslikhat=first.maslikhat, full_name="Абаев Абай", party="Amanat", role=Deputy.Role.CHAIR,
-                              mandate=Deputy.Mandate.SINGLE_MANDATE,
-                              district=ElectoralDistrict.objects.get(maslikhat=first.maslikhat, number=1))
+        commission = StandingCommission.objects.create(
+            maslikhat=first.maslikhat, name_kk="Бюджет комиссиясы", name_ru="Бюджетная комиссия"
+        )
+        Deputy.objects.create(
+            maslikhat=first.maslikhat,
+            full_name="Абаев Абай",
+            party="Amanat",
+            role=Deputy.Role.CHAIR,
+            mandate=Deputy.Mandate.SINGLE_MANDATE,
+            district=ElectoralDistrict.objects.get(maslikhat=first.maslikhat, number=1),
+        )
         data = {size: build(size, first, staff, commission) for size in SIZES}
         print(f"seeded lists of {' and '.join(map(str, SIZES))} rows in {time.monotonic() - started:.1f} s")
 
@@ -145,8 +224,10 @@ def main() -> int:
         }
         show = "--queries" in sys.argv[1:]
         failures = 0
-        print(f"{'page':<17}{'who':<11}{'queries 5/50':>14}{'HTML KB':>9}{'CSS+JS KB':>11}{'total KB':>10}"
-              f"{'gzip KB':>9}   goals")
+        print(
+            f"{'page':<17}{'who':<11}{'queries 5/50':>14}{'HTML KB':>9}{'CSS+JS KB':>11}{'total KB':>10}"
+            f"{'gzip KB':>9}   goals"
+        )
         for page, url_for in pages.items():
             for who in ("anonymous", "citizen"):
                 results = []
@@ -164,14 +245,28 @@ def main() -> int:
                 total = big["html"] + big["assets"]
                 queries = [r["queries"] for r in results]
                 ok = max(queries) <= QUERY_GOAL and len(set(queries)) == 1 and total <= BYTES_GOAL
-                print(f"{page:<17}{who:<11}{'/'.join(map(str, queries)):>14}{big['html'] / 1024:>9.1f}"
-                      f"{big['assets'] / 1024:>11.1f}{total / 1024:>10.1f}{big['gzip'] / 1024:>9.1f}   "
-                      + ("met" if ok else "MISSED: " + ", ".join(
-                          m for m, bad in ((f"> {QUERY_GOAL} queries", max(queries) > QUERY_GOAL),
-                                           ("grows with the list", len(set(queries)) > 1),
-                                           ("> 100 KB", total > BYTES_GOAL)) if bad)))
-        print("bytes: uncompressed HTML of the 50-row page plus every stylesheet and script it links; gzip: "
-              "the same compressed (WhiteNoise serves precompressed static files)")
+                print(
+                    f"{page:<17}{who:<11}{'/'.join(map(str, queries)):>14}{big['html'] / 1024:>9.1f}"
+                    f"{big['assets'] / 1024:>11.1f}{total / 1024:>10.1f}{big['gzip'] / 1024:>9.1f}   "
+                    + (
+                        "met"
+                        if ok
+                        else "MISSED: "
+                        + ", ".join(
+                            m
+                            for m, bad in (
+                                (f"> {QUERY_GOAL} queries", max(queries) > QUERY_GOAL),
+                                ("grows with the list", len(set(queries)) > 1),
+                                ("> 100 KB", total > BYTES_GOAL),
+                            )
+                            if bad
+                        )
+                    )
+                )
+        print(
+            "bytes: uncompressed HTML of the 50-row page plus every stylesheet and script it links; gzip: "
+            "the same compressed (WhiteNoise serves precompressed static files)"
+        )
         return 1 if failures else 0
     finally:
         run.close()

@@ -34,7 +34,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Phase, Run, get_paced, http, machine, make_open_petition, make_signers, percentile, post_surge, services_reachable  # noqa: E402
+from harness import (
+    Phase,
+    Run,
+    get_paced,
+    http,
+    machine,
+    make_open_petition,
+    make_signers,
+    percentile,
+    post_surge,
+    services_reachable,
+)  # noqa: E402
 
 
 def fresh_queue(keys: list[str]) -> "asyncio.Queue[str]":
@@ -86,29 +97,48 @@ async def scenario(run: Run, args, petition_id: int, keys: list[str]) -> dict:
     rounds = max(1, args.rounds)
     ceilings, surges, watched, reads = [], [], [], []
     for n in range(1, rounds + 1):
-        ceilings.append(await post_surge(Phase(f"ceiling {n}"), port, "/bench/ceiling/1/", ceiling_keys,
-                                         args.ceiling_seconds / rounds, args.concurrency))
-        surges.append(await post_surge(Phase(f"sign {n}"), port, sign_path, signers, args.seconds / rounds,
-                                       args.concurrency))
+        ceilings.append(
+            await post_surge(
+                Phase(f"ceiling {n}"),
+                port,
+                "/bench/ceiling/1/",
+                ceiling_keys,
+                args.ceiling_seconds / rounds,
+                args.concurrency,
+            )
+        )
+        surges.append(
+            await post_surge(Phase(f"sign {n}"), port, sign_path, signers, args.seconds / rounds, args.concurrency)
+        )
         read = Phase(f"reads {n}")
         signed, _ = await asyncio.gather(
-            post_surge(Phase(f"sign+watchers {n}"), port, sign_path, signers, args.watch_seconds / rounds,
-                       args.concurrency),
+            post_surge(
+                Phase(f"sign+watchers {n}"), port, sign_path, signers, args.watch_seconds / rounds, args.concurrency
+            ),
             get_paced(read, port, read_paths, args.watch_rate, args.watch_seconds / rounds, args.readers),
         )
         watched.append(signed)
         reads.append(read)
-        print(f"round {n}: ceiling {ceilings[-1].rate:.0f}/s, sign {surges[-1].rate:.0f}/s, "
-              f"sign with watchers {signed.rate:.0f}/s and {read.statuses.get(200, 0) / read.elapsed:.0f} reads/s; "
-              f"load average {os.getloadavg()[0]:.1f}", flush=True)
+        print(
+            f"round {n}: ceiling {ceilings[-1].rate:.0f}/s, sign {surges[-1].rate:.0f}/s, "
+            f"sign with watchers {signed.rate:.0f}/s and {read.statuses.get(200, 0) / read.elapsed:.0f} reads/s; "
+            f"load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
     last_success = max(p.last_success for p in [warm, *surges, *watched])
     rows = await asyncio.to_thread(signature_rows, petition_id)
     waited, seen = await wait_for_count(port, petition_id, rows, 60.0)
     lag = time.monotonic() - last_success if waited != float("inf") else float("inf")
-    return {"warm": warm, "surge": merged("sign surge", surges), "watched": merged("sign with watchers", watched),
-            "reads": merged("watchers' reads", reads), "ceiling": merged("ceiling", ceilings),
-            "round_ratios": [s.rate / c.rate for s, c in zip(surges, ceilings, strict=True) if c.rate],
-            "lag": lag, "api_count": seen}
+    return {
+        "warm": warm,
+        "surge": merged("sign surge", surges),
+        "watched": merged("sign with watchers", watched),
+        "reads": merged("watchers' reads", reads),
+        "ceiling": merged("ceiling", ceilings),
+        "round_ratios": [s.rate / c.rate for s, c in zip(surges, ceilings, strict=True) if c.rate],
+        "lag": lag,
+        "api_count": seen,
+    }
 
 
 def signature_rows(petition_id: int) -> int:
@@ -168,9 +198,12 @@ def main() -> int:
         run.start_celery()
         updates_before = petition_row_updates()
         connections.close_all()
-        print(f"gunicorn {args.workers} sync workers, Celery worker + beat; {args.concurrency} concurrent clients; "
-              f"{args.rounds} rounds; sign {args.seconds:.0f} s, ceiling {args.ceiling_seconds:.0f} s, watchers "
-              f"{args.watch_seconds:.0f} s at {args.watch_rate:.0f} reads/s in all", flush=True)
+        print(
+            f"gunicorn {args.workers} sync workers, Celery worker + beat; {args.concurrency} concurrent clients; "
+            f"{args.rounds} rounds; sign {args.seconds:.0f} s, ceiling {args.ceiling_seconds:.0f} s, watchers "
+            f"{args.watch_seconds:.0f} s at {args.watch_rate:.0f} reads/s in all",
+            flush=True,
+        )
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         result = asyncio.run(scenario(run, args, petition.pk, keys))
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
@@ -186,7 +219,9 @@ def main() -> int:
         lost = len(set(answered) - table)
         duplicated = (len(answered) - len(set(answered))) + (len(table) - signers) + len(table - set(answered))
         stored = Petition.objects.get(pk=petition.pk)
-        districts = sum(PetitionDistrictCount.objects.filter(petition_id=petition.pk).values_list("signatures", flat=True))
+        districts = sum(
+            PetitionDistrictCount.objects.filter(petition_id=petition.pk).values_list("signatures", flat=True)
+        )
         count_exact = result["api_count"] == len(table) == stored.signature_count == districts
         updates = petition_row_updates() - updates_before
         tallies = run.log_text("worker").count("petition_tally_task") // 2
@@ -207,30 +242,48 @@ def main() -> int:
         print(f"machine before      {load_before}")
         print(f"machine after       {load_after}")
         print(f"load generator      {client_cpu:.1f} s of CPU in this process (shares the cores with the server)")
-        print(f"watchers            {read_ok / reads.elapsed:.0f} reads/s answered 200 (asked {args.watch_rate:.0f}/s), "
-              f"p50 {percentile(reads.latencies, 50) * 1000:.1f} ms, p95 {percentile(reads.latencies, 95) * 1000:.1f} ms, "
-              f"statuses {dict(sorted(reads.statuses.items()))}")
-        print(f"petition row        {updates} updates during the run (the tally's; {created} signatures wrote none); "
-              f"{tallies} tallies ran in the worker")
-        print(f"rows vs answers     {len(table)} rows / {created} answers 201 / {len(set(answered))} distinct ids answered")
-        print(f"stored counts       petition {stored.signature_count}, districts {districts}, API {result['api_count']}")
+        print(
+            f"watchers            {read_ok / reads.elapsed:.0f} reads/s answered 200 (asked {args.watch_rate:.0f}/s), "
+            f"p50 {percentile(reads.latencies, 50) * 1000:.1f} ms, p95 {percentile(reads.latencies, 95) * 1000:.1f} ms, "  # noqa: E501
+            f"statuses {dict(sorted(reads.statuses.items()))}"
+        )
+        print(
+            f"petition row        {updates} updates during the run (the tally's; {created} signatures wrote none); "
+            f"{tallies} tallies ran in the worker"
+        )
+        print(
+            f"rows vs answers     {len(table)} rows / {created} answers 201 / {len(set(answered))} distinct ids answered"  # noqa: E501
+        )
+        print(
+            f"stored counts       petition {stored.signature_count}, districts {districts}, API {result['api_count']}"
+        )
         print("=" * 100)
-        print(f"sign/s        {surge.rate:.0f}   (surge of {surge.elapsed:.0f} s, {args.concurrency} clients, "
-              f"{args.workers} workers)")
+        print(
+            f"sign/s        {surge.rate:.0f}   (surge of {surge.elapsed:.0f} s, {args.concurrency} clients, "
+            f"{args.workers} workers)"
+        )
         print(f"ceiling/s     {ceiling_rate:.0f}   (p95 {percentile(ceiling.latencies, 95) * 1000:.1f} ms)")
-        print(f"ratio         {ratio:.2f}   (goal >= 0.6: {'met' if ratio >= 0.6 else 'MISSED'}; per round "
-              f"{' '.join(f'{r:.2f}' for r in round_ratios)})")
-        print(f"p50/p95/p99   {percentile(lat, 50) * 1000:.1f} / {percentile(lat, 95) * 1000:.1f} / "
-              f"{percentile(lat, 99) * 1000:.1f} ms")
+        print(
+            f"ratio         {ratio:.2f}   (goal >= 0.6: {'met' if ratio >= 0.6 else 'MISSED'}; per round "
+            f"{' '.join(f'{r:.2f}' for r in round_ratios)})"
+        )
+        print(
+            f"p50/p95/p99   {percentile(lat, 50) * 1000:.1f} / {percentile(lat, 95) * 1000:.1f} / "
+            f"{percentile(lat, 99) * 1000:.1f} ms"
+        )
         print(f"p95           {percentile(lat, 95) * 1000:.1f} ms")
         print(f"errors        {len(sign_errors)}")
-        print(f"watchers      sign/s {watched.rate:.0f} with {read_ok / reads.elapsed:.0f} reads/s vs {surge.rate:.0f} "
-              f"without: {slowdown:+.0%} slower (goal <= 10%: {'met' if slowdown <= 0.10 else 'MISSED'})")
+        print(
+            f"watchers      sign/s {watched.rate:.0f} with {read_ok / reads.elapsed:.0f} reads/s vs {surge.rate:.0f} "
+            f"without: {slowdown:+.0%} slower (goal <= 10%: {'met' if slowdown <= 0.10 else 'MISSED'})"
+        )
         print(f"lost={lost}")
         print(f"duplicated={duplicated}")
         print(f"count {'exact' if count_exact else 'NOT EXACT'}   (API {result['api_count']} = rows {len(table)})")
-        print(f"lag           {result['lag']:.2f} s   (last signature to the public count showing it; "
-              "beat every 10 s and the signing nudge)")
+        print(
+            f"lag           {result['lag']:.2f} s   (last signature to the public count showing it; "
+            "beat every 10 s and the signing nudge)"
+        )
         print("=" * 100)
         ok = lost == 0 and duplicated == 0 and count_exact and not sign_errors and created == len(table)
         print("RESULT " + ("OK" if ok else "CHECK THE NUMBERS ABOVE"))

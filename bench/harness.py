@@ -21,8 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG = {"host": os.environ.get("PGHOST", "127.0.0.1"), "port": int(os.environ.get("PGPORT", "5432")),
-      "user": os.environ.get("PGUSER", "postgres")}
+PG = {
+    "host": os.environ.get("PGHOST", "127.0.0.1"),
+    "port": int(os.environ.get("PGPORT", "5432")),
+    "user": os.environ.get("PGUSER", "postgres"),
+}
 # A Redis database of its own: test runs elsewhere on the machine flush database 0 between tests.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 BIN = Path(sys.executable).parent
@@ -104,8 +107,9 @@ class Run:
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True)
         if collectstatic:
             # Production serves hashed static names from a manifest: pages cannot render without it.
-            subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,
-                           check=True)
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True
+            )
         print(f"database {self.db_name}: migrated in {time.monotonic() - started:.1f} s")
 
     def drop_database(self) -> None:
@@ -138,8 +142,21 @@ class Run:
 
     def start_gunicorn(self, workers: int) -> str:
         self.port = free_port()
-        self._spawn("gunicorn", [str(BIN / "gunicorn"), "portal.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-                                 "--workers", str(workers), "--log-level", "warning", "--backlog", "2048"])
+        self._spawn(
+            "gunicorn",
+            [
+                str(BIN / "gunicorn"),
+                "portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+                "--backlog",
+                "2048",
+            ],
+        )
         import httpx
 
         base = f"http://127.0.0.1:{self.port}"
@@ -155,11 +172,38 @@ class Run:
 
     def start_celery(self) -> None:
         """A worker on this run's queue and beat with the project's schedule (portal/celery.py)."""
-        self._spawn("worker", [sys.executable, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO",
-                               "--pool=prefork", "--concurrency=1", "-Q", self.prefix, "--without-gossip",
-                               "--without-mingle", "--without-heartbeat"])
-        self._spawn("beat", [sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO",
-                             f"--schedule={self.var_dir / 'celerybeat-schedule'}"])
+        self._spawn(
+            "worker",
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--loglevel=INFO",
+                "--pool=prefork",
+                "--concurrency=1",
+                "-Q",
+                self.prefix,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+        )
+        self._spawn(
+            "beat",
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={self.var_dir / 'celerybeat-schedule'}",
+            ],
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if "ready." in self.log_text("worker") and "beat: Starting" in self.log_text("beat"):
@@ -195,8 +239,10 @@ class Run:
         self.drop_database()
         removed = self.clean_redis()
         shutil.rmtree(self.var_dir, ignore_errors=True)
-        print(f"cleaned up: {len(self.processes)} processes stopped, database {self.db_name} dropped, "
-              f"{removed} Redis keys removed")
+        print(
+            f"cleaned up: {len(self.processes)} processes stopped, database {self.db_name} dropped, "
+            f"{removed} Redis keys removed"
+        )
 
 
 # ------------------------------------------------------------------------------------------
@@ -217,20 +263,33 @@ def make_signers(count: int) -> list[str]:
 
     unusable = make_password(None)
     User.objects.bulk_create(
-        [User(email=f"signer{i}@bench.invalid", first_name="Подписант", last_name="Б", password=unusable, is_citizen=True,
-              address=f"Алматы, {'Абая' if i % 2 else 'Достык'} {i // 2 % 500 + 1}") for i in range(count)],
+        [
+            User(
+                email=f"signer{i}@bench.invalid",
+                first_name="Подписант",
+                last_name="Б",
+                password=unusable,
+                is_citizen=True,
+                address=f"Алматы, {'Абая' if i % 2 else 'Достык'} {i // 2 % 500 + 1}",
+            )
+            for i in range(count)
+        ],
         batch_size=5000,
     )
     signers = list(User.objects.filter(email__endswith="@bench.invalid", first_name="Подписант").order_by("pk"))
     EmailAddress.objects.bulk_create(
-        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in signers], batch_size=5000)
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in signers], batch_size=5000
+    )
     store = SessionStore()
     expiry = timezone.now() + datetime.timedelta(days=1)
     sessions, keys = [], []
     for user in signers:
         key = secrets.token_hex(16)
-        data = {"_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
-                "_auth_user_hash": user.get_session_auth_hash()}
+        data = {
+            "_auth_user_id": str(user.pk),
+            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_hash": user.get_session_auth_hash(),
+        }
         sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expiry))
         keys.append(key)
     Session.objects.bulk_create(sessions, batch_size=5000)
@@ -242,15 +301,23 @@ def make_signers(count: int) -> list[str]:
 
         session_cache = caches[settings.SESSION_CACHE_ALIAS]
         for start in range(0, len(signers), 5000):
-            session_cache.set_many({KEY_PREFIX + key: {
-                "_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
-                "_auth_user_hash": user.get_session_auth_hash()} for key, user in
-                zip(keys[start:start + 5000], signers[start:start + 5000], strict=True)}, timeout=86400)
+            session_cache.set_many(
+                {
+                    KEY_PREFIX + key: {
+                        "_auth_user_id": str(user.pk),
+                        "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+                        "_auth_user_hash": user.get_session_auth_hash(),
+                    }
+                    for key, user in zip(keys[start : start + 5000], signers[start : start + 5000], strict=True)
+                },
+                timeout=86400,
+            )
     return keys
 
 
-def make_open_petition(title: str = "Бенчмарк: озеленить улицу Абая", districts: bool = True,
-                       author_email: str = "author@bench.invalid"):
+def make_open_petition(
+    title: str = "Бенчмарк: озеленить улицу Абая", districts: bool = True, author_email: str = "author@bench.invalid"
+):
     """An open petition to Almaty's maslikhat (with two covered districts the first time), and the
     per-network limit lifted: all benchmark traffic comes from 127.0.0.1."""
     from allauth.account.models import EmailAddress
@@ -265,18 +332,30 @@ def make_open_petition(title: str = "Бенчмарк: озеленить ули
     if districts:
         for number, street in ((1, "абая"), (2, "достык")):
             district = ElectoralDistrict.objects.create(maslikhat=almaty, number=number, name_ru=f"Округ № {number}")
-            AddressCoverage.objects.create(district=district, settlement="Алматы", settlement_key="алматы",
-                                           street=street.title(), street_key=street, houses="all")
+            AddressCoverage.objects.create(
+                district=district,
+                settlement="Алматы",
+                settlement_key="алматы",
+                street=street.title(),
+                street_key=street,
+                houses="all",
+            )
     PetitionRules.objects.update(ip_signatures_per_minute=10_000_000)
     unusable = make_password(None)
     author = User.objects.create(email=author_email, first_name="Автор", is_citizen=True, password=unusable)
-    staff, created = User.objects.get_or_create(email="staff@bench.invalid", defaults={"first_name": "Staff",
-                                                                                        "password": unusable})
+    staff, created = User.objects.get_or_create(
+        email="staff@bench.invalid", defaults={"first_name": "Staff", "password": unusable}
+    )
     if created:
         RoleGrant.objects.create(user=staff, role=Role.STAFF, scope_code="kz-75")
     EmailAddress.objects.create(user=author, email=author.email, verified=True, primary=True)
-    petition = services.petition_create(author=author, title=title, maslikhat=almaty, topic="environment",
-                                        text="Текст петиции для бенчмарка подписей. " * 3)
+    petition = services.petition_create(
+        author=author,
+        title=title,
+        maslikhat=almaty,
+        topic="environment",
+        text="Текст петиции для бенчмарка подписей. " * 3,
+    )
     services.petition_submit(petition=petition, actor=author)
     services.petition_approve(petition=petition, actor=staff)
     return services.petition_transition(petition=petition, to=Petition.Status.OPEN, actor=None)
@@ -311,15 +390,18 @@ class Phase:
 
     def line(self) -> str:
         lat = self.latencies
-        return (f"{self.name:<22} {self.rate:7.0f}/s  {self.created:6d} created in {self.elapsed:5.1f} s  "
-                f"p50 {percentile(lat, 50) * 1000:6.1f}  p95 {percentile(lat, 95) * 1000:6.1f}  "
-                f"p99 {percentile(lat, 99) * 1000:6.1f} ms  statuses {dict(sorted(self.statuses.items()))}"
-                + (f"  errors {len(self.errors)} {self.errors[:2]}" if self.errors else "")
-                + ("  (ran out of signers)" if self.exhausted else ""))
+        return (
+            f"{self.name:<22} {self.rate:7.0f}/s  {self.created:6d} created in {self.elapsed:5.1f} s  "
+            f"p50 {percentile(lat, 50) * 1000:6.1f}  p95 {percentile(lat, 95) * 1000:6.1f}  "
+            f"p99 {percentile(lat, 99) * 1000:6.1f} ms  statuses {dict(sorted(self.statuses.items()))}"
+            + (f"  errors {len(self.errors)} {self.errors[:2]}" if self.errors else "")
+            + ("  (ran out of signers)" if self.exhausted else "")
+        )
 
 
-async def http(port: int, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b"",
-               timeout: float = 30.0) -> tuple[int, bytes]:
+async def http(
+    port: int, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b"", timeout: float = 30.0
+) -> tuple[int, bytes]:
     lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close", f"Content-Length: {len(body)}"]
     lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
     raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
@@ -340,12 +422,17 @@ async def http(port: int, method: str, path: str, headers: dict[str, str] | None
 
 
 def signer_headers(session_key: str, csrf: str) -> dict[str, str]:
-    return {"Cookie": f"sessionid={session_key}; csrftoken={csrf}", "X-CSRFToken": csrf,
-            "Content-Type": "application/json", "Accept-Language": "ru"}
+    return {
+        "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+        "Content-Type": "application/json",
+        "Accept-Language": "ru",
+    }
 
 
-async def post_surge(phase: Phase, port: int, path: str, keys: "asyncio.Queue[str]", seconds: float,
-                     concurrency: int) -> Phase:
+async def post_surge(
+    phase: Phase, port: int, path: str, keys: "asyncio.Queue[str]", seconds: float, concurrency: int
+) -> Phase:
     """`concurrency` clients each POST `path` with the next signer's session until time is up."""
     csrf = secrets.token_hex(16)
     deadline = time.monotonic() + seconds

@@ -2,10 +2,9 @@
 
 from django.http import Http404
 
+from deputies.models import Maslikhat
 from portal.access import scopes_for
 from portal.models import Role
-
-from deputies.models import Maslikhat
 
 
 def staff_maslikhat_codes(user) -> set[str]:

@@ -30,11 +30,48 @@ MAX_LENGTH = 200
 MAX_SPAN_WORDS = 6  # the longest street or settlement name we try, in words
 
 _CYRILLIC = {
-    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e", "ж": "j",
-    "з": "z", "и": "i", "й": "i", "к": "k", "қ": "k", "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o",
-    "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u", "ү": "u", "ф": "f", "х": "h",
-    "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "і": "i", "ь": "", "э": "e",
-    "ю": "iu", "я": "ia",
+    "а": "a",
+    "ә": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ғ": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "j",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "к": "k",
+    "қ": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "ң": "n",
+    "о": "o",
+    "ө": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ұ": "u",
+    "ү": "u",
+    "ф": "f",
+    "х": "h",
+    "һ": "h",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "sh",
+    "ъ": "",
+    "ы": "i",
+    "і": "i",
+    "ь": "",
+    "э": "e",
+    "ю": "iu",
+    "я": "ia",
 }
 # Latin letters of the Kazakh alphabets (2018, 2021) and common transliterations, after NFKD has
 # removed the diacritics that it can.
@@ -42,6 +79,7 @@ _LATIN = {"ı": "i", "y": "i", "q": "k", "w": "u", "x": "h", "ß": "s"}
 # "tp" / "tb": Russian and Kazakh spell some names differently (Сатпаев / Сәтбаев).
 _LATIN_DIGRAPHS = (("zh", "j"), ("kh", "h"), ("tsh", "ch"), ("yu", "iu"), ("ya", "ia"), ("tp", "tb"))
 _VOWELS = set("aeiou")
+
 
 def fold(word: str) -> str:
     """One word (or any text) to its Latin skeleton, before stemming: 'Қосшы' -> 'koshi'."""
@@ -83,8 +121,10 @@ STREET_WORDS = _folded_set(
     "mikroraion ykshamaudan shagynaudan пер переулок тұйық тупик бульвар бул бр blvd boulevard шоссе "
     "highway lane alley аллея көш"
 )
-SETTLEMENT_WORDS = _folded_set("г город города қ қ-сы қаласы қала city gorod kalasy tsity "
-                               "с село ауыл ауылы aul auyl village пос поселок посёлок кент кенті")
+SETTLEMENT_WORDS = _folded_set(
+    "г город города қ қ-сы қаласы қала city gorod kalasy tsity "
+    "с село ауыл ауылы aul auyl village пос поселок посёлок кент кенті"
+)
 HOUSE_WORDS = _folded_set("д дом үй уй house h building корпус корп к")
 DROP_WORDS = STREET_WORDS | SETTLEMENT_WORDS | HOUSE_WORDS
 APARTMENT_WORDS = _folded_set("кв квартира пәтер патер apt apartment flat")
@@ -118,9 +158,7 @@ def validate_address_text(text) -> str:
 _ABBREVIATIONS = re.compile(r"(?i)\b(пр-т|мкр-н|р-н|б-р|қ-сы)\b")
 # A single letter after a house number belongs to it ("12 А"), except letters that abbreviate words
 # (д. дом, к. корпус, г. город, с. село, п. посёлок).
-_LETTERS = "".join(
-    ch for ch in "abcefghijlmnoqrtuvwxyzабвежзийлмнорстуфхцчшщэюяәғқңөұүһі" if ch not in "дкгсп"
-)
+_LETTERS = "".join(ch for ch in "abcefghijlmnoqrtuvwxyzабвежзийлмнорстуфхцчшщэюяәғқңөұүһі" if ch not in "дкгсп")
 _HOUSE_LETTER = re.compile(rf"(\d)\s+([{_LETTERS}])(?=[\s,.;]|$)", re.IGNORECASE)
 
 

@@ -33,7 +33,9 @@ def maslikhat_names(kind: str, name: dict) -> dict:
         ru_gen = ru.removesuffix("ский район") + "ского района"
     else:
         ru_gen = f"«{ru}»"
-    en_name = en if "Maslikhat" in en else f"{en} {'City ' if kind in {'city_republican', 'city_oblast'} else ''}Maslikhat"
+    en_name = (
+        en if "Maslikhat" in en else f"{en} {'City ' if kind in {'city_republican', 'city_oblast'} else ''}Maslikhat"
+    )
     return {"name_kk": kk_name, "name_ru": f"Маслихат {ru_gen}", "name_en": en_name}
 
 

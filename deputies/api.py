@@ -5,13 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
-from deputies.serializers import DistrictRefSerializer, MaslikhatRefSerializer
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deputies import selectors
 from deputies.models import Deputy, ElectoralDistrict, Maslikhat
+from deputies.serializers import DistrictRefSerializer, MaslikhatRefSerializer
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -36,7 +36,19 @@ class RepresentativeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Deputy
-        fields = ["id", "full_name", "maslikhat", "mandate", "district", "party", "role", "status", "photo", "url", "is_demo"]
+        fields = [
+            "id",
+            "full_name",
+            "maslikhat",
+            "mandate",
+            "district",
+            "party",
+            "role",
+            "status",
+            "photo",
+            "url",
+            "is_demo",
+        ]
 
     def get_url(self, obj) -> str:
         return obj.get_absolute_url()
@@ -53,8 +65,13 @@ class VacantSeatSerializer(serializers.Serializer):
     def get_former(self, seat) -> dict | None:
         if seat.former is None:
             return None
-        return {"id": seat.former.pk, "full_name": seat.former.full_name, "status": seat.former.status,
-                "status_changed_on": seat.former.status_changed_on, "url": seat.former.get_absolute_url()}
+        return {
+            "id": seat.former.pk,
+            "full_name": seat.former.full_name,
+            "status": seat.former.status,
+            "status_changed_on": seat.former.status_changed_on,
+            "url": seat.former.get_absolute_url(),
+        }
 
 
 class MatchSerializer(serializers.Serializer):
@@ -85,7 +102,11 @@ class RepresentativesSerializer(serializers.Serializer):
         OpenApiParameter("lon", OpenApiTypes.NUMBER, description="longitude (with lat), WGS 84"),
     ],
     responses={200: RepresentativesSerializer, 400: inline_serializer("Error", {"detail": serializers.CharField()})},
-    examples=[OpenApiExample("not found", value={"matches": [], "hint": "We could not find this street. ..."}, response_only=True)],
+    examples=[
+        OpenApiExample(
+            "not found", value={"matches": [], "hint": "We could not find this street. ..."}, response_only=True
+        )
+    ],
 )
 class RepresentativesView(APIView):
     def get(self, request):
@@ -105,7 +126,9 @@ class AddressSuggestionsView(APIView):
         tags=["representatives"],
         summary="Settlement and street names that start like the text (autocomplete)",
         parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="what has been typed, e.g. `Алматы, Абыл`")],
-        responses=inline_serializer("Suggestions", {"suggestions": serializers.ListField(child=serializers.CharField())}),
+        responses=inline_serializer(
+            "Suggestions", {"suggestions": serializers.ListField(child=serializers.CharField())}
+        ),
     )
     def get(self, request):
         return Response({"suggestions": selectors.address_suggestions(request.query_params.get("q", ""))})
@@ -124,8 +147,22 @@ class MaslikhatSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Maslikhat
-        fields = ["id", "code", "name", "name_kk", "name_ru", "name_en", "level", "electoral_system", "region", "parent",
-                  "seats", "deputy_count", "district_count", "url"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_kk",
+            "name_ru",
+            "name_en",
+            "level",
+            "electoral_system",
+            "region",
+            "parent",
+            "seats",
+            "deputy_count",
+            "district_count",
+            "url",
+        ]
 
     def _region_unit(self, obj):
         unit = obj.unit
@@ -149,7 +186,10 @@ class CommissionSerializer(serializers.Serializer):
     members = serializers.SerializerMethodField()
 
     def get_members(self, commission) -> list[dict]:
-        return [{"id": m.deputy_id, "full_name": m.deputy.full_name, "is_chair": m.is_chair} for m in commission.memberships.all()]
+        return [
+            {"id": m.deputy_id, "full_name": m.deputy.full_name, "is_chair": m.is_chair}
+            for m in commission.memberships.all()
+        ]
 
 
 class MaslikhatDetailSerializer(MaslikhatSerializer):
@@ -171,7 +211,9 @@ class MaslikhatDetailSerializer(MaslikhatSerializer):
             "single_mandate": composition.single_mandate,
             "party_list": composition.party_list,
             "vacant_districts": composition.vacant,
-            "parties": [{"party": p or None, "single_mandate": sm, "party_list": pl} for p, sm, pl in composition.parties],
+            "parties": [
+                {"party": p or None, "single_mandate": sm, "party_list": pl} for p, sm, pl in composition.parties
+            ],
         }
 
     def get_chair(self, obj) -> dict | None:
@@ -183,8 +225,13 @@ class MaslikhatDetailSerializer(MaslikhatSerializer):
 
     def get_districts(self, obj) -> list[dict]:
         return [
-            {"id": d.pk, "number": d.number, "name": d.name, "deputy": {"id": dep.pk, "full_name": dep.full_name} if dep else None,
-             "is_demo": d.is_demo}
+            {
+                "id": d.pk,
+                "number": d.number,
+                "name": d.name,
+                "deputy": {"id": dep.pk, "full_name": dep.full_name} if dep else None,
+                "is_demo": d.is_demo,
+            }
             for d, dep in self.context["record"]["districts"]
         ]
 
@@ -226,11 +273,23 @@ class DeputyDetailSerializer(RepresentativeSerializer):
     commissions = serializers.SerializerMethodField()
 
     class Meta(RepresentativeSerializer.Meta):
-        fields = [*RepresentativeSerializer.Meta.fields, "email", "phone", "website", "reception_hours", "biography",
-                  "elected_on", "status_changed_on", "commissions"]
+        fields = [
+            *RepresentativeSerializer.Meta.fields,
+            "email",
+            "phone",
+            "website",
+            "reception_hours",
+            "biography",
+            "elected_on",
+            "status_changed_on",
+            "commissions",
+        ]
 
     def get_commissions(self, obj) -> list[dict]:
-        return [{"id": m.commission_id, "name": m.commission.name, "is_chair": m.is_chair} for m in obj.commission_memberships.all()]
+        return [
+            {"id": m.commission_id, "name": m.commission.name, "is_chair": m.is_chair}
+            for m in obj.commission_memberships.all()
+        ]
 
 
 @extend_schema(tags=["deputies"])
@@ -242,17 +301,22 @@ class DeputyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         params = self.request.query_params
         return selectors.deputy_list(
-            maslikhat=params.get("maslikhat", "")[:40], party=params.get("party", "")[:100],
-            mandate=params.get("mandate", ""), q=params.get("q", "")[:100], status=params.get("status", ""),
+            maslikhat=params.get("maslikhat", "")[:40],
+            party=params.get("party", "")[:100],
+            mandate=params.get("mandate", ""),
+            q=params.get("q", "")[:100],
+            status=params.get("status", ""),
         )
 
-    @extend_schema(parameters=[
-        OpenApiParameter("maslikhat", OpenApiTypes.STR, description="maslikhat code (`kz-75`) or id"),
-        OpenApiParameter("party", OpenApiTypes.STR, description="party name; `-` for self-nominated"),
-        OpenApiParameter("mandate", OpenApiTypes.STR, enum=Deputy.Mandate.values),
-        OpenApiParameter("status", OpenApiTypes.STR, enum=Deputy.Status.values),
-        OpenApiParameter("q", OpenApiTypes.STR, description="words of the name"),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("maslikhat", OpenApiTypes.STR, description="maslikhat code (`kz-75`) or id"),
+            OpenApiParameter("party", OpenApiTypes.STR, description="party name; `-` for self-nominated"),
+            OpenApiParameter("mandate", OpenApiTypes.STR, enum=Deputy.Mandate.values),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Deputy.Status.values),
+            OpenApiParameter("q", OpenApiTypes.STR, description="words of the name"),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -265,4 +329,3 @@ class DeputyViewSet(viewsets.ReadOnlyModelViewSet):
 
             raise Http404 from None
         return Response(DeputyDetailSerializer(deputy, context={"request": request}).data)
-

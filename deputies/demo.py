@@ -21,8 +21,12 @@ from deputies.models import (
 
 DATA = Path(__file__).resolve().parent / "data"
 ELECTED_ON = datetime.date(2023, 3, 19)
-TALGAR = {"code": "kz-19-talgar", "kind": "district", "parent": "kz-19",
-          "name": {"kk": "Талғар ауданы", "ru": "Талгарский район", "en": "Talgar District"}}
+TALGAR = {
+    "code": "kz-19-talgar",
+    "kind": "district",
+    "parent": "kz-19",
+    "name": {"kk": "Талғар ауданы", "ru": "Талгарский район", "en": "Talgar District"},
+}
 
 # maslikhat, district, settlement, street, houses (the sample file adds Almaty districts 1 and 2)
 COVERAGE = [
@@ -95,35 +99,68 @@ RESIGNED = ("kz-75", 5, "Мұратов Айдар Демо", "Amanat", datetime
 
 COMMISSIONS = {
     "kz-75": [
-        ({"kk": "Бюджет және экономика жөніндегі тұрақты комиссия", "ru": "Постоянная комиссия по бюджету и экономике",
-          "en": "Standing Commission on Budget and Economy"},
-         ["Әбілова Дана Демо", "Ким Виктор Демо", "Жақыпов Ерлан Демо"]),
-        ({"kk": "Қала құрылысы және инфрақұрылым жөніндегі тұрақты комиссия",
-          "ru": "Постоянная комиссия по градостроительству и инфраструктуре",
-          "en": "Standing Commission on Urban Planning and Infrastructure"},
-         ["Серікбаев Нұрлан Демо", "Төлеуова Айжан Демо", "Бекова Мадина Демо", "Үлгіұлы Демо"]),
+        (
+            {
+                "kk": "Бюджет және экономика жөніндегі тұрақты комиссия",
+                "ru": "Постоянная комиссия по бюджету и экономике",
+                "en": "Standing Commission on Budget and Economy",
+            },
+            ["Әбілова Дана Демо", "Ким Виктор Демо", "Жақыпов Ерлан Демо"],
+        ),
+        (
+            {
+                "kk": "Қала құрылысы және инфрақұрылым жөніндегі тұрақты комиссия",
+                "ru": "Постоянная комиссия по градостроительству и инфраструктуре",
+                "en": "Standing Commission on Urban Planning and Infrastructure",
+            },
+            ["Серікбаев Нұрлан Демо", "Төлеуова Айжан Демо", "Бекова Мадина Демо", "Үлгіұлы Демо"],
+        ),
     ],
     "kz-71": [
-        ({"kk": "Әлеуметтік мәселелер жөніндегі тұрақты комиссия", "ru": "Постоянная комиссия по социальным вопросам",
-          "en": "Standing Commission on Social Affairs"},
-         ["Сапарова Әйгерім Демо", "Иванова Ольга Демо", "Мұхтарова Жанар Демо"]),
+        (
+            {
+                "kk": "Әлеуметтік мәселелер жөніндегі тұрақты комиссия",
+                "ru": "Постоянная комиссия по социальным вопросам",
+                "en": "Standing Commission on Social Affairs",
+            },
+            ["Сапарова Әйгерім Демо", "Иванова Ольга Демо", "Мұхтарова Жанар Демо"],
+        ),
     ],
     "kz-79": [
-        ({"kk": "Бюджет жөніндегі тұрақты комиссия", "ru": "Постоянная комиссия по бюджету",
-          "en": "Standing Commission on the Budget"},
-         ["Юсупов Рустам Демо", "Садықова Ләззат Демо", "Омаров Ильяс Демо"]),
+        (
+            {
+                "kk": "Бюджет жөніндегі тұрақты комиссия",
+                "ru": "Постоянная комиссия по бюджету",
+                "en": "Standing Commission on the Budget",
+            },
+            ["Юсупов Рустам Демо", "Садықова Ләззат Демо", "Омаров Ильяс Демо"],
+        ),
     ],
 }
 
 
 def _box(west: float, south: float, east: float, north: float) -> dict:
-    return {"type": "Polygon", "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]],
+    }
 
 
 # Rough shapes placed on the real streets, for trying the map and the point search.
 BOUNDARIES = {
-    ("kz-75", 1): {"type": "Polygon", "coordinates": [[[76.925, 43.245], [76.9445, 43.245], [76.9445, 43.262],
-                                                        [76.932, 43.265], [76.925, 43.258], [76.925, 43.245]]]},
+    ("kz-75", 1): {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [76.925, 43.245],
+                [76.9445, 43.245],
+                [76.9445, 43.262],
+                [76.932, 43.265],
+                [76.925, 43.258],
+                [76.925, 43.245],
+            ]
+        ],
+    },
     ("kz-75", 2): _box(76.9445, 43.225, 76.965, 43.262),
     ("kz-75", 3): _box(76.945, 43.205, 76.985, 43.225),
     ("kz-75", 4): _box(76.90, 43.225, 76.9445, 43.245),
@@ -140,19 +177,32 @@ def _talgar_maslikhat() -> Maslikhat:
     oblast = AdministrativeUnit.objects.get(code=TALGAR["parent"])
     unit, _created = AdministrativeUnit.objects.get_or_create(
         code=TALGAR["code"],
-        defaults={"kind": TALGAR["kind"], "parent": oblast, "centre_kk": "Талғар", "centre_ru": "Талгар", "centre_en": "Talgar",
-                  **{f"name_{lang}": TALGAR["name"][lang] for lang in ("kk", "ru", "en")}},
+        defaults={
+            "kind": TALGAR["kind"],
+            "parent": oblast,
+            "centre_kk": "Талғар",
+            "centre_ru": "Талгар",
+            "centre_en": "Talgar",
+            **{f"name_{lang}": TALGAR["name"][lang] for lang in ("kk", "ru", "en")},
+        },
     )
     maslikhat, _created = Maslikhat.objects.get_or_create(
         code=unit.code,
-        defaults={"unit": unit, "level": Maslikhat.Level.DISTRICT, "electoral_system": Maslikhat.ElectoralSystem.SMD,
-                  "seats": 15, **maslikhat_names(unit.kind, TALGAR["name"])},
+        defaults={
+            "unit": unit,
+            "level": Maslikhat.Level.DISTRICT,
+            "electoral_system": Maslikhat.ElectoralSystem.SMD,
+            "seats": 15,
+            **maslikhat_names(unit.kind, TALGAR["name"]),
+        },
     )
     return maslikhat
 
 
 def _rows(items, columns):
-    return [(number, dict(zip(columns, (str(v) for v in item), strict=True))) for number, item in enumerate(items, start=2)]
+    return [
+        (number, dict(zip(columns, (str(v) for v in item), strict=True))) for number, item in enumerate(items, start=2)
+    ]
 
 
 def seed_deputies(stdout=None) -> str:
@@ -170,7 +220,10 @@ def seed_deputies(stdout=None) -> str:
             raise RuntimeError("demo data does not import: " + "; ".join(report.errors))
 
     codes = {row[0] for row in COVERAGE}
-    districts = {(d.maslikhat.code, d.number): d for d in ElectoralDistrict.objects.filter(maslikhat__code__in=codes).select_related("maslikhat")}
+    districts = {
+        (d.maslikhat.code, d.number): d
+        for d in ElectoralDistrict.objects.filter(maslikhat__code__in=codes).select_related("maslikhat")
+    }
     for district in districts.values():
         if not district.is_demo:
             continue
@@ -183,9 +236,16 @@ def seed_deputies(stdout=None) -> str:
 
     code, number, name, party, resigned_on = RESIGNED
     Deputy.objects.get_or_create(
-        maslikhat=Maslikhat.objects.get(code=code), full_name=name,
-        defaults={"party": party, "mandate": Deputy.Mandate.SINGLE_MANDATE, "district": districts[(code, number)],
-                  "status": Deputy.Status.RESIGNED, "status_changed_on": resigned_on, "is_demo": True},
+        maslikhat=Maslikhat.objects.get(code=code),
+        full_name=name,
+        defaults={
+            "party": party,
+            "mandate": Deputy.Mandate.SINGLE_MANDATE,
+            "district": districts[(code, number)],
+            "status": Deputy.Status.RESIGNED,
+            "status_changed_on": resigned_on,
+            "is_demo": True,
+        },
     )
 
     for maslikhat in Maslikhat.objects.filter(code__in=codes):
@@ -210,7 +270,8 @@ def seed_deputies(stdout=None) -> str:
             for position, full_name in enumerate(members):
                 deputy = Deputy.objects.filter(maslikhat=maslikhat, full_name=full_name).first()
                 if deputy is not None:
-                    CommissionMembership.objects.get_or_create(commission=commission, deputy=deputy,
-                                                               defaults={"is_chair": position == 0})
+                    CommissionMembership.objects.get_or_create(
+                        commission=commission, deputy=deputy, defaults={"is_chair": position == 0}
+                    )
     total = Deputy.objects.filter(is_demo=True).count()
     return f"{len(districts)} districts, {total} demo deputies"

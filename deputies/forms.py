@@ -20,7 +20,9 @@ class RoleGrantForm(forms.Form):
         try:
             self.cleaned_data["user"] = User.objects.get(email=email)
         except User.DoesNotExist:
-            raise forms.ValidationError(_("No account uses this email address. Ask the person to sign up first.")) from None
+            raise forms.ValidationError(
+                _("No account uses this email address. Ask the person to sign up first.")
+            ) from None
         return email
 
 
@@ -30,8 +32,22 @@ class DeputyForm(forms.ModelForm):
 
         model = Deputy
         fields = [
-            "full_name", "party", "mandate", "district", "role", "status", "elected_on", "status_changed_on", "email",
-            "phone", "website", "reception_hours", "photo", "biography_kk", "biography_ru", "biography_en",
+            "full_name",
+            "party",
+            "mandate",
+            "district",
+            "role",
+            "status",
+            "elected_on",
+            "status_changed_on",
+            "email",
+            "phone",
+            "website",
+            "reception_hours",
+            "photo",
+            "biography_kk",
+            "biography_ru",
+            "biography_en",
         ]
         widgets = {
             "elected_on": forms.DateInput(attrs={"type": "date"}),
@@ -50,7 +66,9 @@ class DeputyForm(forms.ModelForm):
 
 class DistrictForm(forms.ModelForm):
     boundary = forms.JSONField(
-        label=_("Boundary (GeoJSON)"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Boundary (GeoJSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("A GeoJSON Polygon or MultiPolygon in longitude, latitude (WGS 84). Optional."),
     )
 
@@ -68,16 +86,23 @@ class CoverageForm(forms.Form):
     settlement = forms.CharField(label=_("Settlement"), max_length=120)
     street = forms.CharField(label=_("Street or microdistrict"), max_length=200)
     houses = forms.CharField(
-        label=_("Houses"), max_length=500, initial="all",
-        help_text=_("Comma-separated: all; a house 12, 12А, 5/1; a range 1-25; odd 1-37 or even 2-40 (also нечет/чет, тақ/жұп)."),
+        label=_("Houses"),
+        max_length=500,
+        initial="all",
+        help_text=_(
+            "Comma-separated: all; a house 12, 12А, 5/1; a range 1-25; odd 1-37 or even 2-40 (also нечет/чет, тақ/жұп)."
+        ),
     )
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What the file holds"), choices=[
-        ("districts", _("Districts and address coverage (maslikhat,district,settlement,street,houses)")),
-        ("deputies", _("Deputies (maslikhat,full_name,party,mandate,district,role,email,phone,reception)")),
-    ])
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[
+            ("districts", _("Districts and address coverage (maslikhat,district,settlement,street,houses)")),
+            ("deputies", _("Deputies (maslikhat,full_name,party,mandate,district,role,email,phone,reception)")),
+        ],
+    )
     file = forms.FileField(label=_("CSV file (UTF-8)"))
 
     def clean_file(self):

@@ -79,7 +79,9 @@ def _build():
     from deputies.models import ElectoralDistrict
 
     ids, geoms = [], []
-    for pk, boundary in ElectoralDistrict.objects.exclude(boundary__isnull=True).values_list("pk", "boundary").iterator():
+    for pk, boundary in (
+        ElectoralDistrict.objects.exclude(boundary__isnull=True).values_list("pk", "boundary").iterator()
+    ):
         geom = shape_of(boundary)
         if geom is None:
             logger.warning("district %s has an unusable boundary", pk)
@@ -121,7 +123,8 @@ def boundary_svg(boundary, width: int = 320, height: int = 240, pad: int = 8) ->
 
     def ring(coords) -> str:
         points = [
-            f"{off_x + (lon - min_lon) * scale_x * scale:.1f},{off_y + (max_lat - lat) * scale:.1f}" for lon, lat, *_z in coords
+            f"{off_x + (lon - min_lon) * scale_x * scale:.1f},{off_y + (max_lat - lat) * scale:.1f}"
+            for lon, lat, *_z in coords
         ]
         return "M" + " L".join(points) + " Z"
 

@@ -57,7 +57,9 @@ def units_import(path: Path, *, dry_run: bool = False) -> ImportReport:
             problems.append(_("kind must be district or city_oblast"))
         if row["parent"] not in known_parents:
             problems.append(_("parent %(parent)s is not a known oblast") % {"parent": row["parent"] or "—"})
-        problems.extend(_("%(column)s is empty") % {"column": c} for c in ("name_kk", "name_ru", "name_en") if not row[c])
+        problems.extend(
+            _("%(column)s is empty") % {"column": c} for c in ("name_kk", "name_ru", "name_en") if not row[c]
+        )
         existing = AdministrativeUnit.objects.filter(code=row["code"]).first() if row["code"] else None
         if existing and existing.kind not in TIER2_KINDS:
             problems.append(_("code %(code)s is a tier-1 unit") % {"code": row["code"]})
@@ -131,8 +133,9 @@ def _scope_problem(code: str, maslikhats: dict, allowed_codes) -> str:
     return ""
 
 
-def districts_import_rows(rows: list[tuple[int, dict]], *, dry_run: bool = False, demo: bool = False,
-                          allowed_codes=None) -> ImportReport:
+def districts_import_rows(
+    rows: list[tuple[int, dict]], *, dry_run: bool = False, demo: bool = False, allowed_codes=None
+) -> ImportReport:
     """Rows of `maslikhat,district,settlement,street,houses`. A district is created the first time its
     (maslikhat, number) appears; a row already present changes nothing; a rule that overlaps another
     district's coverage in the same maslikhat is refused with its row. All or nothing."""
@@ -165,7 +168,9 @@ def districts_import_rows(rows: list[tuple[int, dict]], *, dry_run: bool = False
         if problems:
             report.errors.append(_row_error(number, problems))
             continue
-        parsed.append(_CoverageRow(number, code, int(district_number), row["settlement"], row["street"], houses, s_key, st_key))
+        parsed.append(
+            _CoverageRow(number, code, int(district_number), row["settlement"], row["street"], houses, s_key, st_key)
+        )
 
     existing = defaultdict(list)  # (code, settlement_key, street_key) -> [(district number, houses)]
     wanted_keys = {r.street_key for r in parsed}
@@ -180,10 +185,15 @@ def districts_import_rows(rows: list[tuple[int, dict]], *, dry_run: bool = False
         )
         if clash:
             where = (_("row %(row)s") % {"row": clash[2]}) if clash[2] else _("coverage already stored")
-            report.errors.append(_row_error(row.number, [
-                _("houses %(houses)s overlap district %(district)s (%(where)s)")
-                % {"houses": row.houses, "district": clash[0], "where": where}
-            ]))
+            report.errors.append(
+                _row_error(
+                    row.number,
+                    [
+                        _("houses %(houses)s overlap district %(district)s (%(where)s)")
+                        % {"houses": row.houses, "district": clash[0], "where": where}
+                    ],
+                )
+            )
         existing[key].append((row.district, row.houses, row.number))
     if report.errors:
         return report
@@ -191,20 +201,28 @@ def districts_import_rows(rows: list[tuple[int, dict]], *, dry_run: bool = False
     with transaction.atomic():
         districts = {
             (d.maslikhat.code, d.number): d
-            for d in ElectoralDistrict.objects.filter(maslikhat__code__in={r.code for r in parsed}).select_related("maslikhat")
+            for d in ElectoralDistrict.objects.filter(maslikhat__code__in={r.code for r in parsed}).select_related(
+                "maslikhat"
+            )
         }
         for row in parsed:
             district = districts.get((row.code, row.district))
             if district is None:
                 district = ElectoralDistrict.objects.create(
-                    maslikhat=maslikhats[row.code], number=row.district, is_demo=demo,
-                    name_kk=f"№ {row.district} сайлау округі", name_ru=f"Избирательный округ № {row.district}",
+                    maslikhat=maslikhats[row.code],
+                    number=row.district,
+                    is_demo=demo,
+                    name_kk=f"№ {row.district} сайлау округі",
+                    name_ru=f"Избирательный округ № {row.district}",
                     name_en=f"Electoral district No. {row.district}",
                 )
                 districts[(row.code, row.district)] = district
                 report.districts_created += 1
             _obj, created = AddressCoverage.objects.get_or_create(
-                district=district, settlement_key=row.settlement_key, street_key=row.street_key, houses=row.houses,
+                district=district,
+                settlement_key=row.settlement_key,
+                street_key=row.street_key,
+                houses=row.houses,
                 defaults={"settlement": row.settlement, "street": row.street},
             )
             if created:
@@ -223,8 +241,9 @@ def districts_import(path: Path, **kwargs) -> ImportReport:
     return districts_import_rows(rows, **kwargs)
 
 
-def deputies_import_rows(rows: list[tuple[int, dict]], *, dry_run: bool = False, demo: bool = False,
-                         allowed_codes=None) -> ImportReport:
+def deputies_import_rows(
+    rows: list[tuple[int, dict]], *, dry_run: bool = False, demo: bool = False, allowed_codes=None
+) -> ImportReport:
     """Rows of `maslikhat,full_name,party,mandate,district,role,email,phone,reception`. A deputy is known
     by (maslikhat, full name): a row already present changes nothing, a changed row updates it."""
     from django.core.validators import validate_email
@@ -238,7 +257,10 @@ def deputies_import_rows(rows: list[tuple[int, dict]], *, dry_run: bool = False,
         (d.maslikhat.code, d.number): d
         for d in ElectoralDistrict.objects.filter(maslikhat__code__in=codes).select_related("maslikhat")
     }
-    known = {(d.maslikhat.code, d.full_name): d for d in Deputy.objects.filter(maslikhat__code__in=codes).select_related("maslikhat")}
+    known = {
+        (d.maslikhat.code, d.full_name): d
+        for d in Deputy.objects.filter(maslikhat__code__in=codes).select_related("maslikhat")
+    }
     sitting = {d.district_id: d for d in known.values() if d.district_id and d.status == Deputy.Status.ACTIVE}
     claimed: dict[int, int] = {}
     chairs: dict[str, int] = {}
@@ -264,16 +286,22 @@ def deputies_import_rows(rows: list[tuple[int, dict]], *, dry_run: bool = False,
             number_text = row.get("district", "")
             district = districts.get((code, int(number_text))) if number_text.isdigit() else None
             if district is None:
-                problems.append(_("district %(district)s of %(code)s does not exist: import the districts first")
-                                % {"district": number_text or "—", "code": code})
+                problems.append(
+                    _("district %(district)s of %(code)s does not exist: import the districts first")
+                    % {"district": number_text or "—", "code": code}
+                )
             else:
                 holder = sitting.get(district.pk)
                 if holder is not None and holder.full_name != name:
-                    problems.append(_("district %(district)s already has a sitting deputy, %(name)s")
-                                    % {"district": district.number, "name": holder.full_name})
+                    problems.append(
+                        _("district %(district)s already has a sitting deputy, %(name)s")
+                        % {"district": district.number, "name": holder.full_name}
+                    )
                 if district.pk in claimed:
-                    problems.append(_("district %(district)s is also given to row %(row)s")
-                                    % {"district": district.number, "row": claimed[district.pk]})
+                    problems.append(
+                        _("district %(district)s is also given to row %(row)s")
+                        % {"district": district.number, "row": claimed[district.pk]}
+                    )
                 claimed[district.pk] = number
         else:
             if row.get("district", ""):
@@ -298,10 +326,21 @@ def deputies_import_rows(rows: list[tuple[int, dict]], *, dry_run: bool = False,
         if problems:
             report.errors.append(_row_error(number, problems))
             continue
-        parsed.append((code, name, {
-            "party": row.get("party", ""), "mandate": mandate, "district": district, "role": role,
-            "email": email, "phone": row.get("phone", ""), "reception_hours": row.get("reception", ""),
-        }))
+        parsed.append(
+            (
+                code,
+                name,
+                {
+                    "party": row.get("party", ""),
+                    "mandate": mandate,
+                    "district": district,
+                    "role": role,
+                    "email": email,
+                    "phone": row.get("phone", ""),
+                    "reception_hours": row.get("reception", ""),
+                },
+            )
+        )
     if report.errors:
         return report
     with transaction.atomic():
@@ -363,8 +402,10 @@ def districts_export(maslikhats=None) -> str:
 def deputies_export(maslikhats=None) -> str:
     from deputies.models import Deputy
 
-    deputies = Deputy.objects.filter(status=Deputy.Status.ACTIVE).select_related("maslikhat", "district").order_by(
-        "maslikhat__code", "mandate", "district__number", "full_name"
+    deputies = (
+        Deputy.objects.filter(status=Deputy.Status.ACTIVE)
+        .select_related("maslikhat", "district")
+        .order_by("maslikhat__code", "mandate", "district__number", "full_name")
     )
     if maslikhats is not None:
         deputies = deputies.filter(maslikhat__in=maslikhats)
@@ -372,8 +413,19 @@ def deputies_export(maslikhats=None) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(DEPUTY_COLUMNS)
     for d in deputies:
-        writer.writerow([d.maslikhat.code, d.full_name, d.party, d.mandate, d.district.number if d.district else "",
-                         d.role, d.email, d.phone, d.reception_hours])
+        writer.writerow(
+            [
+                d.maslikhat.code,
+                d.full_name,
+                d.party,
+                d.mandate,
+                d.district.number if d.district else "",
+                d.role,
+                d.email,
+                d.phone,
+                d.reception_hours,
+            ]
+        )
     return out.getvalue()
 
 
@@ -389,29 +441,61 @@ def popolo_export(maslikhats=None) -> dict:
     memberships = CommissionMembership.objects.select_related("commission", "deputy").order_by("pk")
     if maslikhats is not None:
         deputies, councils = deputies.filter(maslikhat__in=maslikhats), councils.filter(pk__in=maslikhats)
-        districts, commissions = districts.filter(maslikhat__in=maslikhats), commissions.filter(maslikhat__in=maslikhats)
+        districts, commissions = (
+            districts.filter(maslikhat__in=maslikhats),
+            commissions.filter(maslikhat__in=maslikhats),
+        )
         memberships = memberships.filter(commission__maslikhat__in=maslikhats)
     deputies = list(deputies)
 
     def names(obj) -> list[dict]:
-        return [{"lang": lang, "name": getattr(obj, f"name_{lang}")} for lang in ("kk", "ru", "en") if getattr(obj, f"name_{lang}")]
+        return [
+            {"lang": lang, "name": getattr(obj, f"name_{lang}")}
+            for lang in ("kk", "ru", "en")
+            if getattr(obj, f"name_{lang}")
+        ]
 
     organizations = [
-        {"id": f"maslikhat/{m.code}", "name": m.name_en or m.name_ru, "other_names": names(m),
-         "classification": "legislature", "identifiers": [{"scheme": "dauys", "identifier": m.code}]}
+        {
+            "id": f"maslikhat/{m.code}",
+            "name": m.name_en or m.name_ru,
+            "other_names": names(m),
+            "classification": "legislature",
+            "identifiers": [{"scheme": "dauys", "identifier": m.code}],
+        }
         for m in councils
     ]
     parties = sorted({d.party for d in deputies if d.party})
     organizations += [{"id": f"party/{slugify(p) or p}", "name": p, "classification": "party"} for p in parties]
     organizations += [
-        {"id": f"commission/{c.pk}", "name": c.name_en or c.name_ru, "other_names": names(c),
-         "classification": "committee", "parent_id": f"maslikhat/{c.maslikhat.code}"}
+        {
+            "id": f"commission/{c.pk}",
+            "name": c.name_en or c.name_ru,
+            "other_names": names(c),
+            "classification": "committee",
+            "parent_id": f"maslikhat/{c.maslikhat.code}",
+        }
         for c in commissions
     ]
-    areas = [{"id": f"district/{d.pk}", "name": d.name or f"№ {d.number}", "identifier": f"{d.maslikhat.code}/{d.number}",
-              "classification": "electoral district"} for d in districts]
-    posts = [{"id": f"seat/{d.pk}", "label": d.name or f"№ {d.number}", "organization_id": f"maslikhat/{d.maslikhat.code}",
-              "area_id": f"district/{d.pk}", "role": "Deputy"} for d in districts]
+    areas = [
+        {
+            "id": f"district/{d.pk}",
+            "name": d.name or f"№ {d.number}",
+            "identifier": f"{d.maslikhat.code}/{d.number}",
+            "classification": "electoral district",
+        }
+        for d in districts
+    ]
+    posts = [
+        {
+            "id": f"seat/{d.pk}",
+            "label": d.name or f"№ {d.number}",
+            "organization_id": f"maslikhat/{d.maslikhat.code}",
+            "area_id": f"district/{d.pk}",
+            "role": "Deputy",
+        }
+        for d in districts
+    ]
     persons, member_rows = [], []
     for d in deputies:
         person = {"id": f"person/{d.pk}", "name": d.full_name}
@@ -421,8 +505,11 @@ def popolo_export(maslikhats=None) -> dict:
             person["contact_details"] = [{"type": "voice", "value": d.phone}]
         persons.append(person)
         membership = {
-            "id": f"membership/{d.pk}", "person_id": person["id"], "organization_id": f"maslikhat/{d.maslikhat.code}",
-            "role": d.role, "label": d.mandate,
+            "id": f"membership/{d.pk}",
+            "person_id": person["id"],
+            "organization_id": f"maslikhat/{d.maslikhat.code}",
+            "role": d.role,
+            "label": d.mandate,
         }
         if d.party:
             membership["on_behalf_of_id"] = f"party/{slugify(d.party) or d.party}"
@@ -436,8 +523,18 @@ def popolo_export(maslikhats=None) -> dict:
             membership["end_reason"] = d.status
         member_rows.append(membership)
     member_rows += [
-        {"id": f"commission-membership/{m.pk}", "person_id": f"person/{m.deputy_id}",
-         "organization_id": f"commission/{m.commission_id}", "role": "chair" if m.is_chair else "member"}
+        {
+            "id": f"commission-membership/{m.pk}",
+            "person_id": f"person/{m.deputy_id}",
+            "organization_id": f"commission/{m.commission_id}",
+            "role": "chair" if m.is_chair else "member",
+        }
         for m in memberships
     ]
-    return {"persons": persons, "organizations": organizations, "memberships": member_rows, "posts": posts, "areas": areas}
+    return {
+        "persons": persons,
+        "organizations": organizations,
+        "memberships": member_rows,
+        "posts": posts,
+        "areas": areas,
+    }

@@ -138,7 +138,9 @@ class Deputy(models.Model):
         RESIGNED = "resigned", _("Resigned")
 
     maslikhat = models.ForeignKey(Maslikhat, on_delete=models.PROTECT, related_name="deputies")
-    convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, null=True, blank=True, related_name="deputies")
+    convocation = models.ForeignKey(
+        Convocation, on_delete=models.PROTECT, null=True, blank=True, related_name="deputies"
+    )
     full_name = models.CharField(_("full name"), max_length=200)  # shown as written, never translated
     name_key = models.CharField(max_length=200, blank=True, editable=False)  # Latin skeleton for name search
     photo = models.ImageField(_("photo"), upload_to="deputies/", blank=True)
@@ -169,7 +171,9 @@ class Deputy(models.Model):
         ordering = ["maslikhat", "full_name"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(mandate="single_mandate", district__isnull=False) | Q(mandate="party_list", district__isnull=True)),
+                condition=(
+                    Q(mandate="single_mandate", district__isnull=False) | Q(mandate="party_list", district__isnull=True)
+                ),
                 name="deputy_district_matches_mandate",
             ),
             # One sitting deputy per single-mandate district.
@@ -247,13 +251,17 @@ class AddressCoverage(models.Model):
         verbose_name = _("address coverage")
         verbose_name_plural = _("address coverage")
         constraints = [
-            models.UniqueConstraint(fields=["district", "settlement_key", "street_key", "houses"], name="coverage_unique_row"),
+            models.UniqueConstraint(
+                fields=["district", "settlement_key", "street_key", "houses"], name="coverage_unique_row"
+            ),
         ]
         indexes = [
             models.Index(fields=["settlement_key", "street_key"]),
             # Prefix search for autocomplete (LIKE 'abil%') under any database collation.
             models.Index(fields=["street_key"], name="coverage_street_prefix", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["settlement_key"], name="coverage_settlement_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["settlement_key"], name="coverage_settlement_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self):

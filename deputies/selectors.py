@@ -14,10 +14,10 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from deputies.addresses import (
+    RuleError,
     covers_whole_street,
     parse_rule,
     readings,
-    RuleError,
     settlement_fits,
     tokenize,
     validate_address_text,
@@ -76,18 +76,28 @@ def address_lookup(text: str) -> AddressLookup:
     if not any(not t.house for t in tokens):
         return AddressLookup([], hint=_hint_format(), query=text)
     if len(tokens) > MAX_TOKENS:
-        return AddressLookup([], hint=_("This is longer than an address. Write only the settlement, the street and the "
-                                        "house number, e.g. “Almaty, Abai avenue 10”."), query=text)
+        return AddressLookup(
+            [],
+            hint=_(
+                "This is longer than an address. Write only the settlement, the street and the "
+                "house number, e.g. “Almaty, Abai avenue 10”."
+            ),
+            query=text,
+        )
     # Only the last few numbers can be the house ("мкр 5, дом 12").
     house_positions = [i for i, t in enumerate(tokens) if t.house][-MAX_HOUSE_CANDIDATES:]
-    tokens = [t if (not t.house or i in house_positions) else t.__class__(t.text, t.key, t.group, False)
-              for i, t in enumerate(tokens)]
+    tokens = [
+        t if (not t.house or i in house_positions) else t.__class__(t.text, t.key, t.group, False)
+        for i, t in enumerate(tokens)
+    ]
     reads = readings(tokens)
     street_keys = {r.street_key for r in reads}
     query = AddressCoverage.objects.filter(street_key__in=street_keys)
     if all(r.rest for r in reads):
         # Every reading names a settlement: only those settlements' rows can match.
-        settlement_keys = {" ".join(t.key for t in r.rest if t.group == g) for r in reads for g in {t.group for t in r.rest}}
+        settlement_keys = {
+            " ".join(t.key for t in r.rest if t.group == g) for r in reads for g in {t.group for t in r.rest}
+        }
         query = query.filter(settlement_key__in=settlement_keys)
     rows = list(
         query.values_list("district_id", "settlement", "settlement_key", "street", "street_key", "houses")[:5000]
@@ -100,7 +110,9 @@ def address_lookup(text: str) -> AddressLookup:
     street_seen: list[tuple] = []  # (settlement, street, house_text) where the street matched but the house did not
     needs_house = False
     for reading in reads:
-        for district_id, settlement, settlement_key, street, street_key, houses in by_street.get(reading.street_key, ()):
+        for district_id, settlement, settlement_key, street, street_key, houses in by_street.get(
+            reading.street_key, ()
+        ):
             if not settlement_fits(reading.rest, settlement_key):
                 continue
             if reading.house:
@@ -115,7 +127,9 @@ def address_lookup(text: str) -> AddressLookup:
                 needs_house = True
                 continue
             key = (settlement_key, street_key, reading.house)
-            hit = hits.setdefault(key, {"settlement": settlement, "street": street, "house": reading.house_text, "districts": set()})
+            hit = hits.setdefault(
+                key, {"settlement": settlement, "street": street, "house": reading.house_text, "districts": set()}
+            )
             hit["districts"].add(district_id)
 
     if not hits:
@@ -132,7 +146,9 @@ def address_lookup(text: str) -> AddressLookup:
         return AddressLookup([], hint=hint, query=text)
 
     district_ids = {d for hit in hits.values() for d in hit["districts"]}
-    districts = {d.pk: d for d in ElectoralDistrict.objects.filter(pk__in=district_ids).select_related(*_DISTRICT_RELATED)}
+    districts = {
+        d.pk: d for d in ElectoralDistrict.objects.filter(pk__in=district_ids).select_related(*_DISTRICT_RELATED)
+    }
     matches = []
     for hit in sorted(hits.values(), key=lambda h: (h["settlement"], h["street"], h["house"]))[:MAX_MATCHES]:
         per_maslikhat: dict[int, ElectoralDistrict] = {}
@@ -141,8 +157,13 @@ def address_lookup(text: str) -> AddressLookup:
             per_maslikhat.setdefault(district.maslikhat_id, district)
         label = ", ".join(part for part in (hit["settlement"], hit["street"], hit["house"]) if part)
         matches.append(
-            AddressMatch(label=label, settlement=hit["settlement"], street=hit["street"], house=hit["house"],
-                         districts=sorted(per_maslikhat.values(), key=_level_order))
+            AddressMatch(
+                label=label,
+                settlement=hit["settlement"],
+                street=hit["street"],
+                house=hit["house"],
+                districts=sorted(per_maslikhat.values(), key=_level_order),
+            )
         )
     return AddressLookup(matches, query=text)
 
@@ -215,12 +236,16 @@ def represent(lookup: AddressLookup) -> Representatives:
     chains = [_maslikhat_chain(m.districts) for m in lookup.matches]
     district_ids = {d.pk for chain in chains for _m, d in chain if d is not None}
     maslikhat_ids = {m.pk for chain in chains for m, _d in chain}
-    deputies = list(
-        Deputy.objects.filter(
-            Q(district_id__in=district_ids)
-            | Q(maslikhat_id__in=maslikhat_ids, mandate=Deputy.Mandate.PARTY_LIST, status=Deputy.Status.ACTIVE)
-        ).order_by("full_name")
-    ) if maslikhat_ids else []
+    deputies = (
+        list(
+            Deputy.objects.filter(
+                Q(district_id__in=district_ids)
+                | Q(maslikhat_id__in=maslikhat_ids, mandate=Deputy.Mandate.PARTY_LIST, status=Deputy.Status.ACTIVE)
+            ).order_by("full_name")
+        )
+        if maslikhat_ids
+        else []
+    )
     sitting, former, party = {}, {}, defaultdict(list)
     for deputy in deputies:
         if deputy.mandate == Deputy.Mandate.PARTY_LIST:
@@ -269,7 +294,9 @@ def parse_point(lat, lon) -> tuple[float, float]:
     except (TypeError, ValueError):
         raise PointInputError(_("Latitude and longitude must be numbers, e.g. 43.2389 and 76.8897."), code="invalid")
     if not (math.isfinite(lat_f) and math.isfinite(lon_f) and -90 <= lat_f <= 90 and -180 <= lon_f <= 180):
-        raise PointInputError(_("Latitude must be between -90 and 90 and longitude between -180 and 180."), code="range")
+        raise PointInputError(
+            _("Latitude must be between -90 and 90 and longitude between -180 and 180."), code="range"
+        )
     return lat_f, lon_f
 
 
@@ -280,13 +307,18 @@ def point_lookup(lat, lon) -> AddressLookup:
     label = f"{lat_f:.5f}, {lon_f:.5f}"
     ids = districts_at(lat_f, lon_f)
     if not ids:
-        return AddressLookup([], hint=_("We have no district map for this point. Search by address instead."), query=label)
-    districts = sorted(ElectoralDistrict.objects.filter(pk__in=ids).select_related(*_DISTRICT_RELATED), key=_level_order)
+        return AddressLookup(
+            [], hint=_("We have no district map for this point. Search by address instead."), query=label
+        )
+    districts = sorted(
+        ElectoralDistrict.objects.filter(pk__in=ids).select_related(*_DISTRICT_RELATED), key=_level_order
+    )
     per_maslikhat: dict[int, ElectoralDistrict] = {}
     for district in districts:
         per_maslikhat.setdefault(district.maslikhat_id, district)
-    match = AddressMatch(label=label, settlement="", street="", house="",
-                         districts=list(per_maslikhat.values()), point=(lat_f, lon_f))
+    match = AddressMatch(
+        label=label, settlement="", street="", house="", districts=list(per_maslikhat.values()), point=(lat_f, lon_f)
+    )
     return AddressLookup([match], query=label)
 
 
@@ -310,7 +342,9 @@ def address_suggestions(text: str, limit: int = 8) -> list[str]:
             return []
         rows = (
             AddressCoverage.objects.filter(settlement_key=s_key, street_key__startswith=prefix)
-            .values_list("settlement", "street").order_by("street").distinct()[: limit * 3]
+            .values_list("settlement", "street")
+            .order_by("street")
+            .distinct()[: limit * 3]
         )
         return _unique([f"{settlement}, {street}" for settlement, street in rows], limit)
     prefix = street_key(text)
@@ -318,11 +352,15 @@ def address_suggestions(text: str, limit: int = 8) -> list[str]:
         return []
     settlements = (
         AddressCoverage.objects.filter(settlement_key__startswith=prefix)
-        .values_list("settlement", flat=True).order_by("settlement").distinct()[:limit]
+        .values_list("settlement", flat=True)
+        .order_by("settlement")
+        .distinct()[:limit]
     )
     streets = (
         AddressCoverage.objects.filter(street_key__startswith=prefix)
-        .values_list("settlement", "street").order_by("settlement", "street").distinct()[: limit * 3]
+        .values_list("settlement", "street")
+        .order_by("settlement", "street")
+        .distinct()[: limit * 3]
     )
     return _unique([f"{s}, " for s in settlements] + [f"{s}, {street}" for s, street in streets], limit)
 
@@ -343,7 +381,11 @@ def _unique(items: list[str], limit: int) -> list[str]:
 def deputy_list(*, maslikhat: str = "", party: str = "", mandate: str = "", q: str = "", status: str = ""):
     deputies = Deputy.objects.select_related("maslikhat", "district")
     if maslikhat:
-        deputies = deputies.filter(maslikhat__id=int(maslikhat)) if maslikhat.isdigit() else deputies.filter(maslikhat__code=maslikhat)
+        deputies = (
+            deputies.filter(maslikhat__id=int(maslikhat))
+            if maslikhat.isdigit()
+            else deputies.filter(maslikhat__code=maslikhat)
+        )
     if party:
         deputies = deputies.filter(party="") if party == "-" else deputies.filter(party__iexact=party)
     if mandate in Deputy.Mandate.values:
@@ -373,10 +415,14 @@ def deputy_get(pk: int) -> Deputy:
 
 
 def maslikhat_list():
-    return Maslikhat.objects.select_related("unit__parent").annotate(
-        deputy_count=Count("deputies", filter=Q(deputies__status=Deputy.Status.ACTIVE), distinct=True),
-        district_count=Count("districts", distinct=True),
-    ).order_by("level", "code")
+    return (
+        Maslikhat.objects.select_related("unit__parent")
+        .annotate(
+            deputy_count=Count("deputies", filter=Q(deputies__status=Deputy.Status.ACTIVE), distinct=True),
+            district_count=Count("districts", distinct=True),
+        )
+        .order_by("level", "code")
+    )
 
 
 @dataclass
@@ -422,24 +468,49 @@ def _commissions_with_members(maslikhat: Maslikhat, deputies: dict[int, Deputy])
     """The maslikhat's commissions with their members (chair first), as a prefetch would give
     them (`commission.memberships.all()`), from one LEFT JOIN rather than two queries: the
     maslikhat page carries other apps' panels within its query budget."""
-    rows = (StandingCommission.objects.filter(maslikhat=maslikhat)
-            .order_by("name_ru", "pk", "-memberships__is_chair", "memberships__deputy__full_name")
-            .values("pk", "name_kk", "name_ru", "name_en", "memberships__pk", "memberships__is_chair",
-                    "memberships__deputy_id", "memberships__deputy__full_name", "memberships__deputy__maslikhat_id"))
+    rows = (
+        StandingCommission.objects.filter(maslikhat=maslikhat)
+        .order_by("name_ru", "pk", "-memberships__is_chair", "memberships__deputy__full_name")
+        .values(
+            "pk",
+            "name_kk",
+            "name_ru",
+            "name_en",
+            "memberships__pk",
+            "memberships__is_chair",
+            "memberships__deputy_id",
+            "memberships__deputy__full_name",
+            "memberships__deputy__maslikhat_id",
+        )
+    )
     commissions: dict[int, tuple[StandingCommission, list[CommissionMembership]]] = {}
     for row in rows:
         if row["pk"] not in commissions:
-            commission = StandingCommission(pk=row["pk"], maslikhat=maslikhat, name_kk=row["name_kk"],
-                                            name_ru=row["name_ru"], name_en=row["name_en"])
+            commission = StandingCommission(
+                pk=row["pk"],
+                maslikhat=maslikhat,
+                name_kk=row["name_kk"],
+                name_ru=row["name_ru"],
+                name_en=row["name_en"],
+            )
             commissions[row["pk"]] = (commission, [])
         commission, members = commissions[row["pk"]]
         if row["memberships__pk"] is not None:
             deputy_id = row["memberships__deputy_id"]
             # A member from elsewhere (not expected) still shows with its name and link.
-            deputy = deputies.get(deputy_id) or Deputy(pk=deputy_id, full_name=row["memberships__deputy__full_name"],
-                                                       maslikhat_id=row["memberships__deputy__maslikhat_id"])
-            members.append(CommissionMembership(pk=row["memberships__pk"], commission=commission, deputy=deputy,
-                                                is_chair=row["memberships__is_chair"]))
+            deputy = deputies.get(deputy_id) or Deputy(
+                pk=deputy_id,
+                full_name=row["memberships__deputy__full_name"],
+                maslikhat_id=row["memberships__deputy__maslikhat_id"],
+            )
+            members.append(
+                CommissionMembership(
+                    pk=row["memberships__pk"],
+                    commission=commission,
+                    deputy=deputy,
+                    is_chair=row["memberships__is_chair"],
+                )
+            )
     result = []
     for commission, members in commissions.values():
         prefetched = commission.memberships.all()

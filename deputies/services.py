@@ -5,17 +5,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from portal.audit import audit_record
-
 from deputies.access import staff_maslikhats
 from deputies.addresses import RuleError, parse_rule, rules_overlap, settlement_key, street_key
 from deputies.geo import boundaries_changed, validate_boundary
 from deputies.imports import ImportReport, deputies_import_rows, districts_import_rows
 from deputies.models import AddressCoverage, Deputy, ElectoralDistrict, Maslikhat
+from portal.audit import audit_record
 
 DEPUTY_FIELDS = [
-    "full_name", "party", "mandate", "district", "role", "status", "status_changed_on", "elected_on", "email",
-    "phone", "website", "reception_hours", "biography_kk", "biography_ru", "biography_en",
+    "full_name",
+    "party",
+    "mandate",
+    "district",
+    "role",
+    "status",
+    "status_changed_on",
+    "elected_on",
+    "email",
+    "phone",
+    "website",
+    "reception_hours",
+    "biography_kk",
+    "biography_ru",
+    "biography_en",
 ]
 DISTRICT_FIELDS = ["number", "name_kk", "name_ru", "name_en", "registered_voters", "boundary"]
 
@@ -72,8 +84,13 @@ def deputy_create(*, actor, maslikhat: Maslikhat, data: dict) -> Deputy:
         deputy = Deputy(maslikhat=maslikhat, **{k: v for k, v in data.items() if k in DEPUTY_FIELDS})
         deputy.full_name = " ".join(deputy.full_name.split())
         _save_deputy(deputy)
-        audit_record(actor=actor, action="deputy.create", obj=deputy, scope_code=maslikhat.code,
-                     after=_snapshot(deputy, DEPUTY_FIELDS))
+        audit_record(
+            actor=actor,
+            action="deputy.create",
+            obj=deputy,
+            scope_code=maslikhat.code,
+            after=_snapshot(deputy, DEPUTY_FIELDS),
+        )
     return deputy
 
 
@@ -94,8 +111,14 @@ def deputy_update(*, actor, deputy: Deputy, data: dict) -> Deputy:
         after = _snapshot(deputy, DEPUTY_FIELDS)
         changed = {k: v for k, v in after.items() if before.get(k) != v}
         if changed or "photo" in data:
-            audit_record(actor=actor, action="deputy.update", obj=deputy, scope_code=maslikhat.code,
-                         before={k: before[k] for k in changed}, after=changed)
+            audit_record(
+                actor=actor,
+                action="deputy.update",
+                obj=deputy,
+                scope_code=maslikhat.code,
+                before={k: before[k] for k in changed},
+                after=changed,
+            )
     return deputy
 
 
@@ -105,9 +128,16 @@ def district_create(*, actor, maslikhat: Maslikhat, data: dict) -> ElectoralDist
         raise ValidationError({"boundary": problem})
     try:
         with transaction.atomic():
-            district = ElectoralDistrict.objects.create(maslikhat=maslikhat, **{k: v for k, v in data.items() if k in DISTRICT_FIELDS})
-            audit_record(actor=actor, action="district.create", obj=district, scope_code=maslikhat.code,
-                         after=_snapshot(district, DISTRICT_FIELDS))
+            district = ElectoralDistrict.objects.create(
+                maslikhat=maslikhat, **{k: v for k, v in data.items() if k in DISTRICT_FIELDS}
+            )
+            audit_record(
+                actor=actor,
+                action="district.create",
+                obj=district,
+                scope_code=maslikhat.code,
+                after=_snapshot(district, DISTRICT_FIELDS),
+            )
             if district.boundary:
                 transaction.on_commit(boundaries_changed)
     except IntegrityError:
@@ -130,8 +160,14 @@ def district_update(*, actor, district: ElectoralDistrict, data: dict) -> Electo
             after = _snapshot(district, DISTRICT_FIELDS)
             changed = {k: v for k, v in after.items() if before.get(k) != v}
             if changed:
-                audit_record(actor=actor, action="district.update", obj=district, scope_code=district.maslikhat.code,
-                             before={k: before[k] for k in changed}, after=changed)
+                audit_record(
+                    actor=actor,
+                    action="district.update",
+                    obj=district,
+                    scope_code=district.maslikhat.code,
+                    before={k: before[k] for k in changed},
+                    after=changed,
+                )
             if "boundary" in changed:
                 transaction.on_commit(boundaries_changed)
     except IntegrityError:
@@ -159,18 +195,38 @@ def coverage_add(*, actor, district: ElectoralDistrict, settlement: str, street:
     with transaction.atomic():
         # Lock the maslikhat's row so two clerks cannot add overlapping rules at once.
         Maslikhat.objects.select_for_update().get(pk=maslikhat.pk)
-        others = AddressCoverage.objects.filter(
-            district__maslikhat=maslikhat, settlement_key=s_key, street_key=st_key
-        ).exclude(district=district).select_related("district")
+        others = (
+            AddressCoverage.objects.filter(district__maslikhat=maslikhat, settlement_key=s_key, street_key=st_key)
+            .exclude(district=district)
+            .select_related("district")
+        )
         for other in others:
             if rules_overlap(houses, other.houses):
-                raise ValidationError({"houses": _("These houses overlap district № %(number)s (%(houses)s).")
-                                       % {"number": other.district.number, "houses": other.houses}})
-        if AddressCoverage.objects.filter(district=district, settlement_key=s_key, street_key=st_key, houses=houses).exists():
+                raise ValidationError(
+                    {
+                        "houses": _("These houses overlap district № %(number)s (%(houses)s).")
+                        % {"number": other.district.number, "houses": other.houses}
+                    }
+                )
+        if AddressCoverage.objects.filter(
+            district=district, settlement_key=s_key, street_key=st_key, houses=houses
+        ).exists():
             raise ValidationError({"houses": _("This district already has this line.")})
-        row = AddressCoverage.objects.create(district=district, settlement=settlement.strip(), street=street.strip(), houses=houses.strip())
-        audit_record(actor=actor, action="coverage.add", obj=row, scope_code=maslikhat.code,
-                     after={"district": district.number, "settlement": row.settlement, "street": row.street, "houses": row.houses})
+        row = AddressCoverage.objects.create(
+            district=district, settlement=settlement.strip(), street=street.strip(), houses=houses.strip()
+        )
+        audit_record(
+            actor=actor,
+            action="coverage.add",
+            obj=row,
+            scope_code=maslikhat.code,
+            after={
+                "district": district.number,
+                "settlement": row.settlement,
+                "street": row.street,
+                "houses": row.houses,
+            },
+        )
     return row
 
 
@@ -178,9 +234,18 @@ def coverage_remove(*, actor, coverage: AddressCoverage) -> None:
     maslikhat = coverage.district.maslikhat
     _require_staff(actor, maslikhat)
     with transaction.atomic():
-        audit_record(actor=actor, action="coverage.remove", obj=coverage, scope_code=maslikhat.code,
-                     before={"district": coverage.district.number, "settlement": coverage.settlement,
-                             "street": coverage.street, "houses": coverage.houses})
+        audit_record(
+            actor=actor,
+            action="coverage.remove",
+            obj=coverage,
+            scope_code=maslikhat.code,
+            before={
+                "district": coverage.district.number,
+                "settlement": coverage.settlement,
+                "street": coverage.street,
+                "houses": coverage.houses,
+            },
+        )
         coverage.delete()
 
 
@@ -198,7 +263,16 @@ def staff_import(*, actor, kind: str, rows: list[tuple[int, dict]]) -> ImportRep
             raise ValidationError(_("Unknown import."))
         if report.ok:
             codes = sorted({row.get("maslikhat", "") for _n, row in rows})
-            audit_record(actor=actor, action=f"{kind}.import", scope_code=codes[0] if len(codes) == 1 else "",
-                         after={"maslikhats": codes, "created": report.created, "updated": report.updated,
-                                "unchanged": report.unchanged, "districts_created": report.districts_created})
+            audit_record(
+                actor=actor,
+                action=f"{kind}.import",
+                scope_code=codes[0] if len(codes) == 1 else "",
+                after={
+                    "maslikhats": codes,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "districts_created": report.districts_created,
+                },
+            )
     return report

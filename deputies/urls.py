@@ -26,6 +26,9 @@ urlpatterns = [
     path("staff/deputies/<slug:code>/districts/new/", views_staff.staff_district_edit, name="staff_district_new"),
     path("staff/deputies/<slug:code>/districts/<int:pk>/", views_staff.staff_district_edit, name="staff_district_edit"),
     path("staff/deputies/<slug:code>/districts/<int:pk>/coverage/", views_staff.staff_coverage, name="staff_coverage"),
-    path("staff/deputies/<slug:code>/districts/<int:pk>/coverage/<int:row>/remove/", views_staff.staff_coverage_remove,
-         name="staff_coverage_remove"),
+    path(
+        "staff/deputies/<slug:code>/districts/<int:pk>/coverage/<int:row>/remove/",
+        views_staff.staff_coverage_remove,
+        name="staff_coverage_remove",
+    ),
 ]

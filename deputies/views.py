@@ -49,11 +49,18 @@ def deputy_list(request):
     deputies = selectors.deputy_list(**params, status=Deputy.Status.ACTIVE)
     page = Paginator(deputies, 30).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in params.items() if v})
-    return render(request, "deputies/deputy_list.html", {
-        "page": page, "params": params, "query": query,
-        "maslikhats": Maslikhat.objects.filter(deputies__isnull=False).distinct().order_by("level", "code"),
-        "parties": selectors.deputy_parties(), "mandates": Deputy.Mandate.choices,
-    })
+    return render(
+        request,
+        "deputies/deputy_list.html",
+        {
+            "page": page,
+            "params": params,
+            "query": query,
+            "maslikhats": Maslikhat.objects.filter(deputies__isnull=False).distinct().order_by("level", "code"),
+            "parties": selectors.deputy_parties(),
+            "mandates": Deputy.Mandate.choices,
+        },
+    )
 
 
 def deputy_detail(request, pk: int):
@@ -67,10 +74,14 @@ def deputy_detail(request, pk: int):
 
 def maslikhat_list(request):
     maslikhats = list(selectors.maslikhat_list())
-    return render(request, "deputies/maslikhat_list.html", {
-        "regional": [m for m in maslikhats if m.level == Maslikhat.Level.REGIONAL],
-        "district": [m for m in maslikhats if m.level == Maslikhat.Level.DISTRICT],
-    })
+    return render(
+        request,
+        "deputies/maslikhat_list.html",
+        {
+            "regional": [m for m in maslikhats if m.level == Maslikhat.Level.REGIONAL],
+            "district": [m for m in maslikhats if m.level == Maslikhat.Level.DISTRICT],
+        },
+    )
 
 
 def maslikhat_detail(request, code: str):
@@ -78,7 +89,9 @@ def maslikhat_detail(request, code: str):
         maslikhat = selectors.maslikhat_get(code)
     except Maslikhat.DoesNotExist:
         raise Http404 from None
-    return render(request, "deputies/maslikhat_detail.html", {"maslikhat": maslikhat, **selectors.maslikhat_record(maslikhat)})
+    return render(
+        request, "deputies/maslikhat_detail.html", {"maslikhat": maslikhat, **selectors.maslikhat_record(maslikhat)}
+    )
 
 
 def district_detail(request, pk: int):
@@ -86,9 +99,15 @@ def district_detail(request, pk: int):
         district = selectors.district_get(pk)
     except ElectoralDistrict.DoesNotExist:
         raise Http404 from None
-    return render(request, "deputies/district_detail.html", {
-        "district": district, "map": boundary_svg(district.boundary), **selectors.district_record(district),
-    })
+    return render(
+        request,
+        "deputies/district_detail.html",
+        {
+            "district": district,
+            "map": boundary_svg(district.boundary),
+            **selectors.district_record(district),
+        },
+    )
 
 
 def _scope(request):
@@ -131,6 +150,9 @@ def boundary_geojson(request, pk: int):
         raise Http404 from None
     if not district.boundary:
         raise Http404(_("This district has no boundary."))
-    feature = {"type": "Feature", "properties": {"maslikhat": district.maslikhat.code, "number": district.number,
-                                                 "name": district.name}, "geometry": geometry_of(district.boundary)}
+    feature = {
+        "type": "Feature",
+        "properties": {"maslikhat": district.maslikhat.code, "number": district.number, "name": district.name},
+        "geometry": geometry_of(district.boundary),
+    }
     return HttpResponse(json.dumps(feature, ensure_ascii=False), content_type="application/geo+json")

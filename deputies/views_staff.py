@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.models import RoleGrant
-from portal.services import role_grant, role_revoke
-
 from deputies.access import access_maslikhat_for_staff, staff_maslikhats
 from deputies.models import AddressCoverage, Deputy, ElectoralDistrict
+from portal.models import RoleGrant
+from portal.services import role_grant, role_revoke
 
 
 @login_required
@@ -38,7 +37,9 @@ def staff_roles(request):
             messages.success(request, _("The role has been granted."))
             return redirect("deputies:staff_roles")
     codes = [m.code for m in maslikhats]
-    grants = RoleGrant.objects.active().filter(scope_code__in=codes).select_related("user").order_by("scope_code", "role")
+    grants = (
+        RoleGrant.objects.active().filter(scope_code__in=codes).select_related("user").order_by("scope_code", "role")
+    )
     names = {m.code: m.name for m in maslikhats}
     rows = [{"grant": g, "maslikhat_name": names.get(g.scope_code, g.scope_code)} for g in grants[:500]]
     return render(request, "deputies/staff/roles.html", {"form": form, "rows": rows})
@@ -87,9 +88,16 @@ def staff_maslikhat(request, code: str):
     maslikhat = access_maslikhat_for_staff(request.user, code)
     deputies = maslikhat.deputies.select_related("district").order_by("status", "mandate", "full_name")
     districts = maslikhat.districts.annotate(rows=Count("coverage")).order_by("number")
-    return render(request, "deputies/staff/maslikhat.html", {
-        "maslikhat": maslikhat, "deputies": deputies, "districts": districts, "import_form": ImportForm(),
-    })
+    return render(
+        request,
+        "deputies/staff/maslikhat.html",
+        {
+            "maslikhat": maslikhat,
+            "deputies": deputies,
+            "districts": districts,
+            "import_form": ImportForm(),
+        },
+    )
 
 
 @login_required
@@ -102,7 +110,16 @@ def staff_deputy_edit(request, code: str, pk: int | None = None):
     form = DeputyForm(request.POST or None, request.FILES or None, instance=deputy, maslikhat=maslikhat)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "photo"}
-        for key in ("party", "email", "phone", "website", "reception_hours", "biography_kk", "biography_ru", "biography_en"):
+        for key in (
+            "party",
+            "email",
+            "phone",
+            "website",
+            "reception_hours",
+            "biography_kk",
+            "biography_ru",
+            "biography_en",
+        ):
             data[key] = data.get(key) or ""
         if "photo" in form.changed_data:
             data["photo"] = form.cleaned_data["photo"] or ""
@@ -141,7 +158,9 @@ def staff_district_edit(request, code: str, pk: int | None = None):
         else:
             messages.success(request, _("The district has been saved."))
             return redirect("deputies:staff_coverage", code=maslikhat.code, pk=district.pk)
-    return render(request, "deputies/staff/district_form.html", {"form": form, "maslikhat": maslikhat, "district": district})
+    return render(
+        request, "deputies/staff/district_form.html", {"form": form, "maslikhat": maslikhat, "district": district}
+    )
 
 
 @login_required
@@ -161,7 +180,11 @@ def staff_coverage(request, code: str, pk: int):
             messages.success(request, _("The street has been added to the district."))
             return redirect("deputies:staff_coverage", code=maslikhat.code, pk=district.pk)
     rows = district.coverage.order_by("settlement", "street", "houses")
-    return render(request, "deputies/staff/coverage.html", {"form": form, "maslikhat": maslikhat, "district": district, "rows": rows})
+    return render(
+        request,
+        "deputies/staff/coverage.html",
+        {"form": form, "maslikhat": maslikhat, "district": district, "rows": rows},
+    )
 
 
 @login_required
@@ -170,8 +193,12 @@ def staff_coverage_remove(request, code: str, pk: int, row: int):
     from deputies.services import coverage_remove
 
     maslikhat = access_maslikhat_for_staff(request.user, code)
-    coverage = get_object_or_404(AddressCoverage.objects.select_related("district__maslikhat"), pk=row,
-                                 district_id=pk, district__maslikhat=maslikhat)
+    coverage = get_object_or_404(
+        AddressCoverage.objects.select_related("district__maslikhat"),
+        pk=row,
+        district_id=pk,
+        district__maslikhat=maslikhat,
+    )
     coverage_remove(actor=request.user, coverage=coverage)
     messages.success(request, _("The line has been removed."))
     return redirect("deputies:staff_coverage", code=maslikhat.code, pk=pk)
@@ -189,12 +216,17 @@ def staff_import(request):
     report = None
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
-        rows, errors = read_csv_text(form.cleaned_data["file"], DISTRICT_COLUMNS if kind == "districts" else DEPUTY_COLUMNS)
+        rows, errors = read_csv_text(
+            form.cleaned_data["file"], DISTRICT_COLUMNS if kind == "districts" else DEPUTY_COLUMNS
+        )
         report = run_import(actor=request.user, kind=kind, rows=rows) if not errors else None
         if errors:
             form.add_error("file", errors)
         elif report.ok:
-            messages.success(request, _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
-                             % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged})
+            messages.success(
+                request,
+                _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+            )
             return redirect("deputies:staff_deputies")
     return render(request, "deputies/staff/import.html", {"form": form, "report": report})

@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from deputies.access import staff_maslikhats
-
 from hearings.models import Hearing, Question
 
 

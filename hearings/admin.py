@@ -13,7 +13,14 @@ from hearings.models import (
 
 @admin.register(HearingRules)
 class HearingRulesAdmin(admin.ModelAdmin):
-    list_display = ["hearing_type", "notice_days", "minutes_working_days", "effective_from", "unconfirmed", "legal_reference"]
+    list_display = [
+        "hearing_type",
+        "notice_days",
+        "minutes_working_days",
+        "effective_from",
+        "unconfirmed",
+        "legal_reference",
+    ]
     list_filter = ["hearing_type", "unconfirmed"]
 
 
@@ -44,7 +51,16 @@ class HearingAdmin(admin.ModelAdmin):
     """Read-mostly: scheduling, postponing and minutes go through the staff console's services,
     which check notice, clashes and notify registrants."""
 
-    list_display = ["__str__", "maslikhat", "hearing_type", "starts_at", "status", "minutes_due_on", "minutes_published_at", "is_demo"]
+    list_display = [
+        "__str__",
+        "maslikhat",
+        "hearing_type",
+        "starts_at",
+        "status",
+        "minutes_due_on",
+        "minutes_published_at",
+        "is_demo",
+    ]
     list_filter = ["status", "hearing_type", "is_demo", "maslikhat"]
     search_fields = ["topic_kk", "topic_ru", "topic_en"]
     raw_id_fields = ["maslikhat", "commission", "rules", "created_by"]

@@ -6,17 +6,15 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from deputies.serializers import MaslikhatRefSerializer
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deputies.models import Maslikhat
-
+from deputies.serializers import MaslikhatRefSerializer
 from hearings import selectors, services
 from hearings.models import Hearing
-
 
 
 class HearingSerializer(serializers.ModelSerializer):
@@ -34,10 +32,32 @@ class HearingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Hearing
         fields = [
-            "id", "url", "topic", "description", "hearing_type", "status", "status_reason", "maslikhat", "commission",
-            "starts_at", "ends_at", "registration_deadline", "registration_open", "languages", "venue_address",
-            "capacity", "accessibility_notes", "broadcast_url", "registered_count", "waitlist_count",
-            "minutes_due_on", "minutes_published_at", "minutes_overdue", "video_url", "related_petition", "is_demo",
+            "id",
+            "url",
+            "topic",
+            "description",
+            "hearing_type",
+            "status",
+            "status_reason",
+            "maslikhat",
+            "commission",
+            "starts_at",
+            "ends_at",
+            "registration_deadline",
+            "registration_open",
+            "languages",
+            "venue_address",
+            "capacity",
+            "accessibility_notes",
+            "broadcast_url",
+            "registered_count",
+            "waitlist_count",
+            "minutes_due_on",
+            "minutes_published_at",
+            "minutes_overdue",
+            "video_url",
+            "related_petition",
+            "is_demo",
         ]
 
     def get_url(self, obj) -> str:
@@ -81,11 +101,13 @@ def _date_param(request, name):
         raise ValidationError({name: [_("Use a date like 2026-05-01.")]}) from None
 
 
-@extend_schema(parameters=[
-    OpenApiParameter("maslikhat", str, description="Maslikhat code, e.g. kz-75"),
-    OpenApiParameter("from", date, description="Hearings ending on or after this date"),
-    OpenApiParameter("to", date, description="Hearings starting on or before this date"),
-])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("maslikhat", str, description="Maslikhat code, e.g. kz-75"),
+        OpenApiParameter("from", date, description="Hearings ending on or after this date"),
+        OpenApiParameter("to", date, description="Hearings starting on or before this date"),
+    ]
+)
 class HearingListApi(generics.ListAPIView):
     serializer_class = HearingSerializer
 
@@ -93,7 +115,9 @@ class HearingListApi(generics.ListAPIView):
         code = self.request.query_params.get("maslikhat", "").strip()
         maslikhat = get_object_or_404(Maslikhat, code=code) if code else None
         return selectors.hearing_list_public(
-            maslikhat=maslikhat, date_from=_date_param(self.request, "from"), date_to=_date_param(self.request, "to"),
+            maslikhat=maslikhat,
+            date_from=_date_param(self.request, "from"),
+            date_to=_date_param(self.request, "to"),
             hearing_type=self.request.query_params.get("type", "").strip(),
         )
 
@@ -106,15 +130,22 @@ class HearingDetailApi(generics.RetrieveAPIView):
 
 
 REGISTRATION_RESPONSE = inline_serializer(
-    "HearingRegistration", {"status": serializers.CharField(), "outcome": serializers.CharField(),
-                            "code": serializers.CharField(), "detail": serializers.CharField()},
+    "HearingRegistration",
+    {
+        "status": serializers.CharField(),
+        "outcome": serializers.CharField(),
+        "code": serializers.CharField(),
+        "detail": serializers.CharField(),
+    },
 )
 
 
 class HearingRegistrationApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={201: REGISTRATION_RESPONSE, 202: REGISTRATION_RESPONSE, 200: REGISTRATION_RESPONSE})
+    @extend_schema(
+        request=None, responses={201: REGISTRATION_RESPONSE, 202: REGISTRATION_RESPONSE, 200: REGISTRATION_RESPONSE}
+    )
     def post(self, request, pk: int):
         hearing = get_object_or_404(Hearing, pk=pk)
         registration, outcome = services.registration_create(user=request.user, hearing=hearing)
@@ -123,8 +154,10 @@ class HearingRegistrationApi(APIView):
             "waitlisted": (status.HTTP_202_ACCEPTED, _("The hall is full: you are on the waiting list.")),
             "already": (status.HTTP_200_OK, _("You are already registered for this hearing.")),
         }[outcome]
-        return Response({"status": registration.status, "outcome": outcome, "code": registration.code, "detail": detail},
-                        status=code)
+        return Response(
+            {"status": registration.status, "outcome": outcome, "code": registration.code, "detail": detail},
+            status=code,
+        )
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk: int):

@@ -7,15 +7,14 @@ class HearingsConfig(AppConfig):
     verbose_name = _("Hearings")
 
     def ready(self):
-        from portal.panels import register_panel
-        from portal.seeding import register_reference_data, register_seeder
-        from portal.staff import StaffSection, register_staff_section
-
         from deputies.access import staff_maslikhat_codes
         from hearings import panels
         from hearings.events import register_events
         from hearings.reference import load_hearing_rules_if_empty
         from hearings.seed import seed_hearings
+        from portal.panels import register_panel
+        from portal.seeding import register_reference_data, register_seeder
+        from portal.staff import StaffSection, register_staff_section
 
         register_events()
         from hearings import personal_data

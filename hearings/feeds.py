@@ -10,7 +10,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from deputies.models import Maslikhat
-
 from hearings.calendar import hearings_calendar
 from hearings.models import Hearing
 
@@ -33,7 +32,9 @@ def _feed_hearings(request):
 def calendar_feed(request):
     maslikhat, hearings = _feed_hearings(request)
     name = _("Public hearings") + (f": {maslikhat.name}" if maslikhat else "")
-    response = HttpResponse(hearings_calendar(hearings, name=name, method="PUBLISH"), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        hearings_calendar(hearings, name=name, method="PUBLISH"), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = 'inline; filename="hearings.ics"'
     response["Cache-Control"] = "public, max-age=300"
     return response

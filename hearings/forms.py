@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Maslikhat, StandingCommission
-
 from hearings.models import LANGUAGE_CHOICES, HearingType, Question
 
 DATETIME_WIDGET = {"type": "datetime-local"}
@@ -11,7 +10,9 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 def _datetime_field(label, required=True, help_text=""):
     return forms.DateTimeField(
-        label=label, required=required, help_text=help_text,
+        label=label,
+        required=required,
+        help_text=help_text,
         widget=forms.DateTimeInput(attrs=DATETIME_WIDGET, format=DATETIME_FORMAT),
     )
 
@@ -28,16 +29,27 @@ class DeputyChoiceField(forms.ModelMultipleChoiceField):
 
 class HearingScheduleForm(forms.Form):
     maslikhat = forms.ModelChoiceField(label=_("Maslikhat"), queryset=Maslikhat.objects.none())
-    commission = CommissionChoiceField(label=_("Organising standing commission"), queryset=StandingCommission.objects.none())
+    commission = CommissionChoiceField(
+        label=_("Organising standing commission"), queryset=StandingCommission.objects.none()
+    )
     hearing_type = forms.ChoiceField(label=_("Type"), choices=HearingType.choices)
     topic_kk = forms.CharField(label=_("Topic in Kazakh"), max_length=300, required=False)
     topic_ru = forms.CharField(label=_("Topic in Russian"), max_length=300, required=False)
     topic_en = forms.CharField(label=_("Topic in English"), max_length=300, required=False)
-    description_kk = forms.CharField(label=_("Description in Kazakh"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    description_ru = forms.CharField(label=_("Description in Russian"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    description_en = forms.CharField(label=_("Description in English"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description_kk = forms.CharField(
+        label=_("Description in Kazakh"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    description_ru = forms.CharField(
+        label=_("Description in Russian"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    description_en = forms.CharField(
+        label=_("Description in English"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     languages = forms.MultipleChoiceField(
-        label=_("Languages of the hearing"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Languages of the hearing"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     starts_at = _datetime_field(_("Starts at"), help_text=_("Local time (Asia/Almaty)."))
     ends_at = _datetime_field(_("Ends at"))
@@ -49,7 +61,9 @@ class HearingScheduleForm(forms.Form):
         label=_("Capacity (seats)"), min_value=1, required=False, help_text=_("Empty: no limit (online only).")
     )
     accessibility_notes = forms.CharField(
-        label=_("Accessibility notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        label=_("Accessibility notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
         help_text=_("Step-free access, sign language interpretation, hearing loop…"),
     )
     broadcast_url = forms.URLField(label=_("Online broadcast link"), required=False, assume_scheme="https")
@@ -57,16 +71,20 @@ class HearingScheduleForm(forms.Form):
     related_petition_id = forms.IntegerField(label=_("Related petition number"), min_value=1, required=False)
     related_petition_url = forms.URLField(label=_("Related petition link"), required=False, assume_scheme="https")
     related_petition_title = forms.CharField(label=_("Related petition title"), max_length=300, required=False)
-    agenda = forms.FileField(label=_("Agenda (PDF)"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))
+    agenda = forms.FileField(
+        label=_("Agenda (PDF)"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+    )
 
     def __init__(self, *args, maslikhats=None, confirm=False, **kwargs):
         super().__init__(*args, **kwargs)
         maslikhats = maslikhats if maslikhats is not None else Maslikhat.objects.none()
         self.fields["maslikhat"].queryset = maslikhats
-        self.fields["commission"].queryset = StandingCommission.objects.filter(maslikhat__in=maslikhats).select_related("maslikhat")
-        self.fields["deputies"].queryset = (
-            Deputy.objects.filter(maslikhat__in=maslikhats, status=Deputy.Status.ACTIVE).select_related("maslikhat")
+        self.fields["commission"].queryset = StandingCommission.objects.filter(maslikhat__in=maslikhats).select_related(
+            "maslikhat"
         )
+        self.fields["deputies"].queryset = Deputy.objects.filter(
+            maslikhat__in=maslikhats, status=Deputy.Status.ACTIVE
+        ).select_related("maslikhat")
         if confirm or (self.data and self.data.get("confirm_same_day")):
             self.fields["confirm_same_day"] = forms.BooleanField(
                 label=_("I know the commission has another hearing that day; schedule this one too"), required=False
@@ -116,7 +134,9 @@ class CancelForm(forms.Form):
 
 class MinutesForm(forms.Form):
     minutes_text = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 10}), required=False)
-    decisions = forms.CharField(label=_("Decisions and recommendations"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    decisions = forms.CharField(
+        label=_("Decisions and recommendations"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
     video_url = forms.URLField(label=_("Video recording link"), required=False, assume_scheme="https")
     minutes_file = forms.FileField(
         label=_("Minutes as PDF"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
@@ -129,8 +149,11 @@ class AgendaForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    code = forms.CharField(label=_("Check-in code"), max_length=12, widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                                                              "autocapitalize": "characters"}))
+    code = forms.CharField(
+        label=_("Check-in code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
 
 
 class QuestionForm(forms.Form):
@@ -144,7 +167,10 @@ class ModerateForm(forms.Form):
 
 class HearingFilterForm(forms.Form):
     maslikhat = forms.ModelChoiceField(
-        label=_("Maslikhat"), queryset=Maslikhat.objects.all(), required=False, to_field_name="code",
+        label=_("Maslikhat"),
+        queryset=Maslikhat.objects.all(),
+        required=False,
+        to_field_name="code",
         empty_label=_("All maslikhats"),
     )
     type = forms.ChoiceField(label=_("Type"), choices=[("", _("All types")), *HearingType.choices], required=False)

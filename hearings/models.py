@@ -99,7 +99,9 @@ class Hearing(models.Model):
 
     maslikhat = models.ForeignKey("deputies.Maslikhat", on_delete=models.PROTECT, related_name="hearings")
     commission = models.ForeignKey(
-        "deputies.StandingCommission", on_delete=models.PROTECT, related_name="hearings",
+        "deputies.StandingCommission",
+        on_delete=models.PROTECT,
+        related_name="hearings",
         verbose_name=_("organising commission"),
     )
     deputies = models.ManyToManyField(
@@ -120,7 +122,10 @@ class Hearing(models.Model):
     venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
     venue_key = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
     capacity = models.PositiveIntegerField(
-        _("capacity"), null=True, blank=True, help_text=_("Seats in the hall; empty for an online-only hearing without a limit.")
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Seats in the hall; empty for an online-only hearing without a limit."),
     )
     accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
     broadcast_url = models.URLField(_("online broadcast link"), blank=True)
@@ -136,8 +141,12 @@ class Hearing(models.Model):
     decisions = models.TextField(_("decisions"), blank=True)
     video_url = models.URLField(_("video recording"), blank=True)
     minutes_published_at = models.DateTimeField(_("minutes published at"), null=True, blank=True)
-    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE: bumped on every change of time or status.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="iCalendar SEQUENCE: bumped on every change of time or status."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -152,8 +161,12 @@ class Hearing(models.Model):
             models.CheckConstraint(
                 condition=Q(registration_deadline__lte=models.F("starts_at")), name="hearing_registration_before_start"
             ),
-            models.CheckConstraint(condition=~Q(venue_address="") | ~Q(broadcast_url=""), name="hearing_has_venue_or_broadcast"),
-            models.CheckConstraint(condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="hearing_capacity_positive"),
+            models.CheckConstraint(
+                condition=~Q(venue_address="") | ~Q(broadcast_url=""), name="hearing_has_venue_or_broadcast"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="hearing_capacity_positive"
+            ),
             models.CheckConstraint(
                 condition=~Q(topic_kk="") | ~Q(topic_ru="") | ~Q(topic_en=""), name="hearing_has_topic"
             ),
@@ -214,7 +227,9 @@ class HearingDocumentBase(models.Model):
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file (PDF)"), upload_to=_document_path)
     size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -338,7 +353,9 @@ class HearingHistory(AppendOnlyMixin, models.Model):
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="history")
     action = models.CharField(max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reason = models.TextField(blank=True)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
@@ -351,4 +368,3 @@ class HearingHistory(AppendOnlyMixin, models.Model):
 
     def __str__(self):
         return f"{self.hearing_id} · {self.action}"
-

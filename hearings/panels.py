@@ -18,7 +18,9 @@ def maslikhat_record(request, maslikhat=None, **context) -> str:
         return ""
     record = selectors.maslikhat_hearing_record(maslikhat)
     return render_to_string(
-        "hearings/panels/record.html", {"record": record, "subject": "maslikhat", "maslikhat": maslikhat}, request=request
+        "hearings/panels/record.html",
+        {"record": record, "subject": "maslikhat", "maslikhat": maslikhat},
+        request=request,
     )
 
 
@@ -26,7 +28,9 @@ def representatives_after(request, lookup=None, **context) -> str:
     if lookup is None:
         return ""
     maslikhat_ids = {
-        district.maslikhat_id for match in getattr(lookup, "matches", []) for district in getattr(match, "districts", [])
+        district.maslikhat_id
+        for match in getattr(lookup, "matches", [])
+        for district in getattr(match, "districts", [])
     }
     if not maslikhat_ids:
         return ""

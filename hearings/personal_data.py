@@ -14,17 +14,23 @@ def _export(user) -> dict:
     registrations = Registration.objects.filter(user=user).select_related("hearing").order_by("created_at")
     questions = Question.objects.filter(author=user).order_by("created_at")
     return {
-        "registrations": [{"hearing": r.hearing_id, "status": r.status, "code": r.code,
-                           "registered_at": r.registered_at.isoformat()} for r in registrations],
-        "questions": [{"hearing": q.hearing_id, "text": q.text, "status": q.status, "created_at": q.created_at.isoformat()}
-                      for q in questions],
+        "registrations": [
+            {"hearing": r.hearing_id, "status": r.status, "code": r.code, "registered_at": r.registered_at.isoformat()}
+            for r in registrations
+        ],
+        "questions": [
+            {"hearing": q.hearing_id, "text": q.text, "status": q.status, "created_at": q.created_at.isoformat()}
+            for q in questions
+        ],
     }
 
 
 def _erase(user) -> None:
     from hearings.models import Question
 
-    Question.objects.filter(author=user).exclude(status__in=[Question.Status.PUBLISHED, Question.Status.ANSWERED]).delete()
+    Question.objects.filter(author=user).exclude(
+        status__in=[Question.Status.PUBLISHED, Question.Status.ANSWERED]
+    ).delete()
 
 
 def register() -> None:

@@ -15,8 +15,14 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def hearing_list_public(*, maslikhat=None, hearing_type: str = "", date_from: date | None = None,
-                        date_to: date | None = None, status: str = ""):
+def hearing_list_public(
+    *,
+    maslikhat=None,
+    hearing_type: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    status: str = "",
+):
     hearings = Hearing.objects.select_related("maslikhat", "commission").with_counts()
     if maslikhat is not None:
         hearings = hearings.filter(maslikhat=maslikhat)
@@ -97,11 +103,17 @@ def _record(hearings) -> dict:
     now = timezone.now()
     counts = hearings.aggregate(
         total=Count("pk", filter=~Q(status=Hearing.Status.CANCELLED), distinct=True),
-        held=Count("pk", filter=Q(status=Hearing.Status.HELD) | Q(ends_at__lt=now) & ~Q(status=Hearing.Status.CANCELLED),
-                   distinct=True),
+        held=Count(
+            "pk",
+            filter=Q(status=Hearing.Status.HELD) | Q(ends_at__lt=now) & ~Q(status=Hearing.Status.CANCELLED),
+            distinct=True,
+        ),
         minutes_published=Count("pk", filter=Q(minutes_published_at__isnull=False), distinct=True),
-        overdue=Count("pk", filter=Q(minutes_published_at__isnull=True, minutes_due_on__lt=today)
-                      & ~Q(status=Hearing.Status.CANCELLED), distinct=True),
+        overdue=Count(
+            "pk",
+            filter=Q(minutes_published_at__isnull=True, minutes_due_on__lt=today) & ~Q(status=Hearing.Status.CANCELLED),
+            distinct=True,
+        ),
     )
     # Both short lists in one query (the record is a panel on pages with a query budget): each
     # hearing is numbered within "upcoming" and within "minutes overdue" (HearingQuerySet.upcoming
@@ -111,15 +123,24 @@ def _record(hearings) -> dict:
     overdue = active & Q(minutes_published_at__isnull=True, minutes_due_on__lt=today)
     rows = list(
         hearings.filter(upcoming | overdue)
-        .annotate(is_upcoming=ExpressionWrapper(upcoming, output_field=BooleanField()),
-                  is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
-        .annotate(upcoming_rank=Window(RowNumber(), partition_by=[F("is_upcoming")], order_by=[F("starts_at"), F("pk")]),
-                  overdue_rank=Window(RowNumber(), partition_by=[F("is_overdue")], order_by=[F("minutes_due_on"), F("pk")]))
+        .annotate(
+            is_upcoming=ExpressionWrapper(upcoming, output_field=BooleanField()),
+            is_overdue=ExpressionWrapper(overdue, output_field=BooleanField()),
+        )
+        .annotate(
+            upcoming_rank=Window(RowNumber(), partition_by=[F("is_upcoming")], order_by=[F("starts_at"), F("pk")]),
+            overdue_rank=Window(RowNumber(), partition_by=[F("is_overdue")], order_by=[F("minutes_due_on"), F("pk")]),
+        )
         .filter(Q(upcoming_rank__lte=5) | Q(overdue_rank__lte=5))
-        .select_related("maslikhat").order_by()
+        .select_related("maslikhat")
+        .order_by()
     )
-    counts["upcoming"] = sorted((h for h in rows if h.is_upcoming and h.upcoming_rank <= 5), key=lambda h: h.upcoming_rank)
-    counts["overdue_list"] = sorted((h for h in rows if h.is_overdue and h.overdue_rank <= 5), key=lambda h: h.overdue_rank)
+    counts["upcoming"] = sorted(
+        (h for h in rows if h.is_upcoming and h.upcoming_rank <= 5), key=lambda h: h.upcoming_rank
+    )
+    counts["overdue_list"] = sorted(
+        (h for h in rows if h.is_overdue and h.overdue_rank <= 5), key=lambda h: h.overdue_rank
+    )
     return counts
 
 
@@ -137,8 +158,10 @@ def registrations_for_staff(hearing: Hearing, query: str = ""):
     if query:
         code = query.upper().replace("-", "").replace(" ", "")
         registrations = registrations.filter(
-            Q(user__first_name__icontains=query) | Q(user__last_name__icontains=query)
-            | Q(user__email__icontains=query) | Q(code=code)
+            Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(code=code)
         )
     return registrations
 

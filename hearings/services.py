@@ -1,10 +1,10 @@
 """Write use cases for hearings. Each validates, writes in one transaction, records the hearing's
 history and the audit log for official actions, and queues notifications on commit."""
 
-from itertools import chain
 import re
 import secrets
 from datetime import datetime, timedelta
+from itertools import chain
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -15,12 +15,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from deputies.models import Deputy, Maslikhat
-from portal.audit import audit_record
-from portal.follows import follow_add, followers_of
-from portal.notifications import notify
-from portal.workdays import add_working_days
-from portal.uploads import PDF, check_upload
-
 from hearings.access import require_staff_of
 from hearings.models import (
     LANGUAGE_CHOICES,
@@ -33,6 +27,11 @@ from hearings.models import (
     QuestionVote,
     Registration,
 )
+from portal.audit import audit_record
+from portal.follows import follow_add, followers_of
+from portal.notifications import notify
+from portal.uploads import PDF, check_upload
+from portal.workdays import add_working_days
 
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no look-alikes (0/O, 1/I/L, 5/S, 8/B)
 CODE_LENGTH = 6
@@ -54,7 +53,9 @@ def normalise_venue(address: str) -> str:
 def rules_for(hearing_type: str, on=None) -> HearingRules:
     rules = HearingRules.objects.in_force(hearing_type, on)
     if rules is None:
-        raise ValidationError(_("No hearing rules are in force for this type of hearing; ask an administrator to add them."))
+        raise ValidationError(
+            _("No hearing rules are in force for this type of hearing; ask an administrator to add them.")
+        )
     return rules
 
 
@@ -68,8 +69,12 @@ def email_verified(user) -> bool:
 
 def _history(hearing, action, actor=None, reason="", before=None, after=None):
     HearingHistory.objects.create(
-        hearing=hearing, action=action, actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason, before=before or {}, after=after or {},
+        hearing=hearing,
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
+        before=before or {},
+        after=after or {},
     )
 
 
@@ -226,8 +231,13 @@ def hearing_schedule(
         # Serialises scheduling within a maslikhat so two staff members cannot book one hall at once.
         Maslikhat.objects.select_for_update().filter(pk=maslikhat.pk).first()
         clash_errors, warnings = schedule_problems(
-            maslikhat=maslikhat, commission=commission, hearing_type=hearing_type, starts_at=starts_at,
-            ends_at=ends_at, venue_address=venue_address, deputies=deputies,
+            maslikhat=maslikhat,
+            commission=commission,
+            hearing_type=hearing_type,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue_address=venue_address,
+            deputies=deputies,
         )
         for field, messages in clash_errors.items():
             errors.setdefault(field, []).extend(messages)
@@ -237,31 +247,55 @@ def hearing_schedule(
             raise ValidationError({"confirm_same_day": warnings}, code="same_day")
         rules = rules_for(hearing_type)
         hearing = Hearing(
-            maslikhat=maslikhat, commission=commission, hearing_type=hearing_type,
-            starts_at=starts_at, ends_at=ends_at, registration_deadline=registration_deadline,
-            topic_kk=topic_kk.strip(), topic_ru=topic_ru.strip(), topic_en=topic_en.strip(),
-            description_kk=description_kk, description_ru=description_ru, description_en=description_en,
-            languages=languages, venue_address=venue_address.strip(), venue_key=normalise_venue(venue_address),
-            capacity=capacity, accessibility_notes=accessibility_notes, broadcast_url=broadcast_url.strip(),
-            related_petition_id=related_petition_id, related_petition_url=related_petition_url,
-            related_petition_title=related_petition_title, rules=rules,
-            created_by=actor if getattr(actor, "pk", None) else None, is_demo=is_demo,
+            maslikhat=maslikhat,
+            commission=commission,
+            hearing_type=hearing_type,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            registration_deadline=registration_deadline,
+            topic_kk=topic_kk.strip(),
+            topic_ru=topic_ru.strip(),
+            topic_en=topic_en.strip(),
+            description_kk=description_kk,
+            description_ru=description_ru,
+            description_en=description_en,
+            languages=languages,
+            venue_address=venue_address.strip(),
+            venue_key=normalise_venue(venue_address),
+            capacity=capacity,
+            accessibility_notes=accessibility_notes,
+            broadcast_url=broadcast_url.strip(),
+            related_petition_id=related_petition_id,
+            related_petition_url=related_petition_url,
+            related_petition_title=related_petition_title,
+            rules=rules,
+            created_by=actor if getattr(actor, "pk", None) else None,
+            is_demo=is_demo,
         )
         hearing.minutes_due_on = minutes_due_on(hearing, rules)
         hearing.save()
         hearing.deputies.set(deputies)
         for document in agenda_documents:
             _store_document(AgendaDocument, hearing, document, actor)
-        snapshot = {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "venue": hearing.venue_address,
-                    "type": hearing_type, "warnings": warnings}
+        snapshot = {
+            "starts_at": starts_at.isoformat(),
+            "ends_at": ends_at.isoformat(),
+            "venue": hearing.venue_address,
+            "type": hearing_type,
+            "warnings": warnings,
+        }
         _history(hearing, "scheduled", actor, after=snapshot)
         audit_record(actor=actor, action="hearing.schedule", obj=hearing, after=snapshot, scope_code=maslikhat.code)
         # Deputies with an account learn they are named on a hearing; citizens who follow the
         # maslikhat, one of its districts or a related deputy learn a hearing is coming.
         deputy_users = [d.user_id for d in deputies if d.user_id]
         followers = followers_of(maslikhat, *maslikhat.districts.all(), *deputies).iterator()
-        notify(event="hearing.scheduled", obj=hearing, recipients=chain(deputy_users, followers),
-               key=f"hearing:{hearing.pk}:scheduled")
+        notify(
+            event="hearing.scheduled",
+            obj=hearing,
+            recipients=chain(deputy_users, followers),
+            key=f"hearing:{hearing.pk}:scheduled",
+        )
     return hearing
 
 
@@ -285,16 +319,28 @@ def hearing_postpone(
         if starts_at <= hearing.starts_at:
             raise ValidationError({"starts_at": [_("A postponed hearing must start later than planned.")]})
         errors, _warnings = schedule_problems(
-            maslikhat=hearing.maslikhat, commission=hearing.commission, hearing_type=hearing.hearing_type,
-            starts_at=starts_at, ends_at=ends_at, venue_address=hearing.venue_address,
-            deputies=list(hearing.deputies.all()), exclude_pk=hearing.pk, check_notice=False,
+            maslikhat=hearing.maslikhat,
+            commission=hearing.commission,
+            hearing_type=hearing.hearing_type,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue_address=hearing.venue_address,
+            deputies=list(hearing.deputies.all()),
+            exclude_pk=hearing.pk,
+            check_notice=False,
         )
         registration_deadline = registration_deadline or starts_at
         if registration_deadline > starts_at:
-            errors.setdefault("registration_deadline", []).append(_("Registration must close before the hearing starts."))
+            errors.setdefault("registration_deadline", []).append(
+                _("Registration must close before the hearing starts.")
+            )
         if errors:
             raise ValidationError(errors)
-        before = {"starts_at": hearing.starts_at.isoformat(), "ends_at": hearing.ends_at.isoformat(), "status": hearing.status}
+        before = {
+            "starts_at": hearing.starts_at.isoformat(),
+            "ends_at": hearing.ends_at.isoformat(),
+            "status": hearing.status,
+        }
         hearing.starts_at, hearing.ends_at, hearing.registration_deadline = starts_at, ends_at, registration_deadline
         hearing.status_reason = reason.strip()
         hearing.sequence += 1
@@ -302,16 +348,36 @@ def hearing_postpone(
         hearing.save()
         after = {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "status": hearing.status}
         _history(hearing, "postponed", actor, reason=hearing.status_reason, before=before, after=after)
-        audit_record(actor=actor, action="hearing.postpone", obj=hearing, before=before,
-                     after={**after, "reason": hearing.status_reason}, scope_code=hearing.maslikhat.code)
-        notify(event="hearing.postponed", obj=hearing, recipients=_registrant_ids(hearing),
-               key=f"hearing:{hearing.pk}:postponed:{hearing.sequence}")
+        audit_record(
+            actor=actor,
+            action="hearing.postpone",
+            obj=hearing,
+            before=before,
+            after={**after, "reason": hearing.status_reason},
+            scope_code=hearing.maslikhat.code,
+        )
+        notify(
+            event="hearing.postponed",
+            obj=hearing,
+            recipients=_registrant_ids(hearing),
+            key=f"hearing:{hearing.pk}:postponed:{hearing.sequence}",
+        )
     return hearing
 
 
 DETAIL_FIELDS = (
-    "topic_kk", "topic_ru", "topic_en", "description_kk", "description_ru", "description_en", "languages",
-    "accessibility_notes", "broadcast_url", "capacity", "related_petition_id", "related_petition_url",
+    "topic_kk",
+    "topic_ru",
+    "topic_en",
+    "description_kk",
+    "description_ru",
+    "description_en",
+    "languages",
+    "accessibility_notes",
+    "broadcast_url",
+    "capacity",
+    "related_petition_id",
+    "related_petition_url",
     "related_petition_title",
 )
 
@@ -351,8 +417,14 @@ def hearing_update_details(*, actor, hearing: Hearing, **changes) -> Hearing:
         snapshot_before = {field: str(before[field]) for field in changed}
         snapshot_after = {field: str(getattr(hearing, field)) for field in changed}
         _history(hearing, "edited", actor, before=snapshot_before, after=snapshot_after)
-        audit_record(actor=actor, action="hearing.edit", obj=hearing, before=snapshot_before, after=snapshot_after,
-                     scope_code=hearing.maslikhat.code)
+        audit_record(
+            actor=actor,
+            action="hearing.edit",
+            obj=hearing,
+            before=snapshot_before,
+            after=snapshot_after,
+            scope_code=hearing.maslikhat.code,
+        )
         while "capacity" in changed and _promote_waitlisted(hearing) is not None:
             pass
     return hearing
@@ -369,10 +441,23 @@ def hearing_cancel(*, actor, hearing: Hearing, reason: str) -> Hearing:
         hearing.status_reason = reason.strip()
         hearing.sequence += 1
         hearing.save(update_fields=["status", "status_reason", "sequence"])
-        _history(hearing, "cancelled", actor, reason=hearing.status_reason, before=before, after={"status": hearing.status})
-        audit_record(actor=actor, action="hearing.cancel", obj=hearing, before=before,
-                     after={"status": hearing.status, "reason": hearing.status_reason}, scope_code=hearing.maslikhat.code)
-        notify(event="hearing.cancelled", obj=hearing, recipients=_registrant_ids(hearing), key=f"hearing:{hearing.pk}:cancelled")
+        _history(
+            hearing, "cancelled", actor, reason=hearing.status_reason, before=before, after={"status": hearing.status}
+        )
+        audit_record(
+            actor=actor,
+            action="hearing.cancel",
+            obj=hearing,
+            before=before,
+            after={"status": hearing.status, "reason": hearing.status_reason},
+            scope_code=hearing.maslikhat.code,
+        )
+        notify(
+            event="hearing.cancelled",
+            obj=hearing,
+            recipients=_registrant_ids(hearing),
+            key=f"hearing:{hearing.pk}:cancelled",
+        )
     return hearing
 
 
@@ -400,20 +485,37 @@ def hearing_publish_minutes(
         first_time = hearing.minutes_published_at is None
         before = {"status": hearing.status, "minutes_published_at": str(hearing.minutes_published_at or "")}
         _transition(hearing, Hearing.Status.HELD)
-        hearing.minutes_text, hearing.decisions, hearing.video_url = minutes_text.strip(), decisions.strip(), video_url.strip()
+        hearing.minutes_text, hearing.decisions, hearing.video_url = (
+            minutes_text.strip(),
+            decisions.strip(),
+            video_url.strip(),
+        )
         if first_time:
             hearing.minutes_published_at = timezone.now()
         hearing.save()
         for document in files:
             _store_document(MinutesDocument, hearing, document, actor)
-        after = {"status": hearing.status, "late": hearing.minutes_due_on is not None
-                 and timezone.localdate() > hearing.minutes_due_on, "files": len(files)}
+        after = {
+            "status": hearing.status,
+            "late": hearing.minutes_due_on is not None and timezone.localdate() > hearing.minutes_due_on,
+            "files": len(files),
+        }
         _history(hearing, "minutes_published" if first_time else "minutes_updated", actor, before=before, after=after)
-        audit_record(actor=actor, action="hearing.minutes_publish", obj=hearing, before=before, after=after,
-                     scope_code=hearing.maslikhat.code)
+        audit_record(
+            actor=actor,
+            action="hearing.minutes_publish",
+            obj=hearing,
+            before=before,
+            after=after,
+            scope_code=hearing.maslikhat.code,
+        )
         if first_time:
-            notify(event="hearing.minutes_published", obj=hearing, recipients=_registrant_ids(hearing),
-                   key=f"hearing:{hearing.pk}:minutes")
+            notify(
+                event="hearing.minutes_published",
+                obj=hearing,
+                recipients=_registrant_ids(hearing),
+                key=f"hearing:{hearing.pk}:minutes",
+            )
     return hearing
 
 
@@ -431,8 +533,9 @@ def _store_document(model, hearing, upload, actor):
         name += ".pdf"
     title = getattr(upload, "title", "") or upload.name.rsplit("/", 1)[-1]
     upload.seek(0)
-    document = model(hearing=hearing, title=title[:200], size=upload.size,
-                     uploaded_by=actor if getattr(actor, "pk", None) else None)
+    document = model(
+        hearing=hearing, title=title[:200], size=upload.size, uploaded_by=actor if getattr(actor, "pk", None) else None
+    )
     document.file.save(name, upload, save=False)
     document.save()
     return document
@@ -446,8 +549,13 @@ def agenda_document_add(*, actor, hearing: Hearing, upload, title: str = "") -> 
     with transaction.atomic():
         document = _store_document(AgendaDocument, hearing, upload, actor)
         _history(hearing, "agenda_added", actor, after={"title": document.title})
-        audit_record(actor=actor, action="hearing.agenda_add", obj=hearing, after={"document": document.title, "size": document.size},
-                     scope_code=hearing.maslikhat.code)
+        audit_record(
+            actor=actor,
+            action="hearing.agenda_add",
+            obj=hearing,
+            after={"document": document.title, "size": document.size},
+            scope_code=hearing.maslikhat.code,
+        )
     return document
 
 
@@ -488,17 +596,31 @@ def registration_create(*, user, hearing: Hearing) -> tuple[Registration, str]:
         position = (hearing.registrations.aggregate(m=Max("position"))["m"] or 0) + 1
         now = timezone.now()
         if existing is not None:
-            existing.status, existing.position, existing.registered_at, existing.cancelled_at = status, position, now, None
+            existing.status, existing.position, existing.registered_at, existing.cancelled_at = (
+                status,
+                position,
+                now,
+                None,
+            )
             existing.save(update_fields=["status", "position", "registered_at", "cancelled_at"])
             registration = existing
         else:
             registration = Registration.objects.create(
-                hearing=hearing, user=user, status=status, code=_new_code(hearing), position=position,
-                created_at=now, registered_at=now,
+                hearing=hearing,
+                user=user,
+                status=status,
+                code=_new_code(hearing),
+                position=position,
+                created_at=now,
+                registered_at=now,
             )
         follow_add(user=user, obj=hearing)
-        notify(event="hearing.registered", obj=hearing, recipients=[user.pk],
-               key=f"hearing:{hearing.pk}:registration:{registration.pk}:{int(now.timestamp())}")
+        notify(
+            event="hearing.registered",
+            obj=hearing,
+            recipients=[user.pk],
+            key=f"hearing:{hearing.pk}:registration:{registration.pk}:{int(now.timestamp())}",
+        )
     return registration, status
 
 
@@ -530,12 +652,18 @@ def _promote_waitlisted(hearing: Hearing) -> Registration | None:
         return None
     first.status = Registration.Status.SEATED
     first.save(update_fields=["status"])
-    notify(event="hearing.promoted", obj=hearing, recipients=[first.user_id],
-           key=f"hearing:{hearing.pk}:promoted:{first.pk}:{int(first.registered_at.timestamp())}")
+    notify(
+        event="hearing.promoted",
+        obj=hearing,
+        recipients=[first.user_id],
+        key=f"hearing:{hearing.pk}:promoted:{first.pk}:{int(first.registered_at.timestamp())}",
+    )
     return first
 
 
-def registration_check_in(*, actor, hearing: Hearing, code: str = "", registration_id: int | None = None) -> Registration:
+def registration_check_in(
+    *, actor, hearing: Hearing, code: str = "", registration_id: int | None = None
+) -> Registration:
     require_staff_of(actor, hearing.maslikhat)
     with transaction.atomic():
         registrations = Registration.objects.select_for_update().select_related("user").filter(hearing=hearing)
@@ -557,8 +685,13 @@ def registration_check_in(*, actor, hearing: Hearing, code: str = "", registrati
             )
         registration.status, registration.checked_in_at = Registration.Status.ATTENDED, timezone.now()
         registration.save(update_fields=["status", "checked_in_at"])
-        audit_record(actor=actor, action="hearing.check_in", obj=hearing, after={"registration": registration.pk},
-                     scope_code=hearing.maslikhat.code)
+        audit_record(
+            actor=actor,
+            action="hearing.check_in",
+            obj=hearing,
+            after={"registration": registration.pk},
+            scope_code=hearing.maslikhat.code,
+        )
     return registration
 
 
@@ -624,8 +757,14 @@ def question_moderate(*, actor, question: Question, status: str, answer: str = "
         if status == Question.Status.ANSWERED:
             question.answer = answer.strip()
         question.save(update_fields=["status", "moderated_at", "answer"])
-        audit_record(actor=actor, action="hearing.question_moderate", obj=question, before=before,
-                     after={"status": status}, scope_code=question.hearing.maslikhat.code)
+        audit_record(
+            actor=actor,
+            action="hearing.question_moderate",
+            obj=question,
+            before=before,
+            after={"status": status},
+            scope_code=question.hearing.maslikhat.code,
+        )
     return question
 
 
@@ -640,12 +779,20 @@ def hearing_send_reminders(*, now: datetime | None = None) -> int:
     lower = now
     for name, window in reversed(REMINDER_WINDOWS):
         hearings = Hearing.objects.filter(
-            status__in=[Hearing.Status.SCHEDULED, Hearing.Status.POSTPONED], starts_at__gt=lower, starts_at__lte=now + window
+            status__in=[Hearing.Status.SCHEDULED, Hearing.Status.POSTPONED],
+            starts_at__gt=lower,
+            starts_at__lte=now + window,
         )
         for hearing in hearings:
             with transaction.atomic():
-                seated = hearing.registrations.filter(status=Registration.Status.SEATED).values_list("user_id", flat=True)
-                total += notify(event="hearing.reminder", obj=hearing, recipients=seated.iterator(),
-                                key=f"hearing:{hearing.pk}:{name}:{hearing.starts_at:%Y%m%dT%H%M}")
+                seated = hearing.registrations.filter(status=Registration.Status.SEATED).values_list(
+                    "user_id", flat=True
+                )
+                total += notify(
+                    event="hearing.reminder",
+                    obj=hearing,
+                    recipients=seated.iterator(),
+                    key=f"hearing:{hearing.pk}:{name}:{hearing.starts_at:%Y%m%dT%H%M}",
+                )
         lower = now + window
     return total

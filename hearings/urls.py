@@ -23,6 +23,12 @@ urlpatterns = [
     path("staff/hearings/<int:pk>/minutes/", views_staff.staff_minutes, name="staff_minutes"),
     path("staff/hearings/<int:pk>/agenda/", views_staff.staff_agenda, name="staff_agenda"),
     path("staff/hearings/<int:pk>/registrations/", views_staff.staff_registrations, name="staff_registrations"),
-    path("staff/hearings/<int:pk>/registrations.csv", views_staff.staff_registrations_csv, name="staff_registrations_csv"),
-    path("staff/hearings/questions/<int:pk>/moderate/", views_staff.staff_question_moderate, name="staff_question_moderate"),
+    path(
+        "staff/hearings/<int:pk>/registrations.csv", views_staff.staff_registrations_csv, name="staff_registrations_csv"
+    ),
+    path(
+        "staff/hearings/questions/<int:pk>/moderate/",
+        views_staff.staff_question_moderate,
+        name="staff_question_moderate",
+    ),
 ]

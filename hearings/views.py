@@ -43,8 +43,11 @@ def hearing_list(request):
     page = Paginator(hearings, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "hearings/list.html", {"form": form, "page": page, "query": query.urlencode(),
-                                                  "today": timezone.localdate()})
+    return render(
+        request,
+        "hearings/list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
+    )
 
 
 def _month(request) -> date:
@@ -59,16 +62,26 @@ def _month(request) -> date:
 def hearing_calendar(request):
     form, filters = _filters(request)
     first = _month(request)
-    weeks = selectors.hearing_month_grid(first.year, first.month, maslikhat=filters["maslikhat"],
-                                         hearing_type=filters["hearing_type"])
+    weeks = selectors.hearing_month_grid(
+        first.year, first.month, maslikhat=filters["maslikhat"], hearing_type=filters["hearing_type"]
+    )
     previous = (first.replace(day=1) - timedelta(days=1)).replace(day=1)
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     query = request.GET.copy()
     query.pop("month", None)
-    return render(request, "hearings/calendar.html", {
-        "form": form, "weeks": weeks, "month": first, "previous": previous, "following": following,
-        "query": query.urlencode(), "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "hearings/calendar.html",
+        {
+            "form": form,
+            "weeks": weeks,
+            "month": first,
+            "previous": previous,
+            "following": following,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def hearing_detail(request, pk: int):
@@ -77,18 +90,22 @@ def hearing_detail(request, pk: int):
     except Hearing.DoesNotExist:
         raise Http404 from None
     registration = selectors.registration_for(request.user, hearing)
-    return render(request, "hearings/detail.html", {
-        "hearing": hearing,
-        "registration": registration,
-        "waitlist_position": selectors.waitlist_position(registration),
-        "questions": selectors.question_list_public(hearing, request.user),
-        "question_form": QuestionForm(),
-        "registration_open": hearing.registration_is_open(),
-        "minutes_overdue": hearing.minutes_overdue(),
-        "may_cancel": registration is not None and registration.status in (Registration.Status.SEATED,
-                                                                             Registration.Status.WAITLISTED)
-        and hearing.starts_at > timezone.now(),
-    })
+    return render(
+        request,
+        "hearings/detail.html",
+        {
+            "hearing": hearing,
+            "registration": registration,
+            "waitlist_position": selectors.waitlist_position(registration),
+            "questions": selectors.question_list_public(hearing, request.user),
+            "question_form": QuestionForm(),
+            "registration_open": hearing.registration_is_open(),
+            "minutes_overdue": hearing.minutes_overdue(),
+            "may_cancel": registration is not None
+            and registration.status in (Registration.Status.SEATED, Registration.Status.WAITLISTED)
+            and hearing.starts_at > timezone.now(),
+        },
+    )
 
 
 @login_required
@@ -100,11 +117,14 @@ def hearing_register(request, pk: int):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, {
-            "seated": _("You are registered. A confirmation with a calendar file is on its way to your email."),
-            "waitlisted": _("The hall is full: you are on the waiting list. We will email you if a seat frees up."),
-            "already": _("You are already registered for this hearing."),
-        }[outcome])
+        messages.success(
+            request,
+            {
+                "seated": _("You are registered. A confirmation with a calendar file is on its way to your email."),
+                "waitlisted": _("The hall is full: you are on the waiting list. We will email you if a seat frees up."),
+                "already": _("You are already registered for this hearing."),
+            }[outcome],
+        )
     return redirect(hearing)
 
 
@@ -124,7 +144,9 @@ def hearing_unregister(request, pk: int):
 @login_required
 def registration_qr(request, pk: int, fmt: str):
     registration = get_object_or_404(
-        Registration, hearing_id=pk, user=request.user,
+        Registration,
+        hearing_id=pk,
+        user=request.user,
         status__in=[Registration.Status.SEATED, Registration.Status.ATTENDED],
     )
     if fmt == "png":
@@ -170,7 +192,8 @@ def document(request, kind: str, pk: int):
     if model is None:
         raise Http404
     item = get_object_or_404(model, pk=pk)
-    response = FileResponse(item.file.open("rb"), content_type="application/pdf",
-                            filename=item.file.name.rsplit("/", 1)[-1])
+    response = FileResponse(
+        item.file.open("rb"), content_type="application/pdf", filename=item.file.name.rsplit("/", 1)[-1]
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deputies.access import staff_maslikhats
-
 from hearings import selectors, services
 from hearings.access import access_hearing_for_staff, access_question_for_staff, hearings_for_staff
 from hearings.forms import (
@@ -53,7 +52,9 @@ def staff_list(request):
     hearings = hearings_for_staff(request.user).select_related("maslikhat", "commission").with_counts()
     upcoming = hearings.filter(ends_at__gte=now).order_by("starts_at")[:200]
     past = hearings.filter(ends_at__lt=now).order_by("-starts_at")[:100]
-    return render(request, "hearings/staff/list.html", {"upcoming": upcoming, "past": past, "today": timezone.localdate()})
+    return render(
+        request, "hearings/staff/list.html", {"upcoming": upcoming, "past": past, "today": timezone.localdate()}
+    )
 
 
 @login_required
@@ -78,10 +79,17 @@ def staff_schedule(request):
 
 
 def _manage_context(request, hearing, **forms):
-    hearing = Hearing.objects.with_counts().select_related("maslikhat", "commission").prefetch_related(
-        "deputies", "agendadocuments", "minutesdocuments", "history"
-    ).get(pk=hearing.pk)
-    initial_minutes = {"minutes_text": hearing.minutes_text, "decisions": hearing.decisions, "video_url": hearing.video_url}
+    hearing = (
+        Hearing.objects.with_counts()
+        .select_related("maslikhat", "commission")
+        .prefetch_related("deputies", "agendadocuments", "minutesdocuments", "history")
+        .get(pk=hearing.pk)
+    )
+    initial_minutes = {
+        "minutes_text": hearing.minutes_text,
+        "decisions": hearing.decisions,
+        "video_url": hearing.video_url,
+    }
     context = {
         "hearing": hearing,
         "details_form": DetailsForm(prefix="details", initial=DetailsForm.initial_for(hearing)),
@@ -132,10 +140,18 @@ def staff_details(request, pk: int):
 @require_POST
 def staff_postpone(request, pk: int):
     def call(hearing, data):
-        services.hearing_postpone(actor=request.user, hearing=hearing, reason=data["reason"], starts_at=data["starts_at"],
-                                  ends_at=data["ends_at"], registration_deadline=data["registration_deadline"])
+        services.hearing_postpone(
+            actor=request.user,
+            hearing=hearing,
+            reason=data["reason"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            registration_deadline=data["registration_deadline"],
+        )
 
-    return _action(request, pk, PostponeForm, "postpone", call, _("The hearing is postponed; registrants are being told."))
+    return _action(
+        request, pk, PostponeForm, "postpone", call, _("The hearing is postponed; registrants are being told.")
+    )
 
 
 @login_required
@@ -152,8 +168,14 @@ def staff_cancel(request, pk: int):
 def staff_minutes(request, pk: int):
     def call(hearing, data):
         files = [data["minutes_file"]] if data.get("minutes_file") else []
-        services.hearing_publish_minutes(actor=request.user, hearing=hearing, minutes_text=data["minutes_text"],
-                                         decisions=data["decisions"], video_url=data["video_url"], files=files)
+        services.hearing_publish_minutes(
+            actor=request.user,
+            hearing=hearing,
+            minutes_text=data["minutes_text"],
+            decisions=data["decisions"],
+            video_url=data["video_url"],
+            files=files,
+        )
 
     return _action(request, pk, MinutesForm, "minutes", call, _("The minutes are published."), files=True)
 
@@ -174,8 +196,12 @@ def staff_question_moderate(request, pk: int):
     form = ModerateForm(request.POST)
     if form.is_valid():
         try:
-            services.question_moderate(actor=request.user, question=question, status=form.cleaned_data["status"],
-                                       answer=form.cleaned_data["answer"])
+            services.question_moderate(
+                actor=request.user,
+                question=question,
+                status=form.cleaned_data["status"],
+                answer=form.cleaned_data["answer"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -193,11 +219,13 @@ def staff_registrations(request, pk: int):
         registration_id = request.POST.get("registration")
         try:
             if registration_id:
-                registration = services.registration_check_in(actor=request.user, hearing=hearing,
-                                                              registration_id=int(registration_id))
+                registration = services.registration_check_in(
+                    actor=request.user, hearing=hearing, registration_id=int(registration_id)
+                )
             elif form.is_valid():
-                registration = services.registration_check_in(actor=request.user, hearing=hearing,
-                                                              code=form.cleaned_data["code"])
+                registration = services.registration_check_in(
+                    actor=request.user, hearing=hearing, code=form.cleaned_data["code"]
+                )
             else:
                 registration = None
         except (ValidationError, ValueError) as error:
@@ -205,14 +233,23 @@ def staff_registrations(request, pk: int):
         else:
             if registration is not None:
                 messages.success(request, _("%(name)s is checked in.") % {"name": services._person(registration.user)})
-        return redirect(reverse("hearings:staff_registrations", args=[hearing.pk]) + (
-            f"?q={request.GET['q']}" if request.GET.get("q") else ""))
+        return redirect(
+            reverse("hearings:staff_registrations", args=[hearing.pk])
+            + (f"?q={request.GET['q']}" if request.GET.get("q") else "")
+        )
     query = request.GET.get("q", "")
     registrations = selectors.registrations_for_staff(hearing, query)
-    return render(request, "hearings/staff/registrations.html", {
-        "hearing": hearing, "registrations": registrations[:1000], "form": CheckInForm(), "query": query,
-        "counts": selectors.attendance_counts(hearing),
-    })
+    return render(
+        request,
+        "hearings/staff/registrations.html",
+        {
+            "hearing": hearing,
+            "registrations": registrations[:1000],
+            "form": CheckInForm(),
+            "query": query,
+            "counts": selectors.attendance_counts(hearing),
+        },
+    )
 
 
 @login_required
@@ -222,14 +259,25 @@ def staff_registrations_csv(request, pk: int):
     response["Content-Disposition"] = f'attachment; filename="hearing-{hearing.pk}-registrations.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 (Kazakh letters) correctly only with a BOM
     writer = csv.writer(response)
-    writer.writerow(["position", "first_name", "last_name", "email", "status", "code", "registered_at", "checked_in_at"])
+    writer.writerow(
+        ["position", "first_name", "last_name", "email", "status", "code", "registered_at", "checked_in_at"]
+    )
     for registration in selectors.registrations_for_staff(hearing).iterator():
         user = registration.user
-        writer.writerow([
-            registration.position, _safe(user.first_name), _safe(user.last_name), user.email, registration.status,
-            registration.code, timezone.localtime(registration.registered_at).isoformat(timespec="minutes"),
-            timezone.localtime(registration.checked_in_at).isoformat(timespec="minutes") if registration.checked_in_at else "",
-        ])
+        writer.writerow(
+            [
+                registration.position,
+                _safe(user.first_name),
+                _safe(user.last_name),
+                user.email,
+                registration.status,
+                registration.code,
+                timezone.localtime(registration.registered_at).isoformat(timespec="minutes"),
+                timezone.localtime(registration.checked_in_at).isoformat(timespec="minutes")
+                if registration.checked_in_at
+                else "",
+            ]
+        )
     return response
 
 

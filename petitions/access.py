@@ -71,7 +71,9 @@ def may_view_text(user, petition: Petition) -> bool:
     category and published reason are public."""
     if petition.status != Petition.Status.REJECTED:
         return True
-    return (getattr(user, "is_authenticated", False) and petition.author_id == user.pk) or is_official_of(user, petition)
+    return (getattr(user, "is_authenticated", False) and petition.author_id == user.pk) or is_official_of(
+        user, petition
+    )
 
 
 def access_petition_for_viewer(user, pk, link: str = "", queryset=None) -> Petition:
@@ -98,7 +100,9 @@ def access_petition_for_signing(user, pk, link: str = "") -> Petition:
     petition = cache.get(key)
     if petition is not None:
         return petition
-    petition = access_petition_for_viewer(user, pk, link, queryset=Petition.objects.select_related("maslikhat", "rules"))
+    petition = access_petition_for_viewer(
+        user, pk, link, queryset=Petition.objects.select_related("maslikhat", "rules")
+    )
     if petition.is_listed and petition.is_signable:
         cache.set(key, petition, SIGNING_CACHE_SECONDS)
     return petition

@@ -8,8 +8,16 @@ class PetitionRulesAdmin(admin.ModelAdmin):
     """Staff publish a new version (a new row with a later date) rather than edit one that
     petitions were published under; those keep the version they were published with."""
 
-    list_display = ["__str__", "level", "population_over", "threshold_kind", "threshold_percent", "threshold_fixed",
-                    "effective_from", "legal_reference"]
+    list_display = [
+        "__str__",
+        "level",
+        "population_over",
+        "threshold_kind",
+        "threshold_percent",
+        "threshold_fixed",
+        "effective_from",
+        "legal_reference",
+    ]
     list_filter = ["level"]
     save_as = True
 
@@ -32,7 +40,15 @@ class PetitionEventInline(admin.TabularInline):
 class PetitionAdmin(admin.ModelAdmin):
     """Read-only: petitions change state through the moderation pages (services), never here."""
 
-    list_display = ["title", "maslikhat", "status", "signature_count", "resident_signature_count", "threshold", "created_at"]
+    list_display = [
+        "title",
+        "maslikhat",
+        "status",
+        "signature_count",
+        "resident_signature_count",
+        "threshold",
+        "created_at",
+    ]
     list_filter = ["status", "maslikhat", "topic"]
     search_fields = ["title"]
     inlines = [PetitionEventInline]

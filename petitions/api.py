@@ -4,13 +4,13 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from deputies.serializers import MaslikhatRefSerializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deputies.models import Maslikhat
+from deputies.serializers import MaslikhatRefSerializer
 from petitions import access, selectors, services
 from petitions.models import Petition
 from petitions.tally import COUNT_CACHE_KEY
@@ -18,7 +18,6 @@ from portal.api import validation_error_payload
 from portal.middleware import client_ip
 
 COUNT_CACHE_SECONDS = 10
-
 
 
 class PetitionSerializer(serializers.ModelSerializer):
@@ -31,10 +30,28 @@ class PetitionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Petition
-        fields = ["id", "title", "topic", "status", "status_label", "maslikhat", "signature_count",
-                  "resident_signature_count", "nonresident_signature_count", "threshold", "support_gate", "deadline",
-                  "published_at", "opened_at", "collection_ends", "threshold_reached_at", "answer_due", "answer_overdue",
-                  "answered_at", "url"]
+        fields = [
+            "id",
+            "title",
+            "topic",
+            "status",
+            "status_label",
+            "maslikhat",
+            "signature_count",
+            "resident_signature_count",
+            "nonresident_signature_count",
+            "threshold",
+            "support_gate",
+            "deadline",
+            "published_at",
+            "opened_at",
+            "collection_ends",
+            "threshold_reached_at",
+            "answer_due",
+            "answer_overdue",
+            "answered_at",
+            "url",
+        ]
 
 
 class PetitionDetailSerializer(PetitionSerializer):
@@ -52,19 +69,33 @@ class PetitionDetailSerializer(PetitionSerializer):
     def get_rejection(self, obj) -> dict | None:
         if obj.status != Petition.Status.REJECTED:
             return None
-        return {"category": obj.rejection_category, "category_label": obj.rejection_category_label, "reason": obj.rejection_reason}
+        return {
+            "category": obj.rejection_category,
+            "category_label": obj.rejection_category_label,
+            "reason": obj.rejection_reason,
+        }
 
     def get_answer(self, obj) -> dict | None:
         if obj.status != Petition.Status.ANSWERED:
             return None
-        return {"text": obj.answer_text, "answered_at": obj.answered_at,
-                "attachments": [{"name": a.original_name, "url": a.file.url, "size": a.size} for a in obj.answer_attachments.all()]}
+        return {
+            "text": obj.answer_text,
+            "answered_at": obj.answered_at,
+            "attachments": [
+                {"name": a.original_name, "url": a.file.url, "size": a.size} for a in obj.answer_attachments.all()
+            ],
+        }
 
     def get_districts(self, obj) -> list[dict]:
         if not obj.published_at:
             return []
-        return [{"district": {"id": row["district"].pk, "number": row["district"].number, "name": row["district"].name},
-                 "signatures": row["signatures"]} for row in selectors.petition_district_counts(obj)]
+        return [
+            {
+                "district": {"id": row["district"].pk, "number": row["district"].number, "name": row["district"].name},
+                "signatures": row["signatures"],
+            }
+            for row in selectors.petition_district_counts(obj)
+        ]
 
 
 class PetitionCreateSerializer(serializers.Serializer):
@@ -85,9 +116,13 @@ class PetitionListCreate(generics.ListCreateAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        return selectors.petition_list(maslikhat=params.get("maslikhat", ""), status=params.get("status", ""),
-                                       topic=params.get("topic", ""), sort=params.get("sort", "popular"),
-                                       q=params.get("q", ""))
+        return selectors.petition_list(
+            maslikhat=params.get("maslikhat", ""),
+            status=params.get("status", ""),
+            topic=params.get("topic", ""),
+            sort=params.get("sort", "popular"),
+            q=params.get("q", ""),
+        )
 
     @extend_schema(request=PetitionCreateSerializer, responses={201: PetitionDetailSerializer})
     def post(self, request, *args, **kwargs):
@@ -96,7 +131,9 @@ class PetitionListCreate(generics.ListCreateAPIView):
         data = PetitionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         petition = services.petition_create(author=request.user, **data.validated_data)
-        return Response(PetitionDetailSerializer(petition, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            PetitionDetailSerializer(petition, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class PetitionDetail(APIView):
@@ -115,13 +152,19 @@ class PetitionSign(APIView):
         if not request.user.is_authenticated:
             raise NotAuthenticated(_("Sign in first."))
         petition = access.access_petition_for_signing(
-            request.user, pk, request.query_params.get("link", "") or request.data.get("link", ""))
+            request.user, pk, request.query_params.get("link", "") or request.data.get("link", "")
+        )
         body = SignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            result = services.petition_sign(petition=petition, user=request.user, address=body.validated_data.get("address") or None,
-                                            is_citizen=body.validated_data.get("is_citizen"), ip=client_ip(request),
-                                            honeypot=body.validated_data.get("website", ""))
+            result = services.petition_sign(
+                petition=petition,
+                user=request.user,
+                address=body.validated_data.get("address") or None,
+                is_citizen=body.validated_data.get("is_citizen"),
+                ip=client_ip(request),
+                honeypot=body.validated_data.get("website", ""),
+            )
         except services.SigningRateLimited as error:
             return Response({"detail": error.message}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         except ValidationError as error:
@@ -131,7 +174,9 @@ class PetitionSign(APIView):
         signature = result.signature
         payload = {
             "status": "signed" if result.created else "already_signed",
-            "detail": _("Thank you: your signature is recorded.") if result.created else _("You have already signed this petition."),
+            "detail": _("Thank you: your signature is recorded.")
+            if result.created
+            else _("You have already signed this petition."),
             "signature": {"id": signature.pk, "is_resident": signature.is_resident, "district": result.district_number},
         }
         return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
@@ -161,12 +206,18 @@ class PetitionCount(APIView):
         key = COUNT_CACHE_KEY.format(pk)
         payload = cache.get(key)
         if payload is None:
-            petition = (Petition.objects.listed().filter(pk=pk)
-                        .values("id", "status", "signature_count", "resident_signature_count", "threshold", "last_tallied_at")
-                        .first())
+            petition = (
+                Petition.objects.listed()
+                .filter(pk=pk)
+                .values("id", "status", "signature_count", "resident_signature_count", "threshold", "last_tallied_at")
+                .first()
+            )
             if petition is None:
                 raise NotFound(_("Not found."))
-            payload = {**petition, "last_tallied_at": petition["last_tallied_at"].isoformat() if petition["last_tallied_at"] else None}
+            payload = {
+                **petition,
+                "last_tallied_at": petition["last_tallied_at"].isoformat() if petition["last_tallied_at"] else None,
+            }
             cache.set(key, payload, COUNT_CACHE_SECONDS)
         response = Response(payload)
         response["Cache-Control"] = f"public, max-age={COUNT_CACHE_SECONDS}"

@@ -17,20 +17,46 @@ OPEN_TEXT = (
     "Летом температура на остановках превышает 40 градусов, а деревьев почти нет."
 )
 DEMO_PETITIONS = [
-    {"key": "open-trees", "title": "Озеленить проспект Абылай хана и остановки", "topic": "environment",
-     "text": OPEN_TEXT, "signers": 150, "stage": "open"},
-    {"key": "open-crossing", "title": "Жаяу жүргіншілер өткелін мектеп жанына салу", "topic": "safety",
-     "text": "Мектеп жанындағы көшеде балалар жолды қауіпті жерден кесіп өтеді. Маслихаттан жаяу жүргіншілер өткелін "
-             "және бағдаршам орнатуды қаржыландыруды сұраймыз.", "signers": 70, "stage": "open"},
-    {"key": "moderation", "title": "Продлить работу общественного транспорта до полуночи", "topic": "transport",
-     "text": "Просим рассмотреть продление работы автобусных маршрутов до 00:30, чтобы работники вечерних смен могли "
-             "безопасно добираться домой.", "signers": 0, "stage": "moderation"},
-    {"key": "answered", "title": "Открыть детскую площадку во дворе на ул. Абая", "topic": "education",
-     "text": "Во дворах вдоль улицы Абая нет ни одной детской площадки. Просим включить её строительство в план "
-             "благоустройства района.", "signers": 60, "stage": "answered"},
+    {
+        "key": "open-trees",
+        "title": "Озеленить проспект Абылай хана и остановки",
+        "topic": "environment",
+        "text": OPEN_TEXT,
+        "signers": 150,
+        "stage": "open",
+    },
+    {
+        "key": "open-crossing",
+        "title": "Жаяу жүргіншілер өткелін мектеп жанына салу",
+        "topic": "safety",
+        "text": "Мектеп жанындағы көшеде балалар жолды қауіпті жерден кесіп өтеді. Маслихаттан жаяу жүргіншілер өткелін "  # noqa: E501
+        "және бағдаршам орнатуды қаржыландыруды сұраймыз.",
+        "signers": 70,
+        "stage": "open",
+    },
+    {
+        "key": "moderation",
+        "title": "Продлить работу общественного транспорта до полуночи",
+        "topic": "transport",
+        "text": "Просим рассмотреть продление работы автобусных маршрутов до 00:30, чтобы работники вечерних смен могли "  # noqa: E501
+        "безопасно добираться домой.",
+        "signers": 0,
+        "stage": "moderation",
+    },
+    {
+        "key": "answered",
+        "title": "Открыть детскую площадку во дворе на ул. Абая",
+        "topic": "education",
+        "text": "Во дворах вдоль улицы Абая нет ни одной детской площадки. Просим включить её строительство в план "
+        "благоустройства района.",
+        "signers": 60,
+        "stage": "answered",
+    },
 ]
-ANSWER = ("Маслихат рассмотрел петицию на сессии. Строительство детской площадки включено в план благоустройства "
-          "на следующий год; акимат района определит подрядчика до конца первого квартала.")
+ANSWER = (
+    "Маслихат рассмотрел петицию на сессии. Строительство детской площадки включено в план благоустройства "
+    "на следующий год; акимат района определит подрядчика до конца первого квартала."
+)
 
 
 def _demo_district(maslikhat: Maslikhat) -> ElectoralDistrict:
@@ -38,13 +64,25 @@ def _demo_district(maslikhat: Maslikhat) -> ElectoralDistrict:
     (order 10) normally provides one, this only fills the gap."""
     district = ElectoralDistrict.objects.filter(maslikhat=maslikhat).order_by("number").first()
     if district is None:
-        district = ElectoralDistrict.objects.create(maslikhat=maslikhat, number=1, name_ru="Округ № 1 (демо)",
-                                                    name_kk="№ 1 округ (демо)", name_en="District 1 (demo)", is_demo=True)
+        district = ElectoralDistrict.objects.create(
+            maslikhat=maslikhat,
+            number=1,
+            name_ru="Округ № 1 (демо)",
+            name_kk="№ 1 округ (демо)",
+            name_en="District 1 (demo)",
+            is_demo=True,
+        )
     for settlement, street in (("Алматы", "пр. Абылай хана"), ("Алматы", "ул. Абая")):
         street_key, _house = split_house(street + " 1")
         if not AddressCoverage.objects.filter(settlement_key=normalise(settlement), street_key=street_key).exists():
-            AddressCoverage.objects.create(district=district, settlement=settlement, settlement_key=normalise(settlement),
-                                           street=street, street_key=street_key, houses="all")
+            AddressCoverage.objects.create(
+                district=district,
+                settlement=settlement,
+                settlement_key=normalise(settlement),
+                street=street,
+                street_key=street_key,
+                houses="all",
+            )
     return district
 
 
@@ -52,13 +90,33 @@ def _signers(count: int) -> list[User]:
     emails = [f"signer{i:03d}@demo.dauys.kz" for i in range(count)]
     existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
     names = ["Айгерим", "Нурлан", "Дана", "Ерлан", "Алия", "Тимур", "Сауле", "Арман", "Гульнара", "Бауыржан"]
-    surnames = ["Ахметова", "Сериков", "Иванова", "Омаров", "Ким", "Жумабаев", "Нуриева", "Петров", "Касымова", "Абенов"]
+    surnames = [
+        "Ахметова",
+        "Сериков",
+        "Иванова",
+        "Омаров",
+        "Ким",
+        "Жумабаев",
+        "Нуриева",
+        "Петров",
+        "Касымова",
+        "Абенов",
+    ]
     unusable = make_password(None)
-    User.objects.bulk_create([
-        User(email=email, first_name=names[i % 10], last_name=surnames[(i // 10) % 10], password=unusable,
-             is_citizen=True, address="Алматы, пр. Абылай хана 15")
-        for i, email in enumerate(emails) if email not in existing
-    ])
+    User.objects.bulk_create(
+        [
+            User(
+                email=email,
+                first_name=names[i % 10],
+                last_name=surnames[(i // 10) % 10],
+                password=unusable,
+                is_citizen=True,
+                address="Алматы, пр. Абылай хана 15",
+            )
+            for i, email in enumerate(emails)
+            if email not in existing
+        ]
+    )
     return list(User.objects.filter(email__in=emails).order_by("email"))
 
 
@@ -69,8 +127,13 @@ def seed_petitions(stdout=None) -> str:
 
     maslikhat = Maslikhat.objects.select_related("unit").get(code="kz-75")
     district = _demo_district(maslikhat)
-    author = demo_user("citizen@demo.dauys.kz", first_name="Азамат", last_name="Демо", is_citizen=True,
-                       address="Алматы, пр. Абылай хана 15")
+    author = demo_user(
+        "citizen@demo.dauys.kz",
+        first_name="Азамат",
+        last_name="Демо",
+        is_citizen=True,
+        address="Алматы, пр. Абылай хана 15",
+    )
     staff = demo_user("petitions.staff@demo.dauys.kz", first_name="Мәслихат", last_name="Аппараты")
     RoleGrant.objects.get_or_create(user=staff, role=Role.STAFF, scope_code=maslikhat.code, revoked_at=None)
     signers = _signers(DEMO_SIGNERS)
@@ -79,8 +142,9 @@ def seed_petitions(stdout=None) -> str:
         if Petition.objects.filter(title=spec["title"], is_demo=True).exists():
             continue
         with transaction.atomic():
-            petition = services.petition_create(author=author, title=spec["title"], text=spec["text"],
-                                                maslikhat=maslikhat, topic=spec["topic"])
+            petition = services.petition_create(
+                author=author, title=spec["title"], text=spec["text"], maslikhat=maslikhat, topic=spec["topic"]
+            )
             Petition.objects.filter(pk=petition.pk).update(is_demo=True)
             services.petition_submit(petition=petition, actor=author)
             if spec["stage"] == "moderation":
@@ -89,8 +153,18 @@ def seed_petitions(stdout=None) -> str:
                 continue
             services.petition_approve(petition=petition, actor=staff, note="")
             Signature.objects.bulk_create(
-                [Signature(petition=petition, signer=signer, district=district, is_resident=True, address=signer.address,
-                           ip_prefix="198.51.100.0/24", email_domain="demo.dauys.kz") for signer in signers[: spec["signers"]]],
+                [
+                    Signature(
+                        petition=petition,
+                        signer=signer,
+                        district=district,
+                        is_resident=True,
+                        address=signer.address,
+                        ip_prefix="198.51.100.0/24",
+                        email_domain="demo.dauys.kz",
+                    )
+                    for signer in signers[: spec["signers"]]
+                ],
                 ignore_conflicts=True,
             )
         petitions_tally()  # crosses the support gate: the petition opens

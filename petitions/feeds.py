@@ -14,9 +14,23 @@ from deputies.models import Maslikhat
 from petitions.models import Petition
 from petitions.selectors import petition_district_counts
 
-EXPORT_FIELDS = ["id", "title", "topic", "status", "maslikhat", "signature_count", "resident_signature_count",
-                 "threshold", "published_at", "opened_at", "collection_ends", "threshold_reached_at", "answer_due",
-                 "answered_at", "url"]
+EXPORT_FIELDS = [
+    "id",
+    "title",
+    "topic",
+    "status",
+    "maslikhat",
+    "signature_count",
+    "resident_signature_count",
+    "threshold",
+    "published_at",
+    "opened_at",
+    "collection_ends",
+    "threshold_reached_at",
+    "answer_due",
+    "answered_at",
+    "url",
+]
 
 
 class MaslikhatPetitionsFeed(Feed):
@@ -41,7 +55,11 @@ class MaslikhatPetitionsFeed(Feed):
         return f"{item.title} ({item.get_status_display()})"
 
     def item_description(self, item):
-        return item.answer_html if item.status == Petition.Status.ANSWERED else (item.text_html if item.status != Petition.Status.REJECTED else item.rejection_reason)
+        return (
+            item.answer_html
+            if item.status == Petition.Status.ANSWERED
+            else (item.text_html if item.status != Petition.Status.REJECTED else item.rejection_reason)
+        )
 
     def item_pubdate(self, item):
         return item.published_at or item.created_at
@@ -52,11 +70,23 @@ class MaslikhatPetitionsFeed(Feed):
 
 def _rows(queryset):
     for p in queryset.select_related("maslikhat").iterator(chunk_size=500):
-        yield {"id": p.pk, "title": p.title, "topic": p.topic, "status": p.status, "maslikhat": p.maslikhat.code,
-               "signature_count": p.signature_count, "resident_signature_count": p.resident_signature_count,
-               "threshold": p.threshold, "published_at": p.published_at, "opened_at": p.opened_at,
-               "collection_ends": p.collection_ends, "threshold_reached_at": p.threshold_reached_at,
-               "answer_due": p.answer_due, "answered_at": p.answered_at, "url": p.get_absolute_url()}
+        yield {
+            "id": p.pk,
+            "title": p.title,
+            "topic": p.topic,
+            "status": p.status,
+            "maslikhat": p.maslikhat.code,
+            "signature_count": p.signature_count,
+            "resident_signature_count": p.resident_signature_count,
+            "threshold": p.threshold,
+            "published_at": p.published_at,
+            "opened_at": p.opened_at,
+            "collection_ends": p.collection_ends,
+            "threshold_reached_at": p.threshold_reached_at,
+            "answer_due": p.answer_due,
+            "answered_at": p.answered_at,
+            "url": p.get_absolute_url(),
+        }
 
 
 class _Echo:
@@ -90,19 +120,36 @@ def export_petitions(request, fmt):
     rows = _rows(_filtered(request))
     if fmt == "csv":
         return _csv_response(EXPORT_FIELDS, rows, "petitions.csv")
-    return HttpResponse(json.dumps({"petitions": list(rows)}, cls=DjangoJSONEncoder, ensure_ascii=False),
-                        content_type="application/json; charset=utf-8")
+    return HttpResponse(
+        json.dumps({"petitions": list(rows)}, cls=DjangoJSONEncoder, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
 
 
 def export_districts(request, pk, fmt):
     petition = Petition.objects.listed().select_related("maslikhat").filter(pk=pk).first()
     if petition is None or not petition.published_at:
         raise Http404
-    rows = [{"petition": petition.pk, "maslikhat": petition.maslikhat.code, "district_number": r["district"].number,
-             "district_name": r["district"].name, "signatures": r["signatures"]} for r in petition_district_counts(petition)]
+    rows = [
+        {
+            "petition": petition.pk,
+            "maslikhat": petition.maslikhat.code,
+            "district_number": r["district"].number,
+            "district_name": r["district"].name,
+            "signatures": r["signatures"],
+        }
+        for r in petition_district_counts(petition)
+    ]
     if fmt == "csv":
-        return _csv_response(["petition", "maslikhat", "district_number", "district_name", "signatures"], rows,
-                             f"petition-{petition.pk}-districts.csv")
-    payload = {"petition": petition.pk, "resident_signature_count": petition.resident_signature_count,
-               "signature_count": petition.signature_count, "districts": rows}
+        return _csv_response(
+            ["petition", "maslikhat", "district_number", "district_name", "signatures"],
+            rows,
+            f"petition-{petition.pk}-districts.csv",
+        )
+    payload = {
+        "petition": petition.pk,
+        "resident_signature_count": petition.resident_signature_count,
+        "signature_count": petition.signature_count,
+        "districts": rows,
+    }
     return HttpResponse(json.dumps(payload, ensure_ascii=False), content_type="application/json; charset=utf-8")

@@ -11,32 +11,50 @@ class MaslikhatChoiceField(forms.ModelChoiceField):
 
 
 class PetitionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, min_length=10,
-                            help_text=_("What should the maslikhat do? One sentence."))
-    text = forms.CharField(
-        label=_("Text"), min_length=50, max_length=10000, widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Plain text. You may use **bold**, *italic*, lists starting with “- ” and links [text](https://...)."),
+    title = forms.CharField(
+        label=_("Title"), max_length=200, min_length=10, help_text=_("What should the maslikhat do? One sentence.")
     )
-    maslikhat = MaslikhatChoiceField(label=_("Addressed to"), queryset=Maslikhat.objects.select_related("unit").order_by("level", "name_ru"))
+    text = forms.CharField(
+        label=_("Text"),
+        min_length=50,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Plain text. You may use **bold**, *italic*, lists starting with “- ” and links [text](https://...)."
+        ),
+    )
+    maslikhat = MaslikhatChoiceField(
+        label=_("Addressed to"), queryset=Maslikhat.objects.select_related("unit").order_by("level", "name_ru")
+    )
     topic = forms.ChoiceField(label=_("Topic"), choices=Petition.Topic.choices)
 
 
 class SignForm(forms.Form):
     address = forms.CharField(
-        label=_("Your home address"), max_length=200,
-        help_text=_("Settlement, street and house, e.g. “Almaty, Abai avenue 10”. It decides your electoral district; it is never shown."),
+        label=_("Your home address"),
+        max_length=200,
+        help_text=_(
+            "Settlement, street and house, e.g. “Almaty, Abai avenue 10”. It decides your electoral district; it is never shown."  # noqa: E501
+        ),
     )
     is_citizen = forms.BooleanField(label=_("I am a citizen of the Republic of Kazakhstan"), required=True)
     # A honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
-    website = forms.CharField(required=False, label=_("Leave this field empty"),
-                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
 
 class RejectForm(forms.Form):
     category = forms.ChoiceField(label=_("Excluded category"))
     reason = forms.CharField(label=_("Published reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000)
-    note = forms.CharField(label=_("Note to the author (not published)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}), max_length=3000)
+    note = forms.CharField(
+        label=_("Note to the author (not published)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+    )
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,8 +62,12 @@ class RejectForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    note = forms.CharField(label=_("Note to the author (not published)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}), max_length=3000)
+    note = forms.CharField(
+        label=_("Note to the author (not published)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -65,10 +87,15 @@ class MultipleFileField(forms.FileField):
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(label=_("Official answer"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000,
-                           help_text=_("Published on the petition's page and sent to the author and every signer."))
-    attachments = MultipleFileField(label=_("Attachments"), required=False,
-                                    help_text=_("PDF, DOCX, PNG or JPEG; up to 5 files of 10 MB each."))
+    text = forms.CharField(
+        label=_("Official answer"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=20000,
+        help_text=_("Published on the petition's page and sent to the author and every signer."),
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"), required=False, help_text=_("PDF, DOCX, PNG or JPEG; up to 5 files of 10 MB each.")
+    )
 
 
 class InvalidateForm(forms.Form):

@@ -60,11 +60,14 @@ def validate_iin(value, *, on: date | None = None, min_age: int | None = None) -
         raise ValidationError(_("This is not a valid IIN: the seventh digit must be from 1 to 6."), code="century")
     born = birth_date(iin)
     if born is None:
-        raise ValidationError(_("This is not a valid IIN: its first six digits are not a real birth date."), code="date")
+        raise ValidationError(
+            _("This is not a valid IIN: its first six digits are not a real birth date."), code="date"
+        )
     expected = check_digit(iin[:11])
     if expected is None or expected != int(iin[11]):
-        raise ValidationError(_("This is not a valid IIN: the check digit does not match. Please check for typos."),
-                              code="checksum")
+        raise ValidationError(
+            _("This is not a valid IIN: the check digit does not match. Please check for typos."), code="checksum"
+        )
     if on is not None:
         if born > on:
             raise ValidationError(_("This is not a valid IIN: its birth date is in the future."), code="date")

@@ -29,14 +29,18 @@ class PetitionRules(RulesBase):
 
     level = models.CharField(_("maslikhat level"), max_length=10, choices=Level.choices)
     population_over = models.PositiveIntegerField(
-        _("applies when population is over"), null=True, blank=True,
+        _("applies when population is over"),
+        null=True,
+        blank=True,
         help_text=_("Empty: any population. District maslikhats over 50,000 people have their own rules."),
     )
     moderation_working_days = models.PositiveSmallIntegerField(_("moderation period (working days)"), default=20)
     support_gate_signatures = models.PositiveIntegerField(_("early supporters needed"), default=50)
     support_gate_working_days = models.PositiveSmallIntegerField(_("early support period (working days)"), default=10)
     threshold_kind = models.CharField(_("threshold kind"), max_length=10, choices=ThresholdKind.choices)
-    threshold_percent = models.DecimalField(_("threshold (percent of population)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    threshold_percent = models.DecimalField(
+        _("threshold (percent of population)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     threshold_fixed = models.PositiveIntegerField(_("threshold (signatures)"), null=True, blank=True)
     threshold_unconfirmed = models.BooleanField(_("threshold unconfirmed"), default=False)
     collection_months = models.PositiveSmallIntegerField(_("collection period (months)"), default=6)
@@ -45,18 +49,30 @@ class PetitionRules(RulesBase):
     answer_days_working = models.BooleanField(_("answer deadline counts working days"), default=True)
     answer_unconfirmed = models.BooleanField(_("answer deadline kind unconfirmed"), default=True)
     excluded_categories = models.JSONField(
-        _("excluded topic categories"), default=list, blank=True,
+        _("excluded topic categories"),
+        default=list,
+        blank=True,
         help_text=_('A list of {"code": ..., "kk": ..., "ru": ..., "en": ...}; they are the rejection reasons.'),
     )
-    account_signatures_per_hour = models.PositiveIntegerField(_("signatures per account per hour (hard limit)"), default=60)
+    account_signatures_per_hour = models.PositiveIntegerField(
+        _("signatures per account per hour (hard limit)"), default=60
+    )
     ip_signatures_per_minute = models.PositiveIntegerField(
-        _("signatures per IP network per minute (hard limit)"), default=1200,
+        _("signatures per IP network per minute (hard limit)"),
+        default=1200,
         help_text=_("Keep it high: mobile carriers put whole towns behind one address."),
     )
-    ip_trending_per_hour = models.PositiveIntegerField(_("signatures per IP network per hour shown as trending"), default=100)
-    domain_trending_per_hour = models.PositiveIntegerField(_("signatures per email domain per hour shown as trending"), default=300)
+    ip_trending_per_hour = models.PositiveIntegerField(
+        _("signatures per IP network per hour shown as trending"), default=100
+    )
+    domain_trending_per_hour = models.PositiveIntegerField(
+        _("signatures per email domain per hour shown as trending"), default=300
+    )
     progress_notice_percents = models.CharField(
-        _("progress notices (percent of the threshold)"), max_length=40, default="33,66", blank=True,
+        _("progress notices (percent of the threshold)"),
+        max_length=40,
+        default="33,66",
+        blank=True,
         help_text=_("Comma-separated: the author and followers are told when residents' signatures reach each share."),
     )
 
@@ -65,7 +81,10 @@ class PetitionRules(RulesBase):
         verbose_name_plural = _("petition rules")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(threshold_kind="percent", threshold_percent__gt=0) | Q(threshold_kind="fixed", threshold_fixed__gt=0)),
+                condition=(
+                    Q(threshold_kind="percent", threshold_percent__gt=0)
+                    | Q(threshold_kind="fixed", threshold_fixed__gt=0)
+                ),
                 name="petitionrules_threshold_set",
             ),
         ]
@@ -141,16 +160,23 @@ class Petition(models.Model):
     SIGNABLE_STATUSES = ("gathering_support", "open", "threshold_reached")
     FINAL_STATUSES = ("answered", "rejected", "lapsed", "closed", "withdrawn")
 
-    maslikhat = models.ForeignKey("deputies.Maslikhat", on_delete=models.PROTECT, related_name="petitions",
-                                  verbose_name=_("addressee maslikhat"))
+    maslikhat = models.ForeignKey(
+        "deputies.Maslikhat", on_delete=models.PROTECT, related_name="petitions", verbose_name=_("addressee maslikhat")
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="petitions")
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
     text_html = models.TextField(editable=False, blank=True)  # rendered and sanitised by the service
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, default=Topic.OTHER)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    rules = models.ForeignKey(PetitionRules, on_delete=models.PROTECT, null=True, blank=True, related_name="petitions",
-                              help_text=_("The rules in force when the petition was published."))
+    rules = models.ForeignKey(
+        PetitionRules,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        help_text=_("The rules in force when the petition was published."),
+    )
     threshold = models.PositiveIntegerField(_("signatures needed"), null=True, blank=True)
     support_gate = models.PositiveIntegerField(_("early supporters needed"), null=True, blank=True)
     share_token = models.CharField(max_length=32, default="", blank=True, editable=False)
@@ -174,9 +200,12 @@ class Petition(models.Model):
     moderation_note = models.TextField(_("note to the author"), blank=True)
     answer_text = models.TextField(_("answer"), blank=True)
     answer_html = models.TextField(editable=False, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    answer_deputy = models.ForeignKey("deputies.Deputy", on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="answered_petitions")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answer_deputy = models.ForeignKey(
+        "deputies.Deputy", on_delete=models.SET_NULL, null=True, blank=True, related_name="answered_petitions"
+    )
 
     # Written only by the tally (set-based), never by the signing request.
     signature_count = models.PositiveIntegerField(_("signatures"), default=0)
@@ -192,10 +221,13 @@ class Petition(models.Model):
         verbose_name_plural = _("petitions")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(resident_signature_count__lte=models.F("signature_count")),
-                                   name="petition_residents_within_total"),
-            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(rejection_reason=""),
-                                   name="petition_rejection_has_reason"),
+            models.CheckConstraint(
+                condition=Q(resident_signature_count__lte=models.F("signature_count")),
+                name="petition_residents_within_total",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""), name="petition_rejection_has_reason"
+            ),
         ]
         indexes = [
             models.Index(fields=["maslikhat", "status"]),
@@ -219,7 +251,9 @@ class Petition(models.Model):
 
     @property
     def is_listed(self) -> bool:
-        return self.status in self.LISTED_STATUSES or (self.status == self.Status.WITHDRAWN and self.opened_at is not None)
+        return self.status in self.LISTED_STATUSES or (
+            self.status == self.Status.WITHDRAWN and self.opened_at is not None
+        )
 
     @property
     def is_signable(self) -> bool:
@@ -258,7 +292,11 @@ class Petition(models.Model):
 
     @property
     def rejection_category_label(self) -> str:
-        return self.rules.category_label(self.rejection_category) if self.rules and self.rejection_category else self.rejection_category
+        return (
+            self.rules.category_label(self.rejection_category)
+            if self.rules and self.rejection_category
+            else self.rejection_category
+        )
 
 
 class PetitionEvent(AppendOnlyHistory):
@@ -306,8 +344,14 @@ class Signature(models.Model):
     # whether the stored counts include this row.
     pending = models.BooleanField(default=True)
     counted = models.BooleanField(default=False)
-    district = models.ForeignKey("deputies.ElectoralDistrict", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", help_text=_("The signer's district of the addressee maslikhat."))
+    district = models.ForeignKey(
+        "deputies.ElectoralDistrict",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The signer's district of the addressee maslikhat."),
+    )
     is_resident = models.BooleanField(_("resident of the addressee's territory"), default=False)
     address = models.CharField(_("declared address"), max_length=200)
     is_citizen = models.BooleanField(_("declared citizen"), default=True)
@@ -321,7 +365,9 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["petition", "signer"], name="signature_one_per_person"),
             models.CheckConstraint(condition=Q(is_citizen=True), name="signature_citizens_only"),
-            models.CheckConstraint(condition=Q(is_resident=True) | Q(district__isnull=True), name="signature_district_only_for_residents"),
+            models.CheckConstraint(
+                condition=Q(is_resident=True) | Q(district__isnull=True), name="signature_district_only_for_residents"
+            ),
         ]
         indexes = [
             models.Index(fields=["id"], condition=Q(pending=True), name="signature_pending"),

@@ -17,11 +17,21 @@ def _export_petitions(user) -> dict:
     authored = Petition.objects.filter(author=user).order_by("created_at")
     signatures = Signature.objects.filter(signer=user).select_related("petition", "district").order_by("created_at")
     return {
-        "authored": [{"id": p.pk, "title": p.title, "status": p.status, "created_at": p.created_at.isoformat()}
-                     for p in authored],
-        "signatures": [{"petition": s.petition_id, "title": s.petition.title, "signed_at": s.created_at.isoformat(),
-                        "status": s.status, "declared_address": s.address, "declared_citizen": s.is_citizen,
-                        "district": s.district.number if s.district else None} for s in signatures],
+        "authored": [
+            {"id": p.pk, "title": p.title, "status": p.status, "created_at": p.created_at.isoformat()} for p in authored
+        ],
+        "signatures": [
+            {
+                "petition": s.petition_id,
+                "title": s.petition.title,
+                "signed_at": s.created_at.isoformat(),
+                "status": s.status,
+                "declared_address": s.address,
+                "declared_citizen": s.is_citizen,
+                "district": s.district.number if s.district else None,
+            }
+            for s in signatures
+        ],
     }
 
 
@@ -38,11 +48,27 @@ def _export_recalls(user) -> dict:
     members = RecallGroupMember.objects.filter(user=user).select_related("recall__deputy").order_by("joined_at")
     return {
         # The IIN is masked even here: a downloaded file travels further than the page.
-        "signatures": [{"recall": s.recall_id, "deputy": s.recall.deputy.full_name, "signed_at": s.signed_at.isoformat(),
-                        "iin": s.masked_iin, "verification": s.result} for s in signatures],
-        "initiative_groups": [{"recall": m.recall_id, "deputy": m.recall.deputy.full_name, "full_name": m.full_name,
-                               "iin": m.masked_iin, "initiator": m.is_initiator, "joined_at": m.joined_at.isoformat()}
-                              for m in members],
+        "signatures": [
+            {
+                "recall": s.recall_id,
+                "deputy": s.recall.deputy.full_name,
+                "signed_at": s.signed_at.isoformat(),
+                "iin": s.masked_iin,
+                "verification": s.result,
+            }
+            for s in signatures
+        ],
+        "initiative_groups": [
+            {
+                "recall": m.recall_id,
+                "deputy": m.recall.deputy.full_name,
+                "full_name": m.full_name,
+                "iin": m.masked_iin,
+                "initiator": m.is_initiator,
+                "joined_at": m.joined_at.isoformat(),
+            }
+            for m in members
+        ],
     }
 
 

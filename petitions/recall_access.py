@@ -2,10 +2,9 @@
 
 from django.http import Http404
 
+from petitions.recall_models import RecallRequest
 from portal.access import has_role, scopes_for
 from portal.models import Role
-
-from petitions.recall_models import RecallRequest
 
 
 def access_recall_for_viewer(pk) -> RecallRequest:

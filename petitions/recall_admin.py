@@ -9,23 +9,58 @@ from petitions.recall_models import RecallRequest, RecallRules, RecallTransition
 
 @admin.register(RecallRules)
 class RecallRulesAdmin(admin.ModelAdmin):
-    list_display = ["effective_from", "legal_reference", "min_group_size", "min_group_size_unconfirmed",
-                    "signature_threshold_percent", "signature_threshold_unconfirmed", "collection_working_days",
-                    "retention_days"]
+    list_display = [
+        "effective_from",
+        "legal_reference",
+        "min_group_size",
+        "min_group_size_unconfirmed",
+        "signature_threshold_percent",
+        "signature_threshold_unconfirmed",
+        "collection_working_days",
+        "retention_days",
+    ]
     fieldsets = [
         (None, {"fields": ["legal_reference", "effective_from", "note"]}),
-        (_("Initiative group"), {"fields": [("min_group_size", "min_group_size_unconfirmed"),
-                                            ("group_forming_working_days", "group_forming_unconfirmed"),
-                                            ("registration_review_working_days", "registration_review_unconfirmed")]}),
-        (_("Who and when"), {"fields": [("bar_first_months", "bar_last_months", "term_bar_unconfirmed"),
-                                        ("term_years", "term_years_unconfirmed"),
-                                        ("min_voter_age", "min_voter_age_unconfirmed")]}),
-        (_("Signatures"), {"fields": [("signature_threshold_percent", "signature_threshold_unconfirmed"),
-                                      ("collection_working_days", "collection_unconfirmed"),
-                                      ("verification_working_days", "verification_unconfirmed"),
-                                      ("sample_margin_percent", "sample_unconfirmed")]}),
-        (_("Vote"), {"fields": [("turnout_min_numerator", "turnout_min_denominator", "turnout_unconfirmed"),
-                                ("recall_majority_percent", "majority_unconfirmed")]}),
+        (
+            _("Initiative group"),
+            {
+                "fields": [
+                    ("min_group_size", "min_group_size_unconfirmed"),
+                    ("group_forming_working_days", "group_forming_unconfirmed"),
+                    ("registration_review_working_days", "registration_review_unconfirmed"),
+                ]
+            },
+        ),
+        (
+            _("Who and when"),
+            {
+                "fields": [
+                    ("bar_first_months", "bar_last_months", "term_bar_unconfirmed"),
+                    ("term_years", "term_years_unconfirmed"),
+                    ("min_voter_age", "min_voter_age_unconfirmed"),
+                ]
+            },
+        ),
+        (
+            _("Signatures"),
+            {
+                "fields": [
+                    ("signature_threshold_percent", "signature_threshold_unconfirmed"),
+                    ("collection_working_days", "collection_unconfirmed"),
+                    ("verification_working_days", "verification_unconfirmed"),
+                    ("sample_margin_percent", "sample_unconfirmed"),
+                ]
+            },
+        ),
+        (
+            _("Vote"),
+            {
+                "fields": [
+                    ("turnout_min_numerator", "turnout_min_denominator", "turnout_unconfirmed"),
+                    ("recall_majority_percent", "majority_unconfirmed"),
+                ]
+            },
+        ),
         (_("Personal data"), {"fields": [("retention_days", "retention_unconfirmed")]}),
     ]
 

@@ -6,11 +6,10 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api import validation_error_payload
-
 from petitions import recall_selectors, recall_services
 from petitions.recall_access import access_recall_for_viewer
 from petitions.recall_models import RecallRequest
+from portal.api import validation_error_payload
 
 
 class _MaslikhatSerializer(serializers.Serializer):
@@ -43,10 +42,30 @@ class RecallSerializer(serializers.ModelSerializer):
     class Meta:
         model = RecallRequest
         fields = [
-            "id", "status", "status_label", "deputy", "ground", "ground_label", "grounds", "created_at",
-            "registered_on", "collection_ends_on", "signature_threshold", "signature_count", "group_size",
-            "valid_signatures_count", "vote_held_on", "vote_voters", "vote_turnout", "votes_for", "votes_against",
-            "deputy_reply", "deputy_reply_at", "ended_on", "is_demo", "url",
+            "id",
+            "status",
+            "status_label",
+            "deputy",
+            "ground",
+            "ground_label",
+            "grounds",
+            "created_at",
+            "registered_on",
+            "collection_ends_on",
+            "signature_threshold",
+            "signature_count",
+            "group_size",
+            "valid_signatures_count",
+            "vote_held_on",
+            "vote_voters",
+            "vote_turnout",
+            "votes_for",
+            "votes_against",
+            "deputy_reply",
+            "deputy_reply_at",
+            "ended_on",
+            "is_demo",
+            "url",
         ]
 
     @extend_schema(responses=_DeputySerializer)
@@ -122,12 +141,24 @@ class RecallSignApi(APIView):
 
     @extend_schema(
         request=RecallSignInputSerializer,
-        responses={201: inline_serializer("RecallSigned", {"detail": serializers.CharField(),
-                                                           "created": serializers.BooleanField(),
-                                                           "iin": serializers.CharField()}),
-                   200: inline_serializer("RecallAlreadySigned", {"detail": serializers.CharField(),
-                                                                  "created": serializers.BooleanField(),
-                                                                  "iin": serializers.CharField()})},
+        responses={
+            201: inline_serializer(
+                "RecallSigned",
+                {
+                    "detail": serializers.CharField(),
+                    "created": serializers.BooleanField(),
+                    "iin": serializers.CharField(),
+                },
+            ),
+            200: inline_serializer(
+                "RecallAlreadySigned",
+                {
+                    "detail": serializers.CharField(),
+                    "created": serializers.BooleanField(),
+                    "iin": serializers.CharField(),
+                },
+            ),
+        },
     )
     def post(self, request, pk: int):
         recall = access_recall_for_viewer(pk)
@@ -135,13 +166,16 @@ class RecallSignApi(APIView):
         payload.is_valid(raise_exception=True)
         try:
             signature, created = recall_services.recall_sign(
-                user=request.user, recall=recall, iin=payload.validated_data["iin"],
+                user=request.user,
+                recall=recall,
+                iin=payload.validated_data["iin"],
                 address=payload.validated_data["address"],
             )
         except recall_services.AlreadySigned as error:
             return Response(validation_error_payload(error), status=status.HTTP_409_CONFLICT)
         body = {
-            "detail": _("Thank you: your signature has been recorded.") if created
+            "detail": _("Thank you: your signature has been recorded.")
+            if created
             else _("You had already signed this recall request."),
             "created": created,
             "iin": signature.masked_iin,

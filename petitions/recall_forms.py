@@ -11,23 +11,35 @@ class IINInput(forms.TextInput):
     """Digits on a phone keypad; never autofilled or remembered by the browser."""
 
     def __init__(self, attrs=None):
-        base = {"inputmode": "numeric", "autocomplete": "off", "maxlength": "14", "spellcheck": "false",
-                "pattern": "[0-9 \\-]*"}
+        base = {
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "14",
+            "spellcheck": "false",
+            "pattern": "[0-9 \\-]*",
+        }
         super().__init__({**base, **(attrs or {})})
 
 
 def iin_field() -> forms.CharField:
     return forms.CharField(
-        label=_("IIN"), max_length=14, widget=IINInput(),
-        help_text=_("Your 12-digit individual identification number. It is stored encrypted, shown only to the "
-                    "election commission that verifies the signatures, and deleted after the procedure."),
+        label=_("IIN"),
+        max_length=14,
+        widget=IINInput(),
+        help_text=_(
+            "Your 12-digit individual identification number. It is stored encrypted, shown only to the "
+            "election commission that verifies the signatures, and deleted after the procedure."
+        ),
     )
 
 
 def address_field() -> forms.CharField:
     return forms.CharField(
-        label=_("Home address"), max_length=200,
-        help_text=_("Settlement, street and house, e.g. “Almaty, Abai avenue 10”. It must be in the deputy's district."),
+        label=_("Home address"),
+        max_length=200,
+        help_text=_(
+            "Settlement, street and house, e.g. “Almaty, Abai avenue 10”. It must be in the deputy's district."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
 
@@ -39,20 +51,28 @@ def voter_confirmation() -> forms.BooleanField:
 
 
 class RecallStartForm(forms.Form):
-    full_name = forms.CharField(label=_("Your full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label=_("Your full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     iin = iin_field()
     address = address_field()
     ground = forms.ChoiceField(label=_("Ground for the recall"), choices=RecallRequest.Ground.choices)
     grounds = forms.CharField(
-        label=_("Statement of grounds"), max_length=5000, widget=forms.Textarea,
-        help_text=_("Explain why the voters have lost confidence in the deputy, e.g. which promises of the election "
-                    "programme were not kept. At least 50 characters. This text is public."),
+        label=_("Statement of grounds"),
+        max_length=5000,
+        widget=forms.Textarea,
+        help_text=_(
+            "Explain why the voters have lost confidence in the deputy, e.g. which promises of the election "
+            "programme were not kept. At least 50 characters. This text is public."
+        ),
     )
     confirm = voter_confirmation()
 
 
 class RecallJoinForm(forms.Form):
-    full_name = forms.CharField(label=_("Your full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label=_("Your full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     iin = iin_field()
     address = address_field()
     confirm = voter_confirmation()
@@ -65,13 +85,21 @@ class RecallSignForm(forms.Form):
 
 
 class RecallReplyForm(forms.Form):
-    text = forms.CharField(label=_("Your reply"), max_length=5000, widget=forms.Textarea,
-                           help_text=_("Published beside the recall request."))
+    text = forms.CharField(
+        label=_("Your reply"),
+        max_length=5000,
+        widget=forms.Textarea,
+        help_text=_("Published beside the recall request."),
+    )
 
 
 class RecallWithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Why the group withdraws (public)"), max_length=1000, required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Why the group withdraws (public)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class RecallRegisterForm(forms.Form):
@@ -88,7 +116,9 @@ class RecallRegisterForm(forms.Form):
 
 
 class RecallRefuseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for refusal (public)"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        label=_("Reason for refusal (public)"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class RecallVoteForm(forms.Form):

@@ -33,7 +33,8 @@ class RecallRules(models.Model):
     min_group_size = models.PositiveSmallIntegerField(_("minimum initiative group size"), default=10)
     min_group_size_unconfirmed = models.BooleanField(_("group size unconfirmed"), default=True)
     group_forming_working_days = models.PositiveSmallIntegerField(
-        _("working days to form the initiative group"), default=20,
+        _("working days to form the initiative group"),
+        default=20,
         help_text=_("A group that does not reach the minimum size in this time lapses."),
     )
     group_forming_unconfirmed = models.BooleanField(_("group forming period unconfirmed"), default=True)
@@ -65,7 +66,9 @@ class RecallRules(models.Model):
     )
     sample_unconfirmed = models.BooleanField(_("sampling method unconfirmed"), default=True)
     turnout_min_numerator = models.PositiveSmallIntegerField(_("valid vote: turnout at least (numerator)"), default=1)
-    turnout_min_denominator = models.PositiveSmallIntegerField(_("valid vote: turnout at least (denominator)"), default=3)
+    turnout_min_denominator = models.PositiveSmallIntegerField(
+        _("valid vote: turnout at least (denominator)"), default=3
+    )
     turnout_unconfirmed = models.BooleanField(_("turnout rule unconfirmed"), default=False)
     recall_majority_percent = models.DecimalField(
         _("recalled when more than this percentage of those voting agree"), max_digits=5, decimal_places=2, default=50
@@ -153,8 +156,18 @@ class RecallRequest(models.Model):
         S.VOTE_PENDING: {S.RECALLED, S.NOT_RECALLED, S.VOTE_INVALID},
     }
     TERMINAL = frozenset({S.RECALLED, S.NOT_RECALLED, S.VOTE_INVALID, S.INSUFFICIENT, S.REFUSED, S.LAPSED, S.WITHDRAWN})
-    LISTED = frozenset({S.COLLECTING, S.VERIFICATION, S.VOTE_PENDING, S.RECALLED, S.NOT_RECALLED, S.VOTE_INVALID,
-                        S.INSUFFICIENT, S.LAPSED})
+    LISTED = frozenset(
+        {
+            S.COLLECTING,
+            S.VERIFICATION,
+            S.VOTE_PENDING,
+            S.RECALLED,
+            S.NOT_RECALLED,
+            S.VOTE_INVALID,
+            S.INSUFFICIENT,
+            S.LAPSED,
+        }
+    )
     del S
     assert {s.value for s in TERMINAL} == set(TERMINAL_STATUSES)
 
@@ -214,7 +227,9 @@ class RecallRequest(models.Model):
                 | (~Q(status__in=TERMINAL_STATUSES) & Q(ended_on__isnull=True)),
                 name="recall_ended_iff_terminal",
             ),
-            models.CheckConstraint(condition=~Q(status="refused") | ~Q(refusal_reason=""), name="recall_refusal_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""), name="recall_refusal_has_reason"
+            ),
             models.CheckConstraint(
                 condition=Q(vote_turnout__isnull=True) | Q(vote_turnout__lte=F("vote_voters")),
                 name="recall_turnout_within_list",
@@ -229,7 +244,10 @@ class RecallRequest(models.Model):
                 name="recall_valid_within_collected",
             ),
         ]
-        indexes = [models.Index(fields=["status", "collection_ends_on"]), models.Index(fields=["ended_on", "purged_at"])]
+        indexes = [
+            models.Index(fields=["status", "collection_ends_on"]),
+            models.Index(fields=["ended_on", "purged_at"]),
+        ]
 
     def __str__(self):
         return f"{_('Recall')} · {self.deputy}"
@@ -250,7 +268,9 @@ class RecallGroupMember(models.Model):
     """A member of the initiative group: a voter of the district who gave IIN and address."""
 
     recall = models.ForeignKey(RecallRequest, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     full_name = models.CharField(_("full name"), max_length=200)
     iin = EncryptedTextField(_("IIN"))
     iin_hash = models.CharField(max_length=64)
@@ -294,7 +314,9 @@ class RecallSignature(models.Model):
         OTHER = "other", _("Other reason")
 
     recall = models.ForeignKey(RecallRequest, on_delete=models.CASCADE, related_name="signatures")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     iin = EncryptedTextField(_("IIN"))
     iin_hash = models.CharField(max_length=64)
     address = EncryptedTextField(_("address"))
@@ -343,7 +365,6 @@ class RecallSignatureCheck(AppendOnlyMixin, models.Model):
         return f"{self.signature_id}: {self.result}"
 
 
-
 class RecallTransition(AppendOnlyMixin, models.Model):
     """Append-only history of the procedure: the public timeline. PostgreSQL refuses UPDATE and
     DELETE on this table (migration 0002)."""
@@ -362,4 +383,3 @@ class RecallTransition(AppendOnlyMixin, models.Model):
 
     def __str__(self):
         return f"{self.recall_id}: {self.from_status} → {self.to_status}"
-

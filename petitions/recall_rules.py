@@ -32,7 +32,9 @@ def term_bounds(deputy, rules) -> tuple[date, date] | None:
     start = deputy.elected_on or (convocation.elected_on if convocation else None)
     if start is None:
         return None
-    end = (convocation.ends_on if convocation and convocation.ends_on else None) or add_months(start, 12 * rules.term_years)
+    end = (convocation.ends_on if convocation and convocation.ends_on else None) or add_months(
+        start, 12 * rules.term_years
+    )
     return start, end
 
 
@@ -56,8 +58,10 @@ def eligibility_error(deputy, *, on: date, rules) -> str | None:
         return _("%(name)s no longer holds the seat.") % {"name": deputy.full_name}
     window = recall_barred_until_or_from(deputy, rules)
     if window is None:
-        return _("The date of the deputy's election is not recorded, so the first and last year of the term "
-                 "cannot be checked. Ask the maslikhat to record it.")
+        return _(
+            "The date of the deputy's election is not recorded, so the first and last year of the term "
+            "cannot be checked. Ask the maslikhat to record it."
+        )
     opens, closes = window
     if on < opens:
         return _("A recall cannot start in the deputy's first year in office: it becomes possible on %(date)s.") % {

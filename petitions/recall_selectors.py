@@ -81,23 +81,37 @@ def recall_deadline(recall: RecallRequest) -> date | None:
     }.get(recall.status)
 
 
-MAIN_PATH = [Status.GROUP_FORMING, Status.REGISTRATION_REVIEW, Status.COLLECTING, Status.VERIFICATION,
-             Status.VOTE_PENDING]
+MAIN_PATH = [
+    Status.GROUP_FORMING,
+    Status.REGISTRATION_REVIEW,
+    Status.COLLECTING,
+    Status.VERIFICATION,
+    Status.VOTE_PENDING,
+]
 
 
 def recall_timeline(recall: RecallRequest, transitions: list[RecallTransition]) -> list[TimelineStep]:
     """The stages passed (from the history) and the stages still ahead on the main path."""
     steps = [
-        TimelineStep(status=t.to_status, label=Status(t.to_status).label, on=t.created_at.date(), done=True,
-                     note=t.note, from_status=t.from_status)
+        TimelineStep(
+            status=t.to_status,
+            label=Status(t.to_status).label,
+            on=t.created_at.date(),
+            done=True,
+            note=t.note,
+            from_status=t.from_status,
+        )
         for t in transitions
     ]
     if steps:
         steps[-1].current = True
     if recall.is_open:
         reached = {s.status for s in steps}
-        steps.extend(TimelineStep(status=status, label=Status(status).label, on=None, done=False)
-                     for status in MAIN_PATH if status not in reached)
+        steps.extend(
+            TimelineStep(status=status, label=Status(status).label, on=None, done=False)
+            for status in MAIN_PATH
+            if status not in reached
+        )
         steps.append(TimelineStep(status="outcome", label=str(_("Result of the recall vote")), on=None, done=False))
     return steps
 
@@ -110,8 +124,13 @@ def recall_get_page(pk) -> RecallPage:
     count = recall_signature_count(recall)
     threshold = recall.signature_threshold or 0
     percent = min(100, count * 100 // threshold) if threshold else 0
-    return RecallPage(recall=recall, signatures=count, percent=percent, timeline=recall_timeline(recall, transitions),
-                      deadline=recall_deadline(recall))
+    return RecallPage(
+        recall=recall,
+        signatures=count,
+        percent=percent,
+        timeline=recall_timeline(recall, transitions),
+        deadline=recall_deadline(recall),
+    )
 
 
 def recall_membership(recall: RecallRequest, user) -> RecallGroupMember | None:

@@ -5,9 +5,9 @@ which checks RecallRequest.TRANSITIONS and appends to the public history.
 IINs are handled as local values only: they are encrypted by the model field, looked up by their
 keyed hash, never put into an exception message, an audit entry or a log line."""
 
-from itertools import chain
 import secrets
 from datetime import date
+from itertools import chain
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -17,13 +17,6 @@ from django.utils.translation import gettext as _
 
 from deputies.addresses import AddressInputError
 from deputies.models import Deputy
-from portal.audit import audit_record
-from portal.crypto import keyed_hash
-from portal.models import Role, RoleGrant, User
-from portal.follows import follow_add, followers_of
-from portal.notifications import notify
-from portal.workdays import add_working_days
-
 from petitions import recall_rules
 from petitions.iin import validate_iin
 from petitions.recall_access import is_commission_for, is_deputy_user
@@ -34,6 +27,12 @@ from petitions.recall_models import (
     RecallSignatureCheck,
     RecallTransition,
 )
+from portal.audit import audit_record
+from portal.crypto import keyed_hash
+from portal.follows import follow_add, followers_of
+from portal.models import Role, RoleGrant, User
+from portal.notifications import notify
+from portal.workdays import add_working_days
 
 Status = RecallRequest.Status
 MAX_GROUNDS = 5000
@@ -92,7 +91,9 @@ def _voter_iin(iin: str, *, on: date, rules) -> tuple[str, str]:
     return value, keyed_hash(value)
 
 
-def _voter_details(iin: str, address: str, recall: RecallRequest, *, on: date, rules, errors: dict) -> tuple[str, str, str]:
+def _voter_details(
+    iin: str, address: str, recall: RecallRequest, *, on: date, rules, errors: dict
+) -> tuple[str, str, str]:
     """A voter's IIN (value, keyed hash) and district address, checked together so that the form
     shows every problem at once with the other fields' `errors`; raises them all if any."""
     iin_value = iin_hash = ""
@@ -122,8 +123,10 @@ def _district_address(address: str, recall: RecallRequest) -> str:
         if not lookup.matches:
             message = lookup.hint or _("We could not find this address.")
         else:
-            message = _("This address is not in electoral district № %(number)s. Only voters of the district may "
-                        "take part in this recall.") % {"number": recall.district.number}
+            message = _(
+                "This address is not in electoral district № %(number)s. Only voters of the district may "
+                "take part in this recall."
+            ) % {"number": recall.district.number}
         raise ValidationError({"address": [message]})
     return address.strip()
 
@@ -139,7 +142,9 @@ def _commission_users(recall: RecallRequest):
 
 def _deputy_users(deputy) -> list[int]:
     ids = set(
-        RoleGrant.objects.active().filter(role=Role.DEPUTY, scope_code=f"deputy:{deputy.pk}").values_list("user_id", flat=True)
+        RoleGrant.objects.active()
+        .filter(role=Role.DEPUTY, scope_code=f"deputy:{deputy.pk}")
+        .values_list("user_id", flat=True)
     )
     if deputy.user_id:
         ids.add(deputy.user_id)
@@ -156,8 +161,15 @@ def _stage_recipients(recall: RecallRequest, to_status: str) -> list[int]:
     return sorted(ids)
 
 
-def _transition(recall: RecallRequest, to_status: str, *, actor, note: str = "", today: date | None = None,
-                audit_after: dict | None = None) -> None:
+def _transition(
+    recall: RecallRequest,
+    to_status: str,
+    *,
+    actor,
+    note: str = "",
+    today: date | None = None,
+    audit_after: dict | None = None,
+) -> None:
     """Move a locked recall to `to_status`: check the table, save, append history, audit, notify."""
     allowed = RecallRequest.TRANSITIONS.get(recall.status, set())
     if to_status not in allowed:
@@ -172,24 +184,45 @@ def _transition(recall: RecallRequest, to_status: str, *, actor, note: str = "",
         recall.ended_on = today or _today()
     recall.save()
     RecallTransition.objects.create(
-        recall=recall, from_status=from_status, to_status=to_status, actor=actor if getattr(actor, "pk", None) else None,
+        recall=recall,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if getattr(actor, "pk", None) else None,
         note=note,
     )
     audit_record(
-        actor=actor, action=f"recall.{to_status}", obj=recall, scope_code=recall.maslikhat.code,
-        before={"status": from_status}, after={"status": to_status, **(audit_after or {})},
+        actor=actor,
+        action=f"recall.{to_status}",
+        obj=recall,
+        scope_code=recall.maslikhat.code,
+        before={"status": from_status},
+        after={"status": to_status, **(audit_after or {})},
     )
     # Citizens who follow the recall, its deputy or the district hear of every stage too.
     followers = followers_of(recall, recall.deputy, recall.deputy.district).iterator()
-    notify(event=f"recall.{to_status}", obj=recall, key=f"recall:{recall.pk}:{to_status}",
-           recipients=chain(_stage_recipients(recall, to_status), followers))
+    notify(
+        event=f"recall.{to_status}",
+        obj=recall,
+        key=f"recall:{recall.pk}:{to_status}",
+        recipients=chain(_stage_recipients(recall, to_status), followers),
+    )
 
 
 # ------------------------------------------------------------------------------
 # Initiative group
 # ------------------------------------------------------------------------------
-def recall_start(*, user: User, deputy: Deputy, full_name: str, iin: str, address: str, ground: str, grounds: str,
-                 today: date | None = None, is_demo: bool = False) -> RecallRequest:
+def recall_start(
+    *,
+    user: User,
+    deputy: Deputy,
+    full_name: str,
+    iin: str,
+    address: str,
+    ground: str,
+    grounds: str,
+    today: date | None = None,
+    is_demo: bool = False,
+) -> RecallRequest:
     """An initiator (a voter of the deputy's district) opens a recall request and forms a group."""
     today = today or _today()
     _require_verified_account(user)
@@ -206,7 +239,9 @@ def recall_start(*, user: User, deputy: Deputy, full_name: str, iin: str, addres
     if len(grounds) < 50:
         errors["grounds"] = [_("Explain the grounds in at least 50 characters.")]
     elif len(grounds) > MAX_GROUNDS:
-        errors["grounds"] = [_("The statement of grounds may not be longer than %(n)s characters.") % {"n": MAX_GROUNDS}]
+        errors["grounds"] = [
+            _("The statement of grounds may not be longer than %(n)s characters.") % {"n": MAX_GROUNDS}
+        ]
     full_name = (full_name or "").strip()
     if not full_name:
         errors["full_name"] = [_("Write your full name as in your identity document.")]
@@ -215,17 +250,34 @@ def recall_start(*, user: User, deputy: Deputy, full_name: str, iin: str, addres
     try:
         with transaction.atomic():
             recall = RecallRequest.objects.create(
-                deputy=deputy, district=deputy.district, maslikhat=deputy.maslikhat, rules=rules, initiator=user,
-                ground=ground, grounds=grounds, group_size=1, is_demo=is_demo,
+                deputy=deputy,
+                district=deputy.district,
+                maslikhat=deputy.maslikhat,
+                rules=rules,
+                initiator=user,
+                ground=ground,
+                grounds=grounds,
+                group_size=1,
+                is_demo=is_demo,
                 group_due_on=add_working_days(today, rules.group_forming_working_days),
             )
             RecallGroupMember.objects.create(
-                recall=recall, user=user, full_name=full_name, iin=iin_value, iin_hash=iin_hash, address=address,
+                recall=recall,
+                user=user,
+                full_name=full_name,
+                iin=iin_value,
+                iin_hash=iin_hash,
+                address=address,
                 is_initiator=True,
             )
             RecallTransition.objects.create(recall=recall, from_status="", to_status=Status.GROUP_FORMING, actor=user)
-            audit_record(actor=user, action="recall.start", obj=recall, scope_code=recall.maslikhat.code,
-                         after={"deputy": deputy.pk, "ground": ground})
+            audit_record(
+                actor=user,
+                action="recall.start",
+                obj=recall,
+                scope_code=recall.maslikhat.code,
+                after={"deputy": deputy.pk, "ground": ground},
+            )
     except IntegrityError:
         raise ValidationError(
             {"deputy": [_("A recall request against this deputy is already open. You can join it instead.")]},
@@ -234,8 +286,9 @@ def recall_start(*, user: User, deputy: Deputy, full_name: str, iin: str, addres
     return recall
 
 
-def recall_join(*, user: User, recall: RecallRequest, full_name: str, iin: str, address: str,
-                today: date | None = None) -> RecallGroupMember:
+def recall_join(
+    *, user: User, recall: RecallRequest, full_name: str, iin: str, address: str, today: date | None = None
+) -> RecallGroupMember:
     """A voter of the district joins the initiative group while it is forming."""
     today = today or _today()
     _require_verified_account(user)
@@ -254,8 +307,13 @@ def recall_join(*, user: User, recall: RecallRequest, full_name: str, iin: str, 
         )
         recall.group_size = recall.members.count()
         recall.save(update_fields=["group_size"])
-        audit_record(actor=user, action="recall.join", obj=recall, scope_code=recall.maslikhat.code,
-                     after={"group_size": recall.group_size})
+        audit_record(
+            actor=user,
+            action="recall.join",
+            obj=recall,
+            scope_code=recall.maslikhat.code,
+            after={"group_size": recall.group_size},
+        )
     return member
 
 
@@ -283,7 +341,9 @@ def recall_submit_group(*, actor: User, recall: RecallRequest, today: date | Non
     return recall
 
 
-def recall_withdraw(*, actor: User, recall: RecallRequest, reason: str = "", today: date | None = None) -> RecallRequest:
+def recall_withdraw(
+    *, actor: User, recall: RecallRequest, reason: str = "", today: date | None = None
+) -> RecallRequest:
     with transaction.atomic():
         recall = _lock(recall)
         _require_initiator(actor, recall)
@@ -295,8 +355,9 @@ def recall_withdraw(*, actor: User, recall: RecallRequest, reason: str = "", tod
 # ------------------------------------------------------------------------------
 # Registration by the election commission
 # ------------------------------------------------------------------------------
-def recall_register(*, actor: User, recall: RecallRequest, collection_working_days: int | None = None,
-                    today: date | None = None) -> RecallRequest:
+def recall_register(
+    *, actor: User, recall: RecallRequest, collection_working_days: int | None = None, today: date | None = None
+) -> RecallRequest:
     """The commission registers the group and opens signature collection for a period."""
     today = today or _today()
     with transaction.atomic():
@@ -307,23 +368,34 @@ def recall_register(*, actor: User, recall: RecallRequest, collection_working_da
         days = collection_working_days or rules.collection_working_days
         if not 1 <= days <= rules.collection_working_days:
             raise ValidationError(
-                {"collection_working_days": [
-                    _("The collection period must be from 1 to %(max)s working days.") % {"max": rules.collection_working_days}
-                ]}
+                {
+                    "collection_working_days": [
+                        _("The collection period must be from 1 to %(max)s working days.")
+                        % {"max": rules.collection_working_days}
+                    ]
+                }
             )
         voters = recall.district.registered_voters
         if not voters:
             raise ValidationError(
-                _("The number of registered voters of district № %(number)s is not recorded; it decides the "
-                  "signature threshold. Record it first.") % {"number": recall.district.number},
+                _(
+                    "The number of registered voters of district № %(number)s is not recorded; it decides the "
+                    "signature threshold. Record it first."
+                )
+                % {"number": recall.district.number},
                 code="no_voters",
             )
         recall.registered_on = today
         recall.registered_voters = voters
         recall.signature_threshold = recall_rules.signature_threshold(voters, rules)
         recall.collection_ends_on = add_working_days(today, days)
-        _transition(recall, Status.COLLECTING, actor=actor, today=today,
-                    audit_after={"threshold": recall.signature_threshold, "collection_ends_on": recall.collection_ends_on})
+        _transition(
+            recall,
+            Status.COLLECTING,
+            actor=actor,
+            today=today,
+            audit_after={"threshold": recall.signature_threshold, "collection_ends_on": recall.collection_ends_on},
+        )
     return recall
 
 
@@ -343,8 +415,9 @@ def recall_refuse(*, actor: User, recall: RecallRequest, reason: str, today: dat
 # ------------------------------------------------------------------------------
 # Signatures
 # ------------------------------------------------------------------------------
-def recall_sign(*, user: User, recall: RecallRequest, iin: str, address: str,
-                today: date | None = None) -> tuple[RecallSignature, bool]:
+def recall_sign(
+    *, user: User, recall: RecallRequest, iin: str, address: str, today: date | None = None
+) -> tuple[RecallSignature, bool]:
     """One INSERT guarded by unique constraints on (recall, IIN hash) and (recall, account).
 
     Returns (signature, True) for a new signature and (signature, False) when this account already
@@ -373,8 +446,10 @@ def recall_sign(*, user: User, recall: RecallRequest, iin: str, address: str,
             return mine, False
         if mine is not None:
             raise AlreadySigned(_("You have already signed this recall request."), code="duplicate_user") from None
-        raise AlreadySigned({"iin": [_("A signature with this IIN has already been given for this recall request.")]},
-                            code="duplicate_iin") from None
+        raise AlreadySigned(
+            {"iin": [_("A signature with this IIN has already been given for this recall request.")]},
+            code="duplicate_iin",
+        ) from None
     return signature, True
 
 
@@ -405,8 +480,7 @@ def _start_verification(recall: RecallRequest, *, actor, count: int, today: date
 # ------------------------------------------------------------------------------
 # Verification by the commission
 # ------------------------------------------------------------------------------
-def recall_signatures_mark(*, actor: User, recall: RecallRequest, signature_ids, result: str,
-                           reason: str = "") -> int:
+def recall_signatures_mark(*, actor: User, recall: RecallRequest, signature_ids, result: str, reason: str = "") -> int:
     """Mark signatures valid or invalid (one or in bulk). Each decision is appended to the history."""
     if result not in {RecallSignature.Result.VALID, RecallSignature.Result.INVALID}:
         raise ValidationError({"result": [_("Choose valid or invalid.")]})
@@ -428,8 +502,13 @@ def recall_signatures_mark(*, actor: User, recall: RecallRequest, signature_ids,
         RecallSignatureCheck.objects.bulk_create(
             [RecallSignatureCheck(signature_id=pk, result=result, invalid_reason=reason, actor=actor) for pk in ids]
         )
-        audit_record(actor=actor, action="recall.signatures_mark", obj=recall, scope_code=recall.maslikhat.code,
-                     after={"count": len(ids), "result": result, "reason": reason})
+        audit_record(
+            actor=actor,
+            action="recall.signatures_mark",
+            obj=recall,
+            scope_code=recall.maslikhat.code,
+            after={"count": len(ids), "result": result, "reason": reason},
+        )
     return len(ids)
 
 
@@ -448,8 +527,13 @@ def recall_sample_draw(*, actor: User, recall: RecallRequest) -> int:
         recall.verification_mode = RecallRequest.VerificationMode.SAMPLE
         recall.sample_size = size
         recall.save(update_fields=["verification_mode", "sample_size"])
-        audit_record(actor=actor, action="recall.sample_draw", obj=recall, scope_code=recall.maslikhat.code,
-                     after={"population": len(ids), "sample_size": size})
+        audit_record(
+            actor=actor,
+            action="recall.sample_draw",
+            obj=recall,
+            scope_code=recall.maslikhat.code,
+            after={"population": len(ids), "sample_size": size},
+        )
     return size
 
 
@@ -482,16 +566,22 @@ def recall_verification_finish(*, actor: User, recall: RecallRequest, today: dat
         recall.valid_signatures_count = valid
         recall.invalid_signatures_count = total - valid
         target = Status.VOTE_PENDING if valid >= (recall.signature_threshold or 0) else Status.INSUFFICIENT
-        _transition(recall, target, actor=actor, today=today,
-                    audit_after={"valid": valid, "total": total, "mode": recall.verification_mode})
+        _transition(
+            recall,
+            target,
+            actor=actor,
+            today=today,
+            audit_after={"valid": valid, "total": total, "mode": recall.verification_mode},
+        )
     return recall
 
 
 # ------------------------------------------------------------------------------
 # The vote
 # ------------------------------------------------------------------------------
-def recall_vote_record(*, actor: User, recall: RecallRequest, held_on: date, voters: int, turnout: int,
-                       votes_for: int, votes_against: int) -> RecallRequest:
+def recall_vote_record(
+    *, actor: User, recall: RecallRequest, held_on: date, voters: int, turnout: int, votes_for: int, votes_against: int
+) -> RecallRequest:
     """The commission records the official result; the rules decide it. A recalled deputy loses
     the seat: status recalled, the seat shows vacant and a by-election follows."""
     errors = {}
@@ -524,8 +614,14 @@ def recall_vote_record(*, actor: User, recall: RecallRequest, held_on: date, vot
             deputy.status = Deputy.Status.RECALLED
             deputy.status_changed_on = held_on
             deputy.save(update_fields=["status", "status_changed_on"])
-            audit_record(actor=actor, action="deputy.recalled", obj=deputy, scope_code=recall.maslikhat.code,
-                         before=before, after={"status": deputy.status, "status_changed_on": held_on, "recall": recall.pk})
+            audit_record(
+                actor=actor,
+                action="deputy.recalled",
+                obj=deputy,
+                scope_code=recall.maslikhat.code,
+                before=before,
+                after={"status": deputy.status, "status_changed_on": held_on, "recall": recall.pk},
+            )
     return recall
 
 
@@ -545,11 +641,21 @@ def recall_reply(*, actor: User, recall: RecallRequest, text: str) -> RecallRequ
         before = {"reply": bool(recall.deputy_reply)}
         recall.deputy_reply, recall.deputy_reply_at = text, timezone.now()
         recall.save(update_fields=["deputy_reply", "deputy_reply_at"])
-        audit_record(actor=actor, action="recall.reply", obj=recall, scope_code=recall.maslikhat.code,
-                     before=before, after={"reply": True})
+        audit_record(
+            actor=actor,
+            action="recall.reply",
+            obj=recall,
+            scope_code=recall.maslikhat.code,
+            before=before,
+            after={"reply": True},
+        )
         recipients = [recall.initiator_id] if recall.initiator_id else []
-        notify(event="recall.reply", obj=recall, key=f"recall:{recall.pk}:reply:{recall.deputy_reply_at:%Y%m%d%H%M%S}",
-               recipients=chain(recipients, followers_of(recall, recall.deputy).iterator()))
+        notify(
+            event="recall.reply",
+            obj=recall,
+            key=f"recall:{recall.pk}:reply:{recall.deputy_reply_at:%Y%m%d%H%M%S}",
+            recipients=chain(recipients, followers_of(recall, recall.deputy).iterator()),
+        )
     return recall
 
 
@@ -562,7 +668,8 @@ def recall_process_deadlines(*, today: date | None = None) -> dict:
     today = today or _today()
     done = {"verification": 0, "lapsed": 0}
     due = RecallRequest.objects.filter(
-        Q(status=Status.COLLECTING, collection_ends_on__lt=today) | Q(status=Status.GROUP_FORMING, group_due_on__lt=today)
+        Q(status=Status.COLLECTING, collection_ends_on__lt=today)
+        | Q(status=Status.GROUP_FORMING, group_due_on__lt=today)
     ).values_list("pk", flat=True)
     for pk in list(due):
         with transaction.atomic():
@@ -604,13 +711,23 @@ def recall_purge_personal_data(*, today: date | None = None) -> int:
             recall.initiator = None
             recall.purged_at = timezone.now()
             recall.save()
-            audit_record(actor=None, action="recall.purge", obj=recall, scope_code=recall.maslikhat.code,
-                         after={"signatures_deleted": signatures, "ended_on": ended_on})
+            audit_record(
+                actor=None,
+                action="recall.purge",
+                obj=recall,
+                scope_code=recall.maslikhat.code,
+                after={"signatures_deleted": signatures, "ended_on": ended_on},
+            )
             purged += 1
     return purged
 
 
 def recall_audit_iin_view(*, actor: User, recall: RecallRequest, what: str, count: int) -> None:
     """Showing full IINs to the commission is itself an audited act."""
-    audit_record(actor=actor, action="recall.iins_viewed", obj=recall, scope_code=recall.maslikhat.code,
-                 after={"what": what, "count": count})
+    audit_record(
+        actor=actor,
+        action="recall.iins_viewed",
+        obj=recall,
+        scope_code=recall.maslikhat.code,
+        after={"what": what, "count": count},
+    )

@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.utils.http import urlencode
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -67,8 +67,11 @@ def recall_list(request):
         maslikhat=request.GET.get("maslikhat", "").strip(), status=request.GET.get("status", "").strip()
     )
     page = Paginator(recalls, 20).get_page(request.GET.get("page"))
-    return render(request, "petitions/recall/list.html", {"page": page, "statuses": RecallRequest.Status.choices,
-                                                           "status": request.GET.get("status", "")})
+    return render(
+        request,
+        "petitions/recall/list.html",
+        {"page": page, "statuses": RecallRequest.Status.choices, "status": request.GET.get("status", "")},
+    )
 
 
 def recall_detail(request, pk: int):
@@ -98,10 +101,16 @@ def recall_start(request):
     deputy_id = request.GET.get("deputy") or request.POST.get("deputy")
     if not deputy_id:
         return _recall_start_pick(request)
-    deputy = get_object_or_404(Deputy.objects.select_related("maslikhat", "district", "convocation"),
-                               pk=deputy_id if str(deputy_id).isdigit() else 0)
+    deputy = get_object_or_404(
+        Deputy.objects.select_related("maslikhat", "district", "convocation"),
+        pk=deputy_id if str(deputy_id).isdigit() else 0,
+    )
     rules = recall_rules.rules_in_force(_today())
-    problem = recall_rules.eligibility_error(deputy, on=_today(), rules=rules) if rules else _("No recall rules are in force yet.")
+    problem = (
+        recall_rules.eligibility_error(deputy, on=_today(), rules=rules)
+        if rules
+        else _("No recall rules are in force yet.")
+    )
     open_recall = recall_selectors.recall_open_for_deputy(deputy)
     form = RecallStartForm(request.POST or None, initial={"address": getattr(request.user, "address", "")})
     if request.method == "POST":
@@ -111,18 +120,36 @@ def recall_start(request):
             data = form.cleaned_data
             try:
                 recall = recall_services.recall_start(
-                    user=request.user, deputy=deputy, full_name=data["full_name"], iin=data["iin"],
-                    address=data["address"], ground=data["ground"], grounds=data["grounds"],
+                    user=request.user,
+                    deputy=deputy,
+                    full_name=data["full_name"],
+                    iin=data["iin"],
+                    address=data["address"],
+                    ground=data["ground"],
+                    grounds=data["grounds"],
                 )
             except (ValidationError, PermissionDenied) as error:
                 _form_errors(form, error)
             else:
-                messages.success(request, _("The recall request is open. Share its page so that voters of the "
-                                            "district can join the initiative group."))
+                messages.success(
+                    request,
+                    _(
+                        "The recall request is open. Share its page so that voters of the "
+                        "district can join the initiative group."
+                    ),
+                )
                 return redirect(recall)
-    response = render(request, "petitions/recall/start.html", {
-        "deputy": deputy, "problem": problem, "open_recall": open_recall, "form": form, "rules": rules,
-    })
+    response = render(
+        request,
+        "petitions/recall/start.html",
+        {
+            "deputy": deputy,
+            "problem": problem,
+            "open_recall": open_recall,
+            "form": form,
+            "rules": rules,
+        },
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -146,8 +173,11 @@ def _recall_start_pick(request):
                 .select_related("maslikhat", "district")
                 .order_by("maslikhat__level", "maslikhat__code")
             )
-    return render(request, "petitions/recall/start_pick.html",
-                  {"address": address, "deputies": deputies, "hint": hint, "error": error})
+    return render(
+        request,
+        "petitions/recall/start_pick.html",
+        {"address": address, "deputies": deputies, "hint": hint, "error": error},
+    )
 
 
 def _today():
@@ -170,8 +200,9 @@ def recall_join(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            recall_services.recall_join(user=request.user, recall=recall, full_name=data["full_name"], iin=data["iin"],
-                                        address=data["address"])
+            recall_services.recall_join(
+                user=request.user, recall=recall, full_name=data["full_name"], iin=data["iin"], address=data["address"]
+            )
         except (ValidationError, PermissionDenied) as error:
             _form_errors(form, error)
         else:
@@ -193,8 +224,12 @@ def recall_sign(request, pk: int):
         except (ValidationError, PermissionDenied) as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("Thank you: your signature has been recorded.") if created
-                             else _("You had already signed this recall request."))
+            messages.success(
+                request,
+                _("Thank you: your signature has been recorded.")
+                if created
+                else _("You had already signed this recall request."),
+            )
             return redirect(recall)
     return render(request, "petitions/recall/sign.html", {"recall": recall, "form": form})
 
@@ -302,8 +337,9 @@ def staff_recall_register(request, pk: int):
                 messages.error(request, message)
         return redirect("petitions:staff_recall_detail", pk=recall.pk)
     try:
-        recall_services.recall_register(actor=request.user, recall=recall,
-                                        collection_working_days=form.cleaned_data["collection_working_days"])
+        recall_services.recall_register(
+            actor=request.user, recall=recall, collection_working_days=form.cleaned_data["collection_working_days"]
+        )
     except (ValidationError, PermissionDenied) as error:
         _flash_error(request, error)
     else:
@@ -343,13 +379,22 @@ def staff_recall_signatures(request, pk: int):
     tally = recall_selectors.recall_verification_tally(recall)
     if rows:
         recall_services.recall_audit_iin_view(actor=request.user, recall=recall, what="signatures", count=len(rows))
-    return render(request, "petitions/recall/staff_queue.html", {
-        "recall": recall, "page": page, "rows": rows, "result": result, "sample_only": sample_only,
-        "tally": tally,
-        "sample_preview": recall_rules.sample_size(tally["total"], recall.rules),
-        "reasons": RecallSignature.InvalidReason.choices, "results": RecallSignature.Result.choices,
-        "can_mark": recall.status == RecallRequest.Status.VERIFICATION,
-    })
+    return render(
+        request,
+        "petitions/recall/staff_queue.html",
+        {
+            "recall": recall,
+            "page": page,
+            "rows": rows,
+            "result": result,
+            "sample_only": sample_only,
+            "tally": tally,
+            "sample_preview": recall_rules.sample_size(tally["total"], recall.rules),
+            "reasons": RecallSignature.InvalidReason.choices,
+            "results": RecallSignature.Result.choices,
+            "can_mark": recall.status == RecallRequest.Status.VERIFICATION,
+        },
+    )
 
 
 def _queue_post(request, recall) -> None:
@@ -363,8 +408,9 @@ def _queue_post(request, recall) -> None:
         else:
             ids, result, reason = post.getlist("ids"), post.get("result", ""), post.get("reason", "")
         ids = [int(pk) for pk in ids if str(pk).isdigit()]
-        count = recall_services.recall_signatures_mark(actor=request.user, recall=recall, signature_ids=ids,
-                                                       result=result, reason=reason)
+        count = recall_services.recall_signatures_mark(
+            actor=request.user, recall=recall, signature_ids=ids, result=result, reason=reason
+        )
     except (ValidationError, PermissionDenied) as error:
         _flash_error(request, error)
     else:
@@ -409,5 +455,7 @@ def staff_recall_vote(request, pk: int):
     except (ValidationError, PermissionDenied) as error:
         _flash_error(request, error)
     else:
-        messages.success(request, _("The result has been recorded: %(stage)s.") % {"stage": recall.get_status_display()})
+        messages.success(
+            request, _("The result has been recorded: %(stage)s.") % {"stage": recall.get_status_display()}
+        )
     return redirect("petitions:staff_recall_detail", pk=recall.pk)

@@ -22,35 +22,130 @@ UNCONFIRMED = (
 # The 17 categories a petition may not concern, summarised from the law; edit the wording in the
 # admin when the official text is checked.
 EXCLUDED_CATEGORIES = [
-    {"code": "constitutional_order", "en": "Changing the constitutional order", "ru": "Изменение конституционного строя", "kk": "Конституциялық құрылысты өзгерту"},
-    {"code": "territorial_integrity", "en": "Territorial integrity and state borders", "ru": "Территориальная целостность и государственная граница", "kk": "Аумақтық тұтастық және мемлекеттік шекара"},
-    {"code": "administrative_structure", "en": "Administrative-territorial structure", "ru": "Административно-территориальное устройство", "kk": "Әкімшілік-аумақтық құрылыс"},
+    {
+        "code": "constitutional_order",
+        "en": "Changing the constitutional order",
+        "ru": "Изменение конституционного строя",
+        "kk": "Конституциялық құрылысты өзгерту",
+    },
+    {
+        "code": "territorial_integrity",
+        "en": "Territorial integrity and state borders",
+        "ru": "Территориальная целостность и государственная граница",
+        "kk": "Аумақтық тұтастық және мемлекеттік шекара",
+    },
+    {
+        "code": "administrative_structure",
+        "en": "Administrative-territorial structure",
+        "ru": "Административно-территориальное устройство",
+        "kk": "Әкімшілік-аумақтық құрылыс",
+    },
     {"code": "form_of_government", "en": "Form of government", "ru": "Форма правления", "kk": "Басқару нысаны"},
-    {"code": "state_language", "en": "Status of the state language and other languages", "ru": "Статус государственного и других языков", "kk": "Мемлекеттік тіл мен басқа тілдердің мәртебесі"},
-    {"code": "elections_referendums", "en": "Elections and referendums", "ru": "Выборы и референдумы", "kk": "Сайлау және референдумдар"},
-    {"code": "courts", "en": "Courts and the administration of justice", "ru": "Суды и отправление правосудия", "kk": "Соттар және сот төрелігі"},
-    {"code": "prosecution", "en": "Prosecutors, criminal prosecution and investigations", "ru": "Прокуратура, уголовное преследование и расследования", "kk": "Прокуратура, қылмыстық қудалау және тергеу"},
-    {"code": "national_security", "en": "National security and defence", "ru": "Национальная безопасность и оборона", "kk": "Ұлттық қауіпсіздік және қорғаныс"},
-    {"code": "president", "en": "Status and powers of the President", "ru": "Статус и полномочия Президента", "kk": "Президенттің мәртебесі мен өкілеттіктері"},
-    {"code": "parliament", "en": "Status and powers of Parliament and its deputies", "ru": "Статус и полномочия Парламента и его депутатов", "kk": "Парламент пен оның депутаттарының мәртебесі мен өкілеттіктері"},
-    {"code": "amnesty_pardon", "en": "Amnesty and pardon", "ru": "Амнистия и помилование", "kk": "Рақымшылық және кешірім жасау"},
-    {"code": "discord", "en": "Incitement of social, racial, national, religious, class or clan discord", "ru": "Разжигание социальной, расовой, национальной, религиозной, сословной или родовой розни", "kk": "Әлеуметтік, нәсілдік, ұлттық, діни, тектік-топтық немесе рулық араздықты қоздыру"},
-    {"code": "violence_extremism", "en": "Calls for violence, extremism or terrorism", "ru": "Призывы к насилию, экстремизму или терроризму", "kk": "Зорлық-зомбылыққа, экстремизмге немесе терроризмге шақыру"},
-    {"code": "private_life", "en": "The private life or personal data of individuals", "ru": "Частная жизнь и персональные данные граждан", "kk": "Азаматтардың жеке өмірі және дербес деректері"},
-    {"code": "foreign_policy", "en": "International treaties and foreign policy", "ru": "Международные договоры и внешняя политика", "kk": "Халықаралық шарттар және сыртқы саясат"},
-    {"code": "outside_competence", "en": "Matters outside the addressee's competence or already decided by a court", "ru": "Вопросы вне компетенции адресата или уже решённые судом", "kk": "Адресаттың құзыретінен тыс немесе сот шешкен мәселелер"},
+    {
+        "code": "state_language",
+        "en": "Status of the state language and other languages",
+        "ru": "Статус государственного и других языков",
+        "kk": "Мемлекеттік тіл мен басқа тілдердің мәртебесі",
+    },
+    {
+        "code": "elections_referendums",
+        "en": "Elections and referendums",
+        "ru": "Выборы и референдумы",
+        "kk": "Сайлау және референдумдар",
+    },
+    {
+        "code": "courts",
+        "en": "Courts and the administration of justice",
+        "ru": "Суды и отправление правосудия",
+        "kk": "Соттар және сот төрелігі",
+    },
+    {
+        "code": "prosecution",
+        "en": "Prosecutors, criminal prosecution and investigations",
+        "ru": "Прокуратура, уголовное преследование и расследования",
+        "kk": "Прокуратура, қылмыстық қудалау және тергеу",
+    },
+    {
+        "code": "national_security",
+        "en": "National security and defence",
+        "ru": "Национальная безопасность и оборона",
+        "kk": "Ұлттық қауіпсіздік және қорғаныс",
+    },
+    {
+        "code": "president",
+        "en": "Status and powers of the President",
+        "ru": "Статус и полномочия Президента",
+        "kk": "Президенттің мәртебесі мен өкілеттіктері",
+    },
+    {
+        "code": "parliament",
+        "en": "Status and powers of Parliament and its deputies",
+        "ru": "Статус и полномочия Парламента и его депутатов",
+        "kk": "Парламент пен оның депутаттарының мәртебесі мен өкілеттіктері",
+    },
+    {
+        "code": "amnesty_pardon",
+        "en": "Amnesty and pardon",
+        "ru": "Амнистия и помилование",
+        "kk": "Рақымшылық және кешірім жасау",
+    },
+    {
+        "code": "discord",
+        "en": "Incitement of social, racial, national, religious, class or clan discord",
+        "ru": "Разжигание социальной, расовой, национальной, религиозной, сословной или родовой розни",
+        "kk": "Әлеуметтік, нәсілдік, ұлттық, діни, тектік-топтық немесе рулық араздықты қоздыру",
+    },
+    {
+        "code": "violence_extremism",
+        "en": "Calls for violence, extremism or terrorism",
+        "ru": "Призывы к насилию, экстремизму или терроризму",
+        "kk": "Зорлық-зомбылыққа, экстремизмге немесе терроризмге шақыру",
+    },
+    {
+        "code": "private_life",
+        "en": "The private life or personal data of individuals",
+        "ru": "Частная жизнь и персональные данные граждан",
+        "kk": "Азаматтардың жеке өмірі және дербес деректері",
+    },
+    {
+        "code": "foreign_policy",
+        "en": "International treaties and foreign policy",
+        "ru": "Международные договоры и внешняя политика",
+        "kk": "Халықаралық шарттар және сыртқы саясат",
+    },
+    {
+        "code": "outside_competence",
+        "en": "Matters outside the addressee's competence or already decided by a court",
+        "ru": "Вопросы вне компетенции адресата или уже решённые судом",
+        "kk": "Адресаттың құзыретінен тыс немесе сот шешкен мәселелер",
+    },
 ]
 
 # Population estimates, 1 January 2025 (Bureau of National Statistics, rounded). Operators update
 # them in the admin; a threshold is fixed at publication from the figure then.
 POPULATION_AS_OF = datetime.date(2025, 1, 1)
 POPULATIONS = {
-    "kz-10": 604_000, "kz-11": 786_000, "kz-15": 939_000, "kz-19": 1_535_000, "kz-23": 703_000,
-    "kz-27": 690_000, "kz-31": 1_222_000, "kz-33": 699_000, "kz-35": 1_135_000, "kz-39": 829_000,
-    "kz-43": 843_000, "kz-47": 791_000, "kz-55": 748_000, "kz-59": 532_000, "kz-61": 2_144_000,
-    "kz-62": 221_000, "kz-63": 714_000, "kz-71": 1_500_000, "kz-75": 2_300_000, "kz-79": 1_250_000,
+    "kz-10": 604_000,
+    "kz-11": 786_000,
+    "kz-15": 939_000,
+    "kz-19": 1_535_000,
+    "kz-23": 703_000,
+    "kz-27": 690_000,
+    "kz-31": 1_222_000,
+    "kz-33": 699_000,
+    "kz-35": 1_135_000,
+    "kz-39": 829_000,
+    "kz-43": 843_000,
+    "kz-47": 791_000,
+    "kz-55": 748_000,
+    "kz-59": 532_000,
+    "kz-61": 2_144_000,
+    "kz-62": 221_000,
+    "kz-63": 714_000,
+    "kz-71": 1_500_000,
+    "kz-75": 2_300_000,
+    "kz-79": 1_250_000,
 }
-
 
 
 def load_petition_reference(apps) -> None:
@@ -61,20 +156,45 @@ def load_petition_reference(apps) -> None:
     except LookupError:
         return
     common = {
-        "legal_reference": LEGAL_REFERENCE, "effective_from": EFFECTIVE_FROM, "notes": UNCONFIRMED,
-        "moderation_working_days": 20, "support_gate_signatures": 50, "support_gate_working_days": 10,
-        "collection_months": 6, "collection_unconfirmed": True, "answer_days": 20, "answer_days_working": True,
-        "answer_unconfirmed": True, "excluded_categories": EXCLUDED_CATEGORIES,
+        "legal_reference": LEGAL_REFERENCE,
+        "effective_from": EFFECTIVE_FROM,
+        "notes": UNCONFIRMED,
+        "moderation_working_days": 20,
+        "support_gate_signatures": 50,
+        "support_gate_working_days": 10,
+        "collection_months": 6,
+        "collection_unconfirmed": True,
+        "answer_days": 20,
+        "answer_days_working": True,
+        "answer_unconfirmed": True,
+        "excluded_categories": EXCLUDED_CATEGORIES,
     }
     rows = [
-        {"level": "regional", "population_over": None, "threshold_kind": "percent", "threshold_percent": Decimal("2.00"),
-         "threshold_unconfirmed": False},
-        {"level": "district", "population_over": 50_000, "threshold_kind": "fixed", "threshold_fixed": 5000,
-         "threshold_unconfirmed": False},
-        {"level": "district", "population_over": None, "threshold_kind": "percent", "threshold_percent": Decimal("10.00"),
-         "threshold_unconfirmed": True},
+        {
+            "level": "regional",
+            "population_over": None,
+            "threshold_kind": "percent",
+            "threshold_percent": Decimal("2.00"),
+            "threshold_unconfirmed": False,
+        },
+        {
+            "level": "district",
+            "population_over": 50_000,
+            "threshold_kind": "fixed",
+            "threshold_fixed": 5000,
+            "threshold_unconfirmed": False,
+        },
+        {
+            "level": "district",
+            "population_over": None,
+            "threshold_kind": "percent",
+            "threshold_percent": Decimal("10.00"),
+            "threshold_unconfirmed": True,
+        },
     ]
     if not Rules.objects.exists():
         Rules.objects.bulk_create([Rules(**common, **row) for row in rows])
     for code, population in POPULATIONS.items():
-        Unit.objects.filter(code=code, population__isnull=True).update(population=population, population_as_of=POPULATION_AS_OF)
+        Unit.objects.filter(code=code, population__isnull=True).update(
+            population=population, population_as_of=POPULATION_AS_OF
+        )

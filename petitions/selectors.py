@@ -27,11 +27,14 @@ def rules_for_maslikhat(maslikhat, on=None) -> PetitionRules:
     for rules in PetitionRules.in_force(on, level=maslikhat.level):
         newest_per_bracket.setdefault(rules.population_over, rules)
     eligible = [
-        rules for bracket, rules in newest_per_bracket.items()
+        rules
+        for bracket, rules in newest_per_bracket.items()
         if bracket is None or (population is not None and population > bracket)
     ]
     if not eligible:
-        raise ValidationError(_("No petition rules are in force for this maslikhat yet. Please tell the site administrators."))
+        raise ValidationError(
+            _("No petition rules are in force for this maslikhat yet. Please tell the site administrators.")
+        )
     return max(eligible, key=lambda rules: rules.population_over or -1)
 
 
@@ -79,8 +82,11 @@ def petition_district_counts(petition: Petition) -> list[dict]:
     """Every district of the addressee with its resident signatures (0 where none)."""
     # One query: the addressee's districts and any other district holding a count.
     stored = PetitionDistrictCount.objects.filter(petition=petition, district=OuterRef("pk"))
-    districts = (ElectoralDistrict.objects.filter(Q(maslikhat=petition.maslikhat_id) | Exists(stored))
-                 .annotate(stored_signatures=Coalesce(Subquery(stored.values("signatures")[:1]), 0)).order_by("number"))
+    districts = (
+        ElectoralDistrict.objects.filter(Q(maslikhat=petition.maslikhat_id) | Exists(stored))
+        .annotate(stored_signatures=Coalesce(Subquery(stored.values("signatures")[:1]), 0))
+        .order_by("number")
+    )
     rows = [{"district": d, "signatures": d.stored_signatures} for d in districts]
     top = max((r["signatures"] for r in rows), default=0) or 1
     for index, row in enumerate(rows):
@@ -94,9 +100,15 @@ def petition_count_series(petition: Petition, points: int = 48) -> list[dict]:
     top = max((s.signature_count for s in samples), default=0) or 1
     width = 600 / max(len(samples), 1)
     return [
-        {"hour": s.hour, "count": s.signature_count, "residents": s.resident_signature_count,
-         "x": round(i * width, 1), "w": round(max(width - 2, 1), 1), "h": round(s.signature_count * 160 / top, 1),
-         "y": round(160 - s.signature_count * 160 / top, 1)}
+        {
+            "hour": s.hour,
+            "count": s.signature_count,
+            "residents": s.resident_signature_count,
+            "x": round(i * width, 1),
+            "w": round(max(width - 2, 1), 1),
+            "h": round(s.signature_count * 160 / top, 1),
+            "y": round(160 - s.signature_count * 160 / top, 1),
+        }
         for i, s in enumerate(samples)
     ]
 
@@ -109,9 +121,12 @@ def signature_of(user, petition: Petition) -> Signature | None:
 
 def recent_supporters(petition: Petition, limit: int = 10) -> list[str]:
     """First names and surname initials, as the state portal shows them; never email or address."""
-    rows = (Signature.objects.filter(petition=petition, status=Signature.Status.VALID)
-            .select_related("signer").only("signer__first_name", "signer__last_name", "created_at")
-            .order_by("-created_at", "-id")[:limit])
+    rows = (
+        Signature.objects.filter(petition=petition, status=Signature.Status.VALID)
+        .select_related("signer")
+        .only("signer__first_name", "signer__last_name", "created_at")
+        .order_by("-created_at", "-id")[:limit]
+    )
     return [row.signer.public_name for row in rows if row.signer.public_name]
 
 
@@ -122,14 +137,23 @@ def trending_sources(*, petitions, hours: int = 24) -> dict[str, list[dict]]:
     recent = Signature.objects.filter(petition__in=petitions, status=Signature.Status.VALID, created_at__gte=since)
     result = {}
     for field, limit_field in (("ip_prefix", "ip_trending_per_hour"), ("email_domain", "domain_trending_per_hour")):
-        rows = (recent.exclude(**{field: ""}).values("petition_id", "petition__title", field, f"petition__rules__{limit_field}")
-                .annotate(signatures=Count("id"), last=Max("created_at")).order_by("-signatures")[:200])
+        rows = (
+            recent.exclude(**{field: ""})
+            .values("petition_id", "petition__title", field, f"petition__rules__{limit_field}")
+            .annotate(signatures=Count("id"), last=Max("created_at"))
+            .order_by("-signatures")[:200]
+        )
         result[field] = [
-            {"petition_id": r["petition_id"], "petition_title": r["petition__title"], "source": r[field],
-             "signatures": r["signatures"], "last": r["last"],
-             "per_hour": round(r["signatures"] / hours, 1),
-             "trending": r[f"petition__rules__{limit_field}"] is not None
-             and r["signatures"] / hours >= r[f"petition__rules__{limit_field}"]}
+            {
+                "petition_id": r["petition_id"],
+                "petition_title": r["petition__title"],
+                "source": r[field],
+                "signatures": r["signatures"],
+                "last": r["last"],
+                "per_hour": round(r["signatures"] / hours, 1),
+                "trending": r[f"petition__rules__{limit_field}"] is not None
+                and r["signatures"] / hours >= r[f"petition__rules__{limit_field}"],
+            }
             for r in rows
         ]
     return result

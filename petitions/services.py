@@ -2,11 +2,11 @@
 checks the actor against the allowed-transitions table, writes the history row and the audit entry,
 and queues notifications for after the commit."""
 
-from itertools import chain
 import hashlib
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import chain
 
 from allauth.account.models import EmailAddress
 from django.core.cache import cache, caches
@@ -22,12 +22,12 @@ from petitions.common import add_months, email_domain, ip_prefix
 from petitions.models import AnswerAttachment, Petition, PetitionEvent, Signature
 from petitions.selectors import invalidation_candidates, rules_for_maslikhat
 from petitions.text import render_markdown
+from portal import uploads
 from portal.audit import audit_record
 from portal.cache import OUTAGE as REDIS_OUTAGE
-from portal.models import Role, RoleGrant
 from portal.follows import followers_of
+from portal.models import Role, RoleGrant
 from portal.notifications import notify
-from portal import uploads
 from portal.uploads import CheckedUpload, check_upload
 from portal.workdays import add_working_days
 
@@ -116,7 +116,11 @@ def _enter(petition: Petition, to: str, actor, data: dict) -> None:
         rules = rules_for_maslikhat(petition.maslikhat)
         threshold = rules.threshold_for(petition.maslikhat.unit.population)
         if threshold is None:
-            raise ValidationError(_("The population of this maslikhat's territory is unknown, so its threshold cannot be set. Enter it in the administration first."))
+            raise ValidationError(
+                _(
+                    "The population of this maslikhat's territory is unknown, so its threshold cannot be set. Enter it in the administration first."  # noqa: E501
+                )
+            )
         petition.rules, petition.threshold, petition.support_gate = rules, threshold, rules.support_gate_signatures
         petition.published_at = now
         petition.support_due = add_working_days(today, rules.support_gate_working_days)
@@ -142,8 +146,11 @@ def _enter(petition: Petition, to: str, actor, data: dict) -> None:
     elif to == S.AWAITING_ANSWER:
         rules = petition.rules
         petition.sent_at = now
-        petition.answer_due = (add_working_days(today, rules.answer_days) if rules.answer_days_working
-                               else today + timedelta(days=rules.answer_days))
+        petition.answer_due = (
+            add_working_days(today, rules.answer_days)
+            if rules.answer_days_working
+            else today + timedelta(days=rules.answer_days)
+        )
     elif to == S.ANSWERED:
         text = (data.get("text") or "").strip()
         if not text:
@@ -164,7 +171,9 @@ def _recipients(kind: str, petition: Petition):
         roles = [Role.STAFF, Role.MODERATOR]
     elif kind == "answerers":
         roles = [Role.STAFF, Role.DEPUTY]
-        deputies = list(petition.maslikhat.deputies.filter(status="active", user__isnull=False).values_list("user_id", flat=True))
+        deputies = list(
+            petition.maslikhat.deputies.filter(status="active", user__isnull=False).values_list("user_id", flat=True)
+        )
         granted = RoleGrant.objects.active().filter(scope_code=code, role__in=roles).values_list("user_id", flat=True)
         return sorted(set(granted) | set(deputies))
     elif kind == "signers":
@@ -173,7 +182,9 @@ def _recipients(kind: str, petition: Petition):
         return followers_of(petition).iterator(chunk_size=2000)
     else:
         raise LookupError(kind)
-    return sorted(set(RoleGrant.objects.active().filter(scope_code=code, role__in=roles).values_list("user_id", flat=True)))
+    return sorted(
+        set(RoleGrant.objects.active().filter(scope_code=code, role__in=roles).values_list("user_id", flat=True))
+    )
 
 
 def _progress_percents(rules) -> list[int]:
@@ -190,9 +201,11 @@ def petition_progress_notices() -> int:
     named by the rules (33% and 66% by default), once per share: the conditional UPDATE decides who
     notifies, so a second tally never repeats a notice."""
     sent = 0
-    candidates = (Petition.objects.filter(status=S.OPEN, threshold__gt=0, resident_signature_count__gt=0)
-                  .select_related("rules").only("pk", "threshold", "resident_signature_count",
-                                                 "progress_noticed_percent", "author_id", "rules"))
+    candidates = (
+        Petition.objects.filter(status=S.OPEN, threshold__gt=0, resident_signature_count__gt=0)
+        .select_related("rules")
+        .only("pk", "threshold", "resident_signature_count", "progress_noticed_percent", "author_id", "rules")
+    )
     for petition in candidates:
         reached = petition.resident_signature_count * 100 // petition.threshold
         due = [p for p in _progress_percents(petition.rules) if petition.progress_noticed_percent < p <= reached]
@@ -201,11 +214,16 @@ def petition_progress_notices() -> int:
         percent = due[-1]
         with transaction.atomic():
             updated = Petition.objects.filter(pk=petition.pk, progress_noticed_percent__lt=percent).update(
-                progress_noticed_percent=percent)
+                progress_noticed_percent=percent
+            )
             if updated:
                 recipients = chain([petition.author_id], followers_of(petition).iterator(chunk_size=2000))
-                notify(event="petition.progress", obj=petition, recipients=recipients,
-                       key=f"petition:{petition.pk}:progress:{percent}")
+                notify(
+                    event="petition.progress",
+                    obj=petition,
+                    recipients=recipients,
+                    key=f"petition:{petition.pk}:progress:{percent}",
+                )
                 sent += 1
     return sent
 
@@ -214,8 +232,11 @@ def petition_transition(*, petition: Petition, to: str, actor=None, **data) -> P
     """Move a petition to `to` if the table allows it from its current state and the actor holds
     a role that may; everything else is refused and changes nothing."""
     with transaction.atomic():
-        locked = (Petition.objects.select_for_update(of=("self",))
-                  .select_related("maslikhat__unit", "rules", "author").get(pk=petition.pk))
+        locked = (
+            Petition.objects.select_for_update(of=("self",))
+            .select_related("maslikhat__unit", "rules", "author")
+            .get(pk=petition.pk)
+        )
         from_status = locked.status
         who = TRANSITIONS.get((from_status, to))
         if who is None:
@@ -230,13 +251,22 @@ def petition_transition(*, petition: Petition, to: str, actor=None, **data) -> P
         locked.save()
         public_note = {S.REJECTED: locked.rejection_reason}.get(to, "")
         PetitionEvent.objects.create(
-            petition=locked, actor=actor, from_status=from_status, to_status=to,
-            public_note=public_note, private_note=data.get("note", ""),
+            petition=locked,
+            actor=actor,
+            from_status=from_status,
+            to_status=to,
+            public_note=public_note,
+            private_note=data.get("note", ""),
             is_public=locked.published_at is not None or to == S.REJECTED,
         )
-        audit_record(actor=actor, action=f"petition.{to}", obj=locked, before={"status": from_status},
-                     after={"status": to, **({"category": locked.rejection_category} if to == S.REJECTED else {})},
-                     scope_code=locked.maslikhat.code)
+        audit_record(
+            actor=actor,
+            action=f"petition.{to}",
+            obj=locked,
+            before={"status": from_status},
+            after={"status": to, **({"category": locked.rejection_category} if to == S.REJECTED else {})},
+            scope_code=locked.maslikhat.code,
+        )
         if to in EVENTS:
             event, kinds = EVENTS[to]
             for kind in kinds:
@@ -324,7 +354,9 @@ def petition_approve(*, petition: Petition, actor, note: str = "") -> Petition:
 
 
 def petition_reject(*, petition: Petition, actor, category: str, reason: str, note: str = "") -> Petition:
-    return petition_transition(petition=petition, to=S.REJECTED, actor=actor, category=category, reason=reason, note=note)
+    return petition_transition(
+        petition=petition, to=S.REJECTED, actor=actor, category=category, reason=reason, note=note
+    )
 
 
 def petition_withdraw(*, petition: Petition, actor) -> Petition:
@@ -350,8 +382,9 @@ def petition_answer(*, petition: Petition, actor, text: str, attachments=()) -> 
     with transaction.atomic():
         petition = petition_transition(petition=petition, to=S.ANSWERED, actor=actor, text=text)
         for upload in checked:
-            attachment = AnswerAttachment(petition=petition, original_name=upload.name, content_type=upload.content_type,
-                                          size=upload.size)
+            attachment = AnswerAttachment(
+                petition=petition, original_name=upload.name, content_type=upload.content_type, size=upload.size
+            )
             attachment.file.save(upload.name, upload.file, save=False)
             attachment.save()
     return petition
@@ -395,8 +428,9 @@ def _rate_hit(key: str, limit: int, window: int) -> bool:
         return cache.incr(key) <= limit
 
 
-def _signing_limits(account: tuple[str, int, int], network: tuple[str, int, int] | None,
-                    placement_key: str) -> tuple[str | None, object]:
+def _signing_limits(
+    account: tuple[str, int, int], network: tuple[str, int, int] | None, placement_key: str
+) -> tuple[str | None, object]:
     """Count a signature against (key, limit, window) of the account and of the network: the one
     refusing it ("account" or "network") or None, and, when none refuses and the cache is Redis,
     the cached placement under `placement_key` (None: not cached; _MISSING: not read)."""
@@ -445,14 +479,22 @@ def _place_signer(petition: Petition, text: str, cached=_MISSING) -> tuple[int |
     districts = {d.pk: d for match in lookup.matches for d in match.districts}
     own = {pk: d for pk, d in districts.items() if d.maslikhat_id == petition.maslikhat_id}
     if len(own) > 1:
-        raise ValidationError({"address": _("This address lies in several districts; add the house number or choose a more precise address.")})
+        raise ValidationError(
+            {
+                "address": _(
+                    "This address lies in several districts; add the house number or choose a more precise address."
+                )
+            }
+        )
     if own:
         district = next(iter(own.values()))
         placement = (district.pk, district.number, True)
     else:
         addressee_unit = petition.maslikhat.unit_id
-        inside = any(d.maslikhat.unit_id == addressee_unit or d.maslikhat.unit.parent_id == addressee_unit
-                     for d in districts.values())
+        inside = any(
+            d.maslikhat.unit_id == addressee_unit or d.maslikhat.unit.parent_id == addressee_unit
+            for d in districts.values()
+        )
         placement = (None, None, inside)
     cache.set(key, list(placement), timeout=PLACEMENT_CACHE_SECONDS)
     return placement
@@ -466,9 +508,11 @@ def _signature_insert(values: dict) -> int | None:
     emails = EmailAddress._meta.db_table
     columns = list(values)
     # Table and column names are our models' own, never input.
-    sql = (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(['%s'] * len(columns))} "  # noqa: S608
-           f"WHERE EXISTS (SELECT 1 FROM {emails} WHERE user_id = %s AND verified) "
-           "ON CONFLICT (petition_id, signer_id) DO NOTHING RETURNING id")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(['%s'] * len(columns))} "  # noqa: S608
+        f"WHERE EXISTS (SELECT 1 FROM {emails} WHERE user_id = %s AND verified) "
+        "ON CONFLICT (petition_id, signer_id) DO NOTHING RETURNING id"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values.values(), values["signer_id"]])
         row = cursor.fetchone()
@@ -496,8 +540,15 @@ def _nudge_tally() -> None:
         petition_tally_task.apply_async(countdown=1, retry=False)  # best effort: beat tallies every 10 s
 
 
-def petition_sign(*, petition: Petition, user, address: str | None = None, is_citizen: bool | None = None,
-                  ip: str | None = None, honeypot: str = "") -> SignResult:
+def petition_sign(
+    *,
+    petition: Petition,
+    user,
+    address: str | None = None,
+    is_citizen: bool | None = None,
+    ip: str | None = None,
+    honeypot: str = "",
+) -> SignResult:
     """Sign once. A repeat answers "already signed" and changes nothing; a signature withdrawn
     earlier is restored. The counts follow at the next tally."""
     if honeypot:
@@ -511,27 +562,44 @@ def petition_sign(*, petition: Petition, user, address: str | None = None, is_ci
     address = (address if address is not None else user.address or "").strip()
     citizen = is_citizen if is_citizen is not None else user.is_citizen
     if not address:
-        raise ValidationError({"address": _("Enter your home address: it decides whether your signature counts towards the threshold.")})
+        raise ValidationError(
+            {"address": _("Enter your home address: it decides whether your signature counts towards the threshold.")}
+        )
     if citizen is not True:
-        raise ValidationError({"is_citizen": _("Only citizens of Kazakhstan may sign petitions. Confirm that you are one.")})
+        raise ValidationError(
+            {"is_citizen": _("Only citizens of Kazakhstan may sign petitions. Confirm that you are one.")}
+        )
     rules = petition.rules
     hour, minute = int(time.time() // 3600), int(time.time() // 60)
     network = ip_prefix(ip)
     refused, placement = _signing_limits(
         (f"petitions:rl:user:{user.pk}:{hour}", rules.account_signatures_per_hour, 3600),
         (f"petitions:rl:net:{network}:{minute}", rules.ip_signatures_per_minute, 60) if network else None,
-        _placement_key(petition, address))
+        _placement_key(petition, address),
+    )
     if refused == "account":
         raise SigningRateLimited(_("You have signed many petitions in the last hour. Please try again later."))
     if refused == "network":
-        raise SigningRateLimited(_("Too many signatures are arriving from your network right now. Please try again in a minute."))
+        raise SigningRateLimited(
+            _("Too many signatures are arriving from your network right now. Please try again in a minute.")
+        )
     district_id, district_number, resident = _place_signer(petition, address, placement)
     now = timezone.now()
     values = {
-        "petition_id": petition.pk, "signer_id": user.pk, "created_at": connection.ops.adapt_datetimefield_value(now),
-        "status": Signature.Status.VALID, "status_changed_at": None, "invalidation_reason": "",
-        "pending": True, "counted": False, "district_id": district_id, "is_resident": resident,
-        "address": address[:200], "is_citizen": True, "ip_prefix": network, "email_domain": email_domain(user.email),
+        "petition_id": petition.pk,
+        "signer_id": user.pk,
+        "created_at": connection.ops.adapt_datetimefield_value(now),
+        "status": Signature.Status.VALID,
+        "status_changed_at": None,
+        "invalidation_reason": "",
+        "pending": True,
+        "counted": False,
+        "district_id": district_id,
+        "is_resident": resident,
+        "address": address[:200],
+        "is_citizen": True,
+        "ip_prefix": network,
+        "email_domain": email_domain(user.email),
     }
     new_id = _signature_insert(values)
     if new_id is None:
@@ -540,17 +608,35 @@ def petition_sign(*, petition: Petition, user, address: str | None = None, is_ci
         if existing.status == Signature.Status.INVALIDATED:
             raise PermissionDenied(_("Your signature on this petition was invalidated by the moderators."))
         if existing.status == Signature.Status.VALID:
-            return SignResult(existing, created=False, district_number=existing.district.number if existing.district else None)
+            return SignResult(
+                existing, created=False, district_number=existing.district.number if existing.district else None
+            )
         restored = Signature.objects.filter(pk=existing.pk, status=Signature.Status.WITHDRAWN).update(
-            status=Signature.Status.VALID, status_changed_at=now, pending=True, district_id=district_id,
-            is_resident=resident, address=address[:200], ip_prefix=network, created_at=now)
+            status=Signature.Status.VALID,
+            status_changed_at=now,
+            pending=True,
+            district_id=district_id,
+            is_resident=resident,
+            address=address[:200],
+            ip_prefix=network,
+            created_at=now,
+        )
         existing.refresh_from_db()
         if not restored:
-            return SignResult(existing, created=False, district_number=existing.district.number if existing.district else None)
+            return SignResult(
+                existing, created=False, district_number=existing.district.number if existing.district else None
+            )
         signature = existing
     else:
-        signature = Signature(pk=new_id, petition=petition, signer=user, created_at=now, district_id=district_id,
-                              is_resident=resident, address=address[:200])
+        signature = Signature(
+            pk=new_id,
+            petition=petition,
+            signer=user,
+            created_at=now,
+            district_id=district_id,
+            is_resident=resident,
+            address=address[:200],
+        )
     transaction.on_commit(_nudge_tally, robust=True)
     return SignResult(signature, created=True, district_number=district_number)
 
@@ -562,14 +648,16 @@ def petition_unsign(*, petition: Petition, user) -> bool:
     if not petition.is_signable:
         raise ValidationError(_("Signatures can be withdrawn only while the petition collects them."))
     changed = Signature.objects.filter(petition=petition, signer=user, status=Signature.Status.VALID).update(
-        status=Signature.Status.WITHDRAWN, status_changed_at=timezone.now(), pending=True)
+        status=Signature.Status.WITHDRAWN, status_changed_at=timezone.now(), pending=True
+    )
     if changed:
         transaction.on_commit(_nudge_tally, robust=True)
     return bool(changed)
 
 
-def signatures_invalidate(*, petition: Petition, actor, ip_prefix: str = "", email_domain: str = "",
-                          since=None, until=None, reason: str = "") -> int:
+def signatures_invalidate(
+    *, petition: Petition, actor, ip_prefix: str = "", email_domain: str = "", since=None, until=None, reason: str = ""
+) -> int:
     """Invalidate the valid signatures of one source on one petition (after a preview); they
     leave the counts at the next tally."""
     if not access.may_moderate(actor, petition):
@@ -580,19 +668,32 @@ def signatures_invalidate(*, petition: Petition, actor, ip_prefix: str = "", ema
     if not ip_prefix and not email_domain:
         raise ValidationError(_("Choose a network or an email domain."))
     with transaction.atomic():
-        rows = invalidation_candidates(petition=petition, ip_prefix=ip_prefix, email_domain=email_domain, since=since, until=until)
+        rows = invalidation_candidates(
+            petition=petition, ip_prefix=ip_prefix, email_domain=email_domain, since=since, until=until
+        )
         count = Signature.objects.filter(pk__in=rows.values("pk")).update(
-            status=Signature.Status.INVALIDATED, status_changed_at=timezone.now(), pending=True, invalidation_reason=reason[:300])
+            status=Signature.Status.INVALIDATED,
+            status_changed_at=timezone.now(),
+            pending=True,
+            invalidation_reason=reason[:300],
+        )
         if count:
             PetitionEvent.objects.create(
-                petition=petition, actor=actor, kind=PetitionEvent.Kind.INVALIDATION, from_status=petition.status,
+                petition=petition,
+                actor=actor,
+                kind=PetitionEvent.Kind.INVALIDATION,
+                from_status=petition.status,
                 to_status=petition.status,
                 public_note=_("%(count)s signatures were invalidated by the moderators.") % {"count": count},
                 private_note=f"{ip_prefix or email_domain}: {reason}",
             )
-            audit_record(actor=actor, action="petition.signatures_invalidate", obj=petition,
-                         after={"count": count, "ip_prefix": ip_prefix, "email_domain": email_domain, "reason": reason},
-                         scope_code=petition.maslikhat.code)
+            audit_record(
+                actor=actor,
+                action="petition.signatures_invalidate",
+                obj=petition,
+                after={"count": count, "ip_prefix": ip_prefix, "email_domain": email_domain, "reason": reason},
+                scope_code=petition.maslikhat.code,
+            )
     return count
 
 
@@ -625,9 +726,18 @@ def petition_deadlines(*, today=None) -> dict[str, int]:
                 continue
             petition.answer_overdue_at = timezone.now()
             petition.save(update_fields=["answer_overdue_at"])
-            PetitionEvent.objects.create(petition=petition, kind=PetitionEvent.Kind.ANSWER_OVERDUE,
-                                         from_status=petition.status, to_status=petition.status)
-            audit_record(actor=None, action="petition.answer_overdue", obj=petition,
-                         after={"answer_due": str(petition.answer_due)}, scope_code=petition.maslikhat.code)
+            PetitionEvent.objects.create(
+                petition=petition,
+                kind=PetitionEvent.Kind.ANSWER_OVERDUE,
+                from_status=petition.status,
+                to_status=petition.status,
+            )
+            audit_record(
+                actor=None,
+                action="petition.answer_overdue",
+                obj=petition,
+                after={"answer_due": str(petition.answer_due)},
+                scope_code=petition.maslikhat.code,
+            )
         done["overdue"] += 1
     return done

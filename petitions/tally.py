@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from petitions.common import tally_lock
-from portal.models import Follow
 from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, Signature
+from portal.models import Follow
 
 logger = logging.getLogger(__name__)
 LOCK = "petitions.tally"
@@ -30,8 +30,12 @@ def drop_watched(pks) -> None:
     from django.conf import settings
 
     pks = list(pks)
-    cache.delete_many([COUNT_CACHE_KEY.format(pk) for pk in pks]
-                      + [PAGE_CACHE_KEY.format(pk, code) for pk in pks for code, _name in settings.LANGUAGES])
+    cache.delete_many(
+        [COUNT_CACHE_KEY.format(pk) for pk in pks]
+        + [PAGE_CACHE_KEY.format(pk, code) for pk in pks for code, _name in settings.LANGUAGES]
+    )
+
+
 S = Petition.Status
 
 _PG_TALLY = """
@@ -97,16 +101,23 @@ def _tally_portable(now) -> list[tuple[int, int, int, int]]:
         return []
     newly_valid = Signature.objects.filter(pk__in=ids, status=Signature.Status.VALID, counted=False)
     Follow.objects.bulk_create(
-        [Follow(user_id=signer, object_type="petitions.petition", object_id=str(petition), created_at=now)
-         for signer, petition in newly_valid.values_list("signer_id", "petition_id")],
+        [
+            Follow(user_id=signer, object_type="petitions.petition", object_id=str(petition), created_at=now)
+            for signer, petition in newly_valid.values_list("signer_id", "petition_id")
+        ],
         ignore_conflicts=True,
     )
     valid = Sum(ExpressionWrapper(Q(status=Signature.Status.VALID), output_field=IntegerField()))
     counted = Sum(ExpressionWrapper(Q(counted=True), output_field=IntegerField()))
-    groups = list(Signature.objects.filter(pk__in=ids).values("petition_id", "district_id", "is_resident")
-                  .annotate(delta=valid - counted, seen=Count("pk")).order_by())
+    groups = list(
+        Signature.objects.filter(pk__in=ids)
+        .values("petition_id", "district_id", "is_resident")
+        .annotate(delta=valid - counted, seen=Count("pk"))
+        .order_by()
+    )
     Signature.objects.filter(pk__in=ids).update(
-        pending=False, counted=ExpressionWrapper(Q(status=Signature.Status.VALID), output_field=BooleanField()))
+        pending=False, counted=ExpressionWrapper(Q(status=Signature.Status.VALID), output_field=BooleanField())
+    )
     per_petition: dict[int, list[int]] = {}
     for group in groups:
         totals = per_petition.setdefault(group["petition_id"], [0, 0, 0])
@@ -114,14 +125,20 @@ def _tally_portable(now) -> list[tuple[int, int, int, int]]:
         totals[1] += group["delta"] if group["is_resident"] else 0
         totals[2] += group["seen"]
         if group["district_id"] is not None:
-            row, _created = PetitionDistrictCount.objects.get_or_create(petition_id=group["petition_id"], district_id=group["district_id"])
+            row, _created = PetitionDistrictCount.objects.get_or_create(
+                petition_id=group["petition_id"], district_id=group["district_id"]
+            )
             PetitionDistrictCount.objects.filter(pk=row.pk).update(signatures=F("signatures") + group["delta"])
     rows = []
     for petition_id, (total, residents, seen) in per_petition.items():
         Petition.objects.filter(pk=petition_id).update(
             signature_count=F("signature_count") + total,
-            resident_signature_count=F("resident_signature_count") + residents, last_tallied_at=now)
-        counts = Petition.objects.filter(pk=petition_id).values_list("signature_count", "resident_signature_count").first()
+            resident_signature_count=F("resident_signature_count") + residents,
+            last_tallied_at=now,
+        )
+        counts = (
+            Petition.objects.filter(pk=petition_id).values_list("signature_count", "resident_signature_count").first()
+        )
         rows.append((petition_id, counts[0], counts[1], seen))
     return rows
 
@@ -129,9 +146,12 @@ def _tally_portable(now) -> list[tuple[int, int, int, int]]:
 def _sample(rows, now) -> None:
     hour = now.replace(minute=0, second=0, microsecond=0)
     PetitionCountSample.objects.bulk_create(
-        [PetitionCountSample(petition_id=pk, hour=hour, signature_count=total, resident_signature_count=residents)
-         for pk, total, residents, _seen in rows],
-        update_conflicts=True, unique_fields=["petition", "hour"],
+        [
+            PetitionCountSample(petition_id=pk, hour=hour, signature_count=total, resident_signature_count=residents)
+            for pk, total, residents, _seen in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["petition", "hour"],
         update_fields=["signature_count", "resident_signature_count"],
     )
 
@@ -180,22 +200,38 @@ def petitions_recount() -> dict | None:
             return None
         now = timezone.now()
         is_valid = ExpressionWrapper(Q(status=Signature.Status.VALID), output_field=BooleanField())
-        Signature.objects.filter(Q(pending=True) | Q(counted=True) & ~Q(status=Signature.Status.VALID)
-                                 | Q(counted=False, status=Signature.Status.VALID)).update(pending=False, counted=is_valid)
-        valid = Signature.objects.filter(petition=OuterRef("pk"), status=Signature.Status.VALID).order_by().values("petition")
+        Signature.objects.filter(
+            Q(pending=True)
+            | Q(counted=True) & ~Q(status=Signature.Status.VALID)
+            | Q(counted=False, status=Signature.Status.VALID)
+        ).update(pending=False, counted=is_valid)
+        valid = (
+            Signature.objects.filter(petition=OuterRef("pk"), status=Signature.Status.VALID)
+            .order_by()
+            .values("petition")
+        )
         truth = Petition.objects.annotate(
             true_total=Coalesce(Subquery(valid.annotate(n=Count("pk")).values("n")), Value(0)),
-            true_residents=Coalesce(Subquery(valid.filter(is_resident=True).annotate(n=Count("pk")).values("n")), Value(0)),
+            true_residents=Coalesce(
+                Subquery(valid.filter(is_resident=True).annotate(n=Count("pk")).values("n")), Value(0)
+            ),
         )
-        drifted = list(truth.exclude(signature_count=F("true_total"), resident_signature_count=F("true_residents"))
-                       .values_list("pk", "signature_count", "true_total", "true_residents"))
+        drifted = list(
+            truth.exclude(signature_count=F("true_total"), resident_signature_count=F("true_residents")).values_list(
+                "pk", "signature_count", "true_total", "true_residents"
+            )
+        )
         for pk, stored, total, residents in drifted:
             logger.warning("petition %s count drift: stored %s, true %s", pk, stored, total)
-            Petition.objects.filter(pk=pk).update(signature_count=total, resident_signature_count=residents, last_tallied_at=now)
+            Petition.objects.filter(pk=pk).update(
+                signature_count=total, resident_signature_count=residents, last_tallied_at=now
+            )
         true_districts = {
             (r["petition_id"], r["district_id"]): r["n"]
             for r in Signature.objects.filter(status=Signature.Status.VALID, district__isnull=False)
-            .values("petition_id", "district_id").annotate(n=Count("pk")).order_by()
+            .values("petition_id", "district_id")
+            .annotate(n=Count("pk"))
+            .order_by()
         }
         stored = {(r.petition_id, r.district_id): r for r in PetitionDistrictCount.objects.all()}
         fixed = 0
@@ -203,8 +239,11 @@ def petitions_recount() -> dict | None:
             if row.signatures != true_districts.get(key, 0):
                 PetitionDistrictCount.objects.filter(pk=row.pk).update(signatures=true_districts.get(key, 0))
                 fixed += 1
-        missing = [PetitionDistrictCount(petition_id=p, district_id=d, signatures=n)
-                   for (p, d), n in true_districts.items() if (p, d) not in stored]
+        missing = [
+            PetitionDistrictCount(petition_id=p, district_id=d, signatures=n)
+            for (p, d), n in true_districts.items()
+            if (p, d) not in stored
+        ]
         PetitionDistrictCount.objects.bulk_create(missing)
         moved = _crossings()
     return {"drifted": len(drifted), "districts_fixed": fixed + len(missing), "moved": moved}

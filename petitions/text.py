@@ -33,9 +33,13 @@ def render_markdown(source: str) -> str:
         if not lines:
             continue
         if all(_BULLET.match(line) for line in lines):
-            out.append("<ul>" + "".join(f"<li>{_inline(_BULLET.match(line).group(1))}</li>" for line in lines) + "</ul>")
+            out.append(
+                "<ul>" + "".join(f"<li>{_inline(_BULLET.match(line).group(1))}</li>" for line in lines) + "</ul>"
+            )
         elif all(_NUMBERED.match(line) for line in lines):
-            out.append("<ol>" + "".join(f"<li>{_inline(_NUMBERED.match(line).group(1))}</li>" for line in lines) + "</ol>")
+            out.append(
+                "<ol>" + "".join(f"<li>{_inline(_NUMBERED.match(line).group(1))}</li>" for line in lines) + "</ol>"
+            )
         else:
             out.append("<p>" + "<br>".join(_inline(line.strip()) for line in lines) + "</p>")
     return nh3.clean(

@@ -35,12 +35,21 @@ def petition_list(request):
     page = Paginator(petitions, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "petitions/list.html", {
-        "page": page, "params": params, "querystring": query.urlencode(),
-        "maslikhats": Maslikhat.objects.filter(petitions__isnull=False).distinct().order_by("level", "code"),
-        "statuses": [(value, label) for value, label in Petition.Status.choices if value in Petition.LISTED_STATUSES],
-        "topics": Petition.Topic.choices, "sorts": [("popular", _("Most signed")), ("newest", _("Newest")), ("closing", _("Closing soon"))],
-    })
+    return render(
+        request,
+        "petitions/list.html",
+        {
+            "page": page,
+            "params": params,
+            "querystring": query.urlencode(),
+            "maslikhats": Maslikhat.objects.filter(petitions__isnull=False).distinct().order_by("level", "code"),
+            "statuses": [
+                (value, label) for value, label in Petition.Status.choices if value in Petition.LISTED_STATUSES
+            ],
+            "topics": Petition.Topic.choices,
+            "sorts": [("popular", _("Most signed")), ("newest", _("Newest")), ("closing", _("Closing soon"))],
+        },
+    )
 
 
 # Watchers reload a viral petition's page far more often than anyone signs it (UK, March 2019).
@@ -51,8 +60,12 @@ def _shared_page_key(request, pk) -> str | None:
     """The cache key of the page every anonymous visitor sees alike (no session, no pending
     messages, no query string), or None. The tally and every state move drop it
     (tally.drop_watched), so it is never older than the last tally; the timeout bounds the rest."""
-    if (request.GET or settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
-            or request.user.is_authenticated):
+    if (
+        request.GET
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or "messages" in request.COOKIES
+        or request.user.is_authenticated
+    ):
         return None
     return PAGE_CACHE_KEY.format(pk, get_language())
 
@@ -71,21 +84,32 @@ def petition_detail(request, pk):
     official = access.is_official_of(request.user, petition) if request.user.is_authenticated else False
     if not (is_author or official):
         events = events.filter(is_public=True)
-    initial = {"address": request.user.address, "is_citizen": request.user.is_citizen} if request.user.is_authenticated else {}
+    initial = (
+        {"address": request.user.address, "is_citizen": request.user.is_citizen}
+        if request.user.is_authenticated
+        else {}
+    )
     districts = selectors.petition_district_counts(petition) if petition.published_at else []
     series = selectors.petition_count_series(petition) if petition.published_at else []
     context = {
         "district_chart_height": len(districts) * 28 + 8,
-        "petition": petition, "my_signature": mine, "events": events, "is_author": is_author, "official": official,
+        "petition": petition,
+        "my_signature": mine,
+        "events": events,
+        "is_author": is_author,
+        "official": official,
         "show_text": access.may_view_text(request.user, petition),
-        "sign_form": SignForm(initial=initial), "link": link if link == petition.share_token else "",
+        "sign_form": SignForm(initial=initial),
+        "link": link if link == petition.share_token else "",
         "districts": districts,
-        "series": series, "series_last": series[-1]["count"] if series else 0,
+        "series": series,
+        "series_last": series[-1]["count"] if series else 0,
         "supporters": selectors.recent_supporters(petition) if petition.published_at else [],
         "attachments": list(petition.answer_attachments.all()) if petition.status == Petition.Status.ANSWERED else [],
         "actions": services.allowed_transitions(petition, request.user) if request.user.is_authenticated else [],
         "similar": selectors.similar_petitions(title=petition.title, text=petition.text, exclude_pk=petition.pk)
-        if is_author and petition.status == Petition.Status.DRAFT else [],
+        if is_author and petition.status == Petition.Status.DRAFT
+        else [],
         "may_moderate": official and access.may_moderate(request.user, petition),
         "may_answer": official and access.may_answer(request.user, petition),
     }
@@ -103,14 +127,21 @@ def petition_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            petition = services.petition_create(author=request.user, title=data["title"], text=data["text"],
-                                                maslikhat=data["maslikhat"], topic=data["topic"])
+            petition = services.petition_create(
+                author=request.user,
+                title=data["title"],
+                text=data["text"],
+                maslikhat=data["maslikhat"],
+                topic=data["topic"],
+            )
         except PermissionDenied as error:
             messages.error(request, str(error))
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Your draft is saved. Check the similar petitions below, then submit it for moderation."))
+            messages.success(
+                request, _("Your draft is saved. Check the similar petitions below, then submit it for moderation.")
+            )
             return redirect(petition.get_absolute_url())
     if request.method == "POST" and form.data.get("title"):
         similar = selectors.similar_petitions(title=form.data.get("title", ""), text=form.data.get("text", ""))
@@ -136,7 +167,10 @@ def petition_edit(request, pk):
 
 
 AUTHOR_ACTIONS = {
-    "submit": (services.petition_submit, _("Submitted for moderation. The maslikhat's staff will decide by the target date.")),
+    "submit": (
+        services.petition_submit,
+        _("Submitted for moderation. The maslikhat's staff will decide by the target date."),
+    ),
     "withdraw": (services.petition_withdraw, _("The petition is withdrawn.")),
     "send": (services.petition_send_for_answer, _("The petition is sent to the maslikhat for its answer.")),
 }
@@ -168,9 +202,14 @@ def petition_sign(request, pk):
     form = SignForm(request.POST)
     if form.is_valid():
         try:
-            result = services.petition_sign(petition=petition, user=request.user, address=form.cleaned_data["address"],
-                                            is_citizen=form.cleaned_data["is_citizen"], ip=client_ip(request),
-                                            honeypot=form.cleaned_data["website"])
+            result = services.petition_sign(
+                petition=petition,
+                user=request.user,
+                address=form.cleaned_data["address"],
+                is_citizen=form.cleaned_data["is_citizen"],
+                ip=client_ip(request),
+                honeypot=form.cleaned_data["website"],
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         except PermissionDenied as error:
@@ -178,8 +217,12 @@ def petition_sign(request, pk):
         except services.SigningRateLimited as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Thank you: your signature is recorded.") if result.created
-                             else _("You have already signed this petition."))
+            messages.success(
+                request,
+                _("Thank you: your signature is recorded.")
+                if result.created
+                else _("You have already signed this petition."),
+            )
             return redirect(target)
     context = {"petition": petition, "sign_form": form, "link": link if link == petition.share_token else ""}
     return render(request, "petitions/sign.html", context, status=400)
@@ -202,8 +245,11 @@ def petition_unsign(request, pk):
 @login_required
 def my_petitions(request):
     petitions = Petition.objects.filter(author=request.user).select_related("maslikhat").order_by("-created_at")
-    signatures = (Signature.objects.filter(signer=request.user).select_related("petition__maslikhat")
-                  .order_by("-created_at")[:100])
+    signatures = (
+        Signature.objects.filter(signer=request.user)
+        .select_related("petition__maslikhat")
+        .order_by("-created_at")[:100]
+    )
     return render(request, "petitions/mine.html", {"petitions": petitions, "signatures": signatures})
 
 

@@ -29,14 +29,26 @@ def queue(request):
     moderation, answers = access.moderation_codes(request.user), access.answer_codes(request.user)
     if moderation == set() and answers == set():
         raise Http404
-    to_moderate = (_scoped(moderation).filter(status__in=[S.SUBMITTED, S.IN_MODERATION]).order_by("moderation_due", "id")
-                   if moderation != set() else [])
-    to_answer = (_scoped(answers).filter(status__in=[S.THRESHOLD_REACHED, S.AWAITING_ANSWER]).order_by("answer_due", "id")
-                 if answers != set() else [])
-    return render(request, "petitions/staff/queue.html", {
-        "to_moderate": to_moderate, "to_answer": to_answer, "today": timezone.localdate(),
-        "may_see_sources": moderation != set(),
-    })
+    to_moderate = (
+        _scoped(moderation).filter(status__in=[S.SUBMITTED, S.IN_MODERATION]).order_by("moderation_due", "id")
+        if moderation != set()
+        else []
+    )
+    to_answer = (
+        _scoped(answers).filter(status__in=[S.THRESHOLD_REACHED, S.AWAITING_ANSWER]).order_by("answer_due", "id")
+        if answers != set()
+        else []
+    )
+    return render(
+        request,
+        "petitions/staff/queue.html",
+        {
+            "to_moderate": to_moderate,
+            "to_answer": to_answer,
+            "today": timezone.localdate(),
+            "may_see_sources": moderation != set(),
+        },
+    )
 
 
 @login_required
@@ -55,7 +67,9 @@ def moderate(request, pk):
             if action == "approve":
                 approve_form = ApproveForm(request.POST)
                 if approve_form.is_valid():
-                    services.petition_approve(petition=petition, actor=request.user, note=approve_form.cleaned_data["note"])
+                    services.petition_approve(
+                        petition=petition, actor=request.user, note=approve_form.cleaned_data["note"]
+                    )
                     messages.success(request, _("Approved: the petition is gathering its first supporters by link."))
                     return redirect("petitions:staff_queue")
             elif action == "reject":
@@ -68,11 +82,18 @@ def moderate(request, pk):
             _apply_errors(reject_form if action == "reject" else approve_form, error)
         except PermissionDenied as error:
             messages.error(request, str(error))
-    return render(request, "petitions/staff/moderate.html", {
-        "petition": petition, "rules": rules, "reject_form": reject_form, "approve_form": approve_form,
-        "similar": selectors.similar_petitions(title=petition.title, text=petition.text, exclude_pk=petition.pk),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "petitions/staff/moderate.html",
+        {
+            "petition": petition,
+            "rules": rules,
+            "reject_form": reject_form,
+            "approve_form": approve_form,
+            "similar": selectors.similar_petitions(title=petition.title, text=petition.text, exclude_pk=petition.pk),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -82,9 +103,17 @@ def answer(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             if petition.status == S.THRESHOLD_REACHED:
-                raise ValidationError(_("The petition is still collecting signatures; it can be answered once it is sent to the maslikhat."))
-            services.petition_answer(petition=petition, actor=request.user, text=form.cleaned_data["text"],
-                                     attachments=form.cleaned_data["attachments"])
+                raise ValidationError(
+                    _(
+                        "The petition is still collecting signatures; it can be answered once it is sent to the maslikhat."  # noqa: E501
+                    )
+                )
+            services.petition_answer(
+                petition=petition,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                attachments=form.cleaned_data["attachments"],
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         except PermissionDenied as error:
@@ -103,9 +132,14 @@ def sources(request):
     petitions = _scoped(codes).filter(status__in=Petition.SIGNABLE_STATUSES)
     raw = request.GET.get("hours", "24")
     hours = min(max(int(raw), 1), 24 * 30) if raw.isdigit() else 24
-    return render(request, "petitions/staff/sources.html", {
-        "trends": selectors.trending_sources(petitions=petitions, hours=hours), "hours": hours,
-    })
+    return render(
+        request,
+        "petitions/staff/sources.html",
+        {
+            "trends": selectors.trending_sources(petitions=petitions, hours=hours),
+            "hours": hours,
+        },
+    )
 
 
 @login_required
@@ -116,21 +150,38 @@ def invalidate(request, pk):
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         since = timezone.now() - timedelta(hours=data["hours"])
-        rows = selectors.invalidation_candidates(petition=petition, ip_prefix=data["ip_prefix"].strip(),
-                                                 email_domain=data["email_domain"].strip(), since=since)
+        rows = selectors.invalidation_candidates(
+            petition=petition,
+            ip_prefix=data["ip_prefix"].strip(),
+            email_domain=data["email_domain"].strip(),
+            since=since,
+        )
         if request.method == "POST" and request.POST.get("confirm") == "1":
             try:
-                done = services.signatures_invalidate(petition=petition, actor=request.user, ip_prefix=data["ip_prefix"].strip(),
-                                                      email_domain=data["email_domain"].strip(), since=since, reason=data["reason"])
+                done = services.signatures_invalidate(
+                    petition=petition,
+                    actor=request.user,
+                    ip_prefix=data["ip_prefix"].strip(),
+                    email_domain=data["email_domain"].strip(),
+                    since=since,
+                    reason=data["reason"],
+                )
             except ValidationError as error:
                 _apply_errors(form, error)
             except PermissionDenied:
                 raise Http404 from None
             else:
-                messages.success(request, _("%(count)s signatures invalidated; the count drops at the next tally.") % {"count": done})
+                messages.success(
+                    request, _("%(count)s signatures invalidated; the count drops at the next tally.") % {"count": done}
+                )
                 return redirect(reverse("petitions:staff_sources"))
         count = rows.count()
-        preview = [(row.signer.public_name, row.created_at, row.ip_prefix, row.email_domain)
-                   for row in rows.select_related("signer").order_by("-created_at")[:50]]
-    return render(request, "petitions/staff/invalidate.html",
-                  {"petition": petition, "form": form, "preview": preview, "count": count})
+        preview = [
+            (row.signer.public_name, row.created_at, row.ip_prefix, row.email_domain)
+            for row in rows.select_related("signer").order_by("-created_at")[:50]
+        ]
+    return render(
+        request,
+        "petitions/staff/invalidate.html",
+        {"petition": petition, "form": form, "preview": preview, "count": count},
+    )

@@ -34,10 +34,14 @@ def deputy_panel(request, deputy=None, **context) -> str:
 
     if deputy is None:
         return ""
-    petitions = list(Petition.objects.filter(answer_deputy=deputy, status=Petition.Status.ANSWERED).order_by("-answered_at")[:10])
+    petitions = list(
+        Petition.objects.filter(answer_deputy=deputy, status=Petition.Status.ANSWERED).order_by("-answered_at")[:10]
+    )
     if not petitions:
         return ""
-    return render_to_string("petitions/panels/deputy_record.html", {"petitions": petitions, "deputy": deputy}, request=request)
+    return render_to_string(
+        "petitions/panels/deputy_record.html", {"petitions": petitions, "deputy": deputy}, request=request
+    )
 
 
 def maslikhat_panel(request, maslikhat=None, **context) -> str:
@@ -46,8 +50,9 @@ def maslikhat_panel(request, maslikhat=None, **context) -> str:
     if maslikhat is None:
         return ""
     petitions = list(Petition.objects.listed().filter(maslikhat=maslikhat).order_by("-published_at", "-id")[:10])
-    return render_to_string("petitions/panels/maslikhat_record.html", {"petitions": petitions, "maslikhat": maslikhat},
-                            request=request)
+    return render_to_string(
+        "petitions/panels/maslikhat_record.html", {"petitions": petitions, "maslikhat": maslikhat}, request=request
+    )
 
 
 def reload_reference_data(sender, apps=None, **kwargs) -> None:
@@ -77,10 +82,20 @@ def register() -> None:
     from portal.staff import StaffSection, register_staff_section
 
     for key, label in EVENTS.items():
-        register_event(EventType(key=key, label=label, template=key.replace(".", "_"), model="petitions.petition",
-                                 context=email_context))
-    register_staff_section(StaffSection(key="petitions", title=_("Petitions: moderation and answers"),
-                                        url_name="petitions:staff_queue", visible=_staff_visible, order=20))
+        register_event(
+            EventType(
+                key=key, label=label, template=key.replace(".", "_"), model="petitions.petition", context=email_context
+            )
+        )
+    register_staff_section(
+        StaffSection(
+            key="petitions",
+            title=_("Petitions: moderation and answers"),
+            url_name="petitions:staff_queue",
+            visible=_staff_visible,
+            order=20,
+        )
+    )
     register_panel("deputy.record", "petitions", deputy_panel, order=20)
     register_panel("maslikhat.record", "petitions", maslikhat_panel, order=20)
     register_seeder(20, "petitions", seed_petitions)

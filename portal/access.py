@@ -15,12 +15,24 @@ def _load_user_facts(user) -> dict[str, set[str]]:
     cache = user.__dict__.get("_dauys_scopes")
     if cache is None:
         cache = {r: set() for r in Role.values}
-        grants = (RoleGrant.objects.active().filter(user=user).order_by()
-                  .values_list("role", "scope_code", Value(0, output_field=IntegerField())))
-        count_unread = (Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True).order_by()
-                        .values("user").annotate(n=Count("pk")).values("n"))
-        unread = User.objects.filter(pk=user.pk).order_by().values_list(
-            Value(_UNREAD), Value(""), Coalesce(Subquery(count_unread, output_field=IntegerField()), 0))
+        grants = (
+            RoleGrant.objects.active()
+            .filter(user=user)
+            .order_by()
+            .values_list("role", "scope_code", Value(0, output_field=IntegerField()))
+        )
+        count_unread = (
+            Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        unread = (
+            User.objects.filter(pk=user.pk)
+            .order_by()
+            .values_list(Value(_UNREAD), Value(""), Coalesce(Subquery(count_unread, output_field=IntegerField()), 0))
+        )
         count = 0
         for grant_role, scope, number in grants.union(unread, all=True):
             if grant_role == _UNREAD:

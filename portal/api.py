@@ -11,8 +11,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 def validation_error_payload(error: DjangoValidationError) -> dict:
     if hasattr(error, "error_dict"):
-        payload = {field: [str(m) for m in errs[0].messages] if len(errs) == 1 else [str(m) for e in errs for m in e.messages]
-                   for field, errs in error.error_dict.items()}
+        payload = {
+            field: [str(m) for m in errs[0].messages] if len(errs) == 1 else [str(m) for e in errs for m in e.messages]
+            for field, errs in error.error_dict.items()
+        }
         non_field = payload.pop("__all__", None)
         payload["detail"] = non_field[0] if non_field else _("Please correct the errors below.")
         return payload

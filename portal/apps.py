@@ -37,5 +37,7 @@ class PortalConfig(AppConfig):
         )
         # A follow button on the deputies app's pages, through its slots (portal imports no app).
         register_panel("deputy.record", "follow", lambda request, deputy=None, **_: follow_panel(request, deputy))
-        register_panel("maslikhat.record", "follow", lambda request, maslikhat=None, **_: follow_panel(request, maslikhat))
+        register_panel(
+            "maslikhat.record", "follow", lambda request, maslikhat=None, **_: follow_panel(request, maslikhat)
+        )
         register_panel("representatives.after", "follow-district", district_follow_panel)

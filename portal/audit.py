@@ -30,4 +30,6 @@ def audit_record(
 
 
 def _jsonable(data: dict) -> dict:
-    return {str(k): v if isinstance(v, (str, int, float, bool, type(None), list, dict)) else str(v) for k, v in data.items()}
+    return {
+        str(k): v if isinstance(v, (str, int, float, bool, type(None), list, dict)) else str(v) for k, v in data.items()
+    }

@@ -19,7 +19,11 @@ app.conf.beat_schedule = {
     "recalls-deadlines": {"task": "petitions.tasks.recall_deadlines_task", "schedule": crontab(minute="*/15")},
     "recalls-retention": {"task": "petitions.tasks.recall_retention_task", "schedule": crontab(hour=4, minute=0)},
     "hearings-reminders": {"task": "hearings.tasks.hearing_reminders_task", "schedule": crontab(minute="*/5")},
-    "notifications-digest-daily": {"task": "portal.tasks.digest_send_task", "schedule": crontab(hour=8, minute=0), "args": ("daily",)},
+    "notifications-digest-daily": {
+        "task": "portal.tasks.digest_send_task",
+        "schedule": crontab(hour=8, minute=0),
+        "args": ("daily",),
+    },
     "notifications-digest-weekly": {
         "task": "portal.tasks.digest_send_task",
         "schedule": crontab(hour=8, minute=0, day_of_week=1),

@@ -23,5 +23,7 @@ def notifications(request):
 
     from portal.access import is_official, unread_notifications
 
-    return {"unread_notifications": SimpleLazyObject(lambda: unread_notifications(user)),
-            "staff_area_link": SimpleLazyObject(lambda: is_official(user))}
+    return {
+        "unread_notifications": SimpleLazyObject(lambda: unread_notifications(user)),
+        "staff_area_link": SimpleLazyObject(lambda: is_official(user)),
+    }

@@ -11,7 +11,13 @@ DEMO_PASSWORD = "demo-dauys-2026"  # noqa: S105 - documented demo credential for
 def demo_user(email: str, *, first_name: str = "", last_name: str = "", superuser: bool = False, **extra) -> User:
     user, created = User.objects.get_or_create(
         email=email,
-        defaults={"first_name": first_name, "last_name": last_name, "is_superuser": superuser, "is_staff": superuser, **extra},
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "is_superuser": superuser,
+            "is_staff": superuser,
+            **extra,
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -22,6 +28,11 @@ def demo_user(email: str, *, first_name: str = "", last_name: str = "", superuse
 
 def seed_portal(stdout=None) -> str:
     demo_user("admin@demo.dauys.kz", first_name="Әкімші", last_name="Демо", superuser=True)
-    demo_user("citizen@demo.dauys.kz", first_name="Азамат", last_name="Демо", is_citizen=True,
-              address="Алматы, пр. Абылай хана 15")
+    demo_user(
+        "citizen@demo.dauys.kz",
+        first_name="Азамат",
+        last_name="Демо",
+        is_citizen=True,
+        address="Алматы, пр. Абылай хана 15",
+    )
     return f"demo accounts ready (password: {DEMO_PASSWORD})"

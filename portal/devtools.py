@@ -28,7 +28,9 @@ def _postgres_url() -> str | None:
         import psycopg
 
         user = os.environ.get("PGUSER", "postgres")
-        with psycopg.connect(host=PG_HOST, port=PG_PORT, user=user, dbname="postgres", autocommit=True, connect_timeout=3) as conn:
+        with psycopg.connect(
+            host=PG_HOST, port=PG_PORT, user=user, dbname="postgres", autocommit=True, connect_timeout=3
+        ) as conn:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'dauys'").fetchone():
                 conn.execute("CREATE DATABASE dauys")
         return f"postgres://{user}@{PG_HOST}:{PG_PORT}/dauys"

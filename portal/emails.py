@@ -96,7 +96,9 @@ def _digest_items(delivery: EmailDelivery, objects: ObjectCache) -> list[dict]:
         if obj is None:
             continue
         url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
-        items.append({"label": event.label, "object": obj, "url": absolute(url) if url else "", "created_at": item.created_at})
+        items.append(
+            {"label": event.label, "object": obj, "url": absolute(url) if url else "", "created_at": item.created_at}
+        )
     return items
 
 

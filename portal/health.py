@@ -40,7 +40,9 @@ def _broker() -> str:
 @never_cache
 def healthz(request):
     report = {"database": _database(), "cache": _cache(), "broker": _broker()}
-    report["status"] = "ok" if all(v in {"ok", "eager"} for v in report.values()) else (
-        "down" if report["database"] == "down" else "degraded"
+    report["status"] = (
+        "ok"
+        if all(v in {"ok", "eager"} for v in report.values())
+        else ("down" if report["database"] == "down" else "degraded")
     )
     return JsonResponse(report, status=503 if report["database"] == "down" else 200)

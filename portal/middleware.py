@@ -88,16 +88,19 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DataError):
             # Input the database cannot hold (a NUL byte in a body, a number out of range) is bad
             # input: 400, whichever view let it through (found by tests/test_api_fuzz.py).
-            return self._answer(request, 400, _("The request contains characters or values that cannot be accepted."),
-                                retry=False)
+            return self._answer(
+                request, 400, _("The request contains characters or values that cannot be accepted."), retry=False
+            )
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         import logging
 
-        logging.getLogger("dauys.db").warning("Database unavailable during %s %s: %s", request.method,
-                                              request.path, type(exception).__name__)
-        response = self._answer(request, 503, _("The service is briefly unavailable. Please try again in a moment."),
-                                retry=True)
+        logging.getLogger("dauys.db").warning(
+            "Database unavailable during %s %s: %s", request.method, request.path, type(exception).__name__
+        )
+        response = self._answer(
+            request, 503, _("The service is briefly unavailable. Please try again in a moment."), retry=True
+        )
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response
 
@@ -108,7 +111,9 @@ class DatabaseUnavailableMiddleware:
 
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message}, status=status)
-        return HttpResponse(render_to_string("503.html", {"message": message, "request": request, "retry": retry}), status=status)
+        return HttpResponse(
+            render_to_string("503.html", {"message": message, "request": request, "retry": retry}), status=status
+        )
 
 
 class RejectNullCharactersMiddleware:

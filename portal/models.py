@@ -148,7 +148,6 @@ class AuditEntry(AppendOnlyMixin, models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
 
-
 class Notification(models.Model):
     """An in-app notification. One per (user, event, key): notifying twice changes nothing."""
 
@@ -230,7 +229,9 @@ class NotificationPreference(models.Model):
         DAILY = "daily", _("Daily digest")
         WEEKLY = "weekly", _("Weekly digest")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
     event = models.CharField(max_length=60)
     in_app = models.BooleanField(_("in the inbox"), default=True)
     email = models.CharField(_("by email"), max_length=10, choices=Email.choices, default=Email.IMMEDIATE)

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.models import EmailDelivery, Notification, NotificationPreference
-from portal.notifications import DIGEST_EVENTS, event_types, listed_event_types
 from portal.notification_selectors import staff_may_see_scope
+from portal.notifications import DIGEST_EVENTS, event_types, listed_event_types
 
 
 def notification_mark_read(*, user, notification_id: int) -> Notification:
@@ -57,7 +57,9 @@ def notification_unsubscribe(*, user_id: int, event: str) -> list[str]:
             )
         # Mail already waiting for this user and these events is not sent after they said no.
         EmailDelivery.objects.filter(
-            user_id=user_id, event__in=[*events, event], status__in=[EmailDelivery.Status.PENDING, EmailDelivery.Status.HELD]
+            user_id=user_id,
+            event__in=[*events, event],
+            status__in=[EmailDelivery.Status.PENDING, EmailDelivery.Status.HELD],
         ).update(status=EmailDelivery.Status.SKIPPED, last_error="unsubscribed")
     return events
 
@@ -73,7 +75,10 @@ def deliveries_retry(*, actor, event: str, key: str) -> int:
     with transaction.atomic():
         count = failed.update(status=EmailDelivery.Status.PENDING, attempts=0, claimed_until=None, queued_at=None)
         audit_record(
-            actor=actor, action="notification.retry", after={"event": event, "key": key, "count": count}, scope_code=scope
+            actor=actor,
+            action="notification.retry",
+            after={"event": event, "key": key, "count": count},
+            scope_code=scope,
         )
         transaction.on_commit(lambda: _queue(event, key), robust=True)
     return count

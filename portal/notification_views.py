@@ -127,7 +127,9 @@ def follow_add(request):
         return redirect_to_login(_next_url(request, "/"))
     try:
         obj = follow_services.follow_add_by_ref(
-            user=request.user, object_type=request.POST.get("object_type", ""), object_id=request.POST.get("object_id", "")
+            user=request.user,
+            object_type=request.POST.get("object_type", ""),
+            object_id=request.POST.get("object_id", ""),
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -209,7 +211,14 @@ def staff_occurrence(request):
     return render(
         request,
         "portal/notifications/staff_occurrence.html",
-        {"page": page, "event": event, "key": key, "label": label, "status": status, "statuses": EmailDelivery.Status.choices},
+        {
+            "page": page,
+            "event": event,
+            "key": key,
+            "label": label,
+            "status": status,
+            "statuses": EmailDelivery.Status.choices,
+        },
     )
 
 

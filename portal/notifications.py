@@ -119,7 +119,11 @@ def notify(*, event: str, obj, recipients: Iterable, key: str = "") -> int:
             held = mode in (NotificationPreference.Email.DAILY, NotificationPreference.Email.WEEKLY)
             deliveries.append(
                 EmailDelivery(
-                    user_id=uid, event=event, key=key, object_type=object_type, object_id=object_id,
+                    user_id=uid,
+                    event=event,
+                    key=key,
+                    object_type=object_type,
+                    object_id=object_id,
                     scope_code=scope_code,
                     status=EmailDelivery.Status.HELD if held else EmailDelivery.Status.PENDING,
                     digest=mode if held else "",

@@ -11,12 +11,20 @@ def _export(user) -> dict:
     from portal.models import EmailDelivery, Follow, Notification, NotificationPreference
 
     return {
-        "follows": list(Follow.objects.filter(user=user).order_by("created_at").values("object_type", "object_id", "created_at")),
-        "notifications": list(Notification.objects.filter(user=user).order_by("created_at")
-                              .values("event", "url", "created_at", "read_at")),
+        "follows": list(
+            Follow.objects.filter(user=user).order_by("created_at").values("object_type", "object_id", "created_at")
+        ),
+        "notifications": list(
+            Notification.objects.filter(user=user)
+            .order_by("created_at")
+            .values("event", "url", "created_at", "read_at")
+        ),
         "preferences": list(NotificationPreference.objects.filter(user=user).values("event", "in_app", "email")),
-        "emails": list(EmailDelivery.objects.filter(user=user).order_by("created_at").values("event", "status", "created_at",
-                                                                                               "sent_at")),
+        "emails": list(
+            EmailDelivery.objects.filter(user=user)
+            .order_by("created_at")
+            .values("event", "status", "created_at", "sent_at")
+        ),
     }
 
 

@@ -19,7 +19,10 @@ def role_grant(*, actor: User, user: User, role: str, scope_code: str) -> RoleGr
         with transaction.atomic():
             grant = RoleGrant.objects.create(user=user, role=role, scope_code=scope_code, granted_by=actor)
             audit_record(
-                actor=actor, action="role.grant", obj=grant, scope_code=scope_code,
+                actor=actor,
+                action="role.grant",
+                obj=grant,
+                scope_code=scope_code,
                 after={"user": user.email, "role": role, "scope": scope_code},
             )
     except IntegrityError:
@@ -37,7 +40,10 @@ def role_revoke(*, actor: User, grant: RoleGrant) -> RoleGrant:
             grant.revoked_by = actor
             grant.save(update_fields=["revoked_at", "revoked_by"])
             audit_record(
-                actor=actor, action="role.revoke", obj=grant, scope_code=grant.scope_code,
+                actor=actor,
+                action="role.revoke",
+                obj=grant,
+                scope_code=grant.scope_code,
                 before={"user": grant.user.email, "role": grant.role, "scope": grant.scope_code},
             )
     return grant

@@ -1,8 +1,8 @@
 """The staff area's navigation. Apps register their sections in AppConfig.ready(); portal never
 imports an app."""
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.urls import reverse
 

@@ -101,7 +101,9 @@ def _pdf_is_active(data: bytes) -> bool:
 
 def _check_pdf(data: bytes, name: str) -> None:
     if _pdf_is_active(data):
-        raise ValidationError(_("“%(name)s” contains JavaScript or a launch action; such documents are not accepted.") % {"name": name})
+        raise ValidationError(
+            _("“%(name)s” contains JavaScript or a launch action; such documents are not accepted.") % {"name": name}
+        )
     if _MARKUP.search(data):
         raise ValidationError(_("“%(name)s” is not a PDF document.") % {"name": name})
 
@@ -116,8 +118,13 @@ def _check_docx(data: bytes, name: str) -> None:
                 raise invalid
             if sum(member.file_size for member in members) > MAX_INFLATED_BYTES:
                 raise invalid
-            if any(n.lower().endswith(("vbaproject.bin", ".bin")) or n.lower().startswith("word/activex") for n in names):
-                raise ValidationError(_("“%(name)s” contains macros or embedded programs; such documents are not accepted.") % {"name": name})
+            if any(
+                n.lower().endswith(("vbaproject.bin", ".bin")) or n.lower().startswith("word/activex") for n in names
+            ):
+                raise ValidationError(
+                    _("“%(name)s” contains macros or embedded programs; such documents are not accepted.")
+                    % {"name": name}
+                )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
         raise invalid from None
 

@@ -28,7 +28,9 @@ def pytest_report_header(config):
 
 def pytest_sessionstart(session):
     if REQUIRE_SERVICES and not (_using_postgres() and settings.REDIS_URL):
-        pytest.exit("REQUIRE_SERVICES=1 but PostgreSQL or Redis is not configured (DATABASE_URL, REDIS_URL).", returncode=3)
+        pytest.exit(
+            "REQUIRE_SERVICES=1 but PostgreSQL or Redis is not configured (DATABASE_URL, REDIS_URL).", returncode=3
+        )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -137,10 +139,26 @@ class CeleryWorker:
         self.log.parent.mkdir(exist_ok=True)
         handle = open(self.log, "w")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO", "--pool=prefork",
-             "--concurrency=2", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip", "--without-mingle",
-             "--without-heartbeat"],
-            cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--loglevel=INFO",
+                "--pool=prefork",
+                "--concurrency=2",
+                "-Q",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

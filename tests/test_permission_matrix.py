@@ -102,10 +102,20 @@ MATRIX = [
     Row("deputies:staff_roles", "POST", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
     Row("deputies:staff_role_revoke", "POST", signed_in(404, staff_a=OK, superuser=OK), pk("grant_a"), staff=True),
     Row("staff_notifications", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
-    Row("staff_notification_occurrence", "GET", signed_in(403, staff_a=OK, staff_b=404, superuser=OK),
-        query="?event=petition.submitted&key={petition_key}", staff=True),
-    Row("staff_notification_retry", "POST", signed_in(403, staff_a=OK, staff_b=404, superuser=OK),
-        data=lambda w: {"event": "petition.submitted", "key": w.petition_key}, staff=True),
+    Row(
+        "staff_notification_occurrence",
+        "GET",
+        signed_in(403, staff_a=OK, staff_b=404, superuser=OK),
+        query="?event=petition.submitted&key={petition_key}",
+        staff=True,
+    ),
+    Row(
+        "staff_notification_retry",
+        "POST",
+        signed_in(403, staff_a=OK, staff_b=404, superuser=OK),
+        data=lambda w: {"event": "petition.submitted", "key": w.petition_key},
+        staff=True,
+    ),
     # -- deputies: the register of each maslikhat, kept by its staff --------------------------------
     Row("deputies:staff_deputies", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
     Row("deputies:staff_import", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
@@ -115,24 +125,47 @@ MATRIX = [
     Row("deputies:staff_deputy_new", "POST", STAFF_A_ONLY, code_a(), staff=True),
     Row("deputies:staff_deputy_edit", "GET", STAFF_A_ONLY, code_a("recall_deputy"), staff=True),
     Row("deputies:staff_deputy_edit", "POST", STAFF_A_ONLY, code_a("recall_deputy"), staff=True),
-    Row("deputies:staff_deputy_edit", "GET", roles(404, anonymous=LOGIN), code_b("recall_deputy"), staff=True,
-        label="A's deputy under B's code"),
+    Row(
+        "deputies:staff_deputy_edit",
+        "GET",
+        roles(404, anonymous=LOGIN),
+        code_b("recall_deputy"),
+        staff=True,
+        label="A's deputy under B's code",
+    ),
     Row("deputies:staff_district_new", "GET", STAFF_A_ONLY, code_a(), staff=True),
     Row("deputies:staff_district_new", "POST", STAFF_A_ONLY, code_a(), staff=True),
     Row("deputies:staff_district_edit", "GET", STAFF_A_ONLY, code_a("district_a"), staff=True),
     Row("deputies:staff_district_edit", "POST", STAFF_A_ONLY, code_a("district_a"), staff=True),
     Row("deputies:staff_coverage", "GET", STAFF_A_ONLY, code_a("district_a"), staff=True),
     Row("deputies:staff_coverage", "POST", STAFF_A_ONLY, code_a("district_a"), staff=True),
-    Row("deputies:staff_coverage_remove", "POST", STAFF_A_ONLY,
-        lambda w: {"code": A, "pk": w.district_a.pk, "row": w.coverage_a.pk}, staff=True),
-    Row("deputies:staff_coverage_remove", "POST", roles(404, anonymous=LOGIN),
-        lambda w: {"code": B, "pk": w.district_a.pk, "row": w.coverage_a.pk}, staff=True, label="under B's code"),
+    Row(
+        "deputies:staff_coverage_remove",
+        "POST",
+        STAFF_A_ONLY,
+        lambda w: {"code": A, "pk": w.district_a.pk, "row": w.coverage_a.pk},
+        staff=True,
+    ),
+    Row(
+        "deputies:staff_coverage_remove",
+        "POST",
+        roles(404, anonymous=LOGIN),
+        lambda w: {"code": B, "pk": w.district_a.pk, "row": w.coverage_a.pk},
+        staff=True,
+        label="under B's code",
+    ),
     # -- petitions: staff ---------------------------------------------------------------------------
     Row("petitions:staff_queue", "GET", signed_in(OK, citizen=404, commission_a=404), staff=True),
     Row("petitions:staff_sources", "GET", signed_in(OK, citizen=404, deputy=404, commission_a=404), staff=True),
     Row("petitions:staff_moderate", "GET", MODERATION_A, pk("pet_submitted"), staff=True),
-    Row("petitions:staff_moderate", "POST", MODERATION_A, pk("pet_submitted"), data=lambda w: {"action": "take"},
-        staff=True),
+    Row(
+        "petitions:staff_moderate",
+        "POST",
+        MODERATION_A,
+        pk("pet_submitted"),
+        data=lambda w: {"action": "take"},
+        staff=True,
+    ),
     Row("petitions:staff_answer", "GET", ANSWER_A, pk("pet_awaiting"), staff=True),
     Row("petitions:staff_answer", "POST", ANSWER_A, pk("pet_awaiting"), staff=True),
     Row("petitions:staff_invalidate", "GET", MODERATION_A, pk("pet_open"), staff=True),
@@ -143,33 +176,91 @@ MATRIX = [
     Row("petitions:mine", "GET", signed_in(OK)),
     Row("petitions:edit", "GET", signed_in(404), pk("pet_draft")),
     Row("petitions:edit", "POST", signed_in(404), pk("pet_draft")),
-    Row("petitions:act", "POST", signed_in(404, deputy=REFUSED, staff_a=REFUSED, moderator=REFUSED, superuser=REFUSED),
-        lambda w: {"pk": w.pet_draft.pk, "action": "submit"}, label="submit someone else's draft"),
-    Row("petitions:act", "POST", signed_in(REFUSED),
-        lambda w: {"pk": w.pet_open.pk, "action": "withdraw"}, label="withdraw someone else's petition"),
+    Row(
+        "petitions:act",
+        "POST",
+        signed_in(404, deputy=REFUSED, staff_a=REFUSED, moderator=REFUSED, superuser=REFUSED),
+        lambda w: {"pk": w.pet_draft.pk, "action": "submit"},
+        label="submit someone else's draft",
+    ),
+    Row(
+        "petitions:act",
+        "POST",
+        signed_in(REFUSED),
+        lambda w: {"pk": w.pet_open.pk, "action": "withdraw"},
+        label="withdraw someone else's petition",
+    ),
     Row("petitions:sign", "POST", roles(OK, anonymous=LOGIN), pk("pet_open"), data=lambda w: SIGN),
-    Row("petitions:sign", "POST", roles(404, deputy=400, staff_a=400, moderator=400, superuser=400), pk("pet_draft"),
-        data=lambda w: SIGN, label="a draft"),
+    Row(
+        "petitions:sign",
+        "POST",
+        roles(404, deputy=400, staff_a=400, moderator=400, superuser=400),
+        pk("pet_draft"),
+        data=lambda w: SIGN,
+        label="a draft",
+    ),
     Row("petitions:unsign", "POST", signed_in(OK), pk("pet_open")),
-    Row("petitions:detail", "GET", roles(404, staff_a=OK, moderator=OK, deputy=OK, superuser=OK), pk("pet_submitted"),
-        label="not yet public"),
+    Row(
+        "petitions:detail",
+        "GET",
+        roles(404, staff_a=OK, moderator=OK, deputy=OK, superuser=OK),
+        pk("pet_submitted"),
+        label="not yet public",
+    ),
     # -- petitions: API -----------------------------------------------------------------------------
-    Row("api-petition-sign", "POST", roles(OK, anonymous=LOGIN), pk("pet_open"), api=True,
-        data=lambda w: {"address": "Алматы, Абая 10", "is_citizen": True}),
-    Row("api-petition-sign", "POST", roles(404, anonymous=LOGIN, deputy=400, staff_a=400, moderator=400, superuser=400),
-        pk("pet_submitted"), api=True, label="not yet public",
-        data=lambda w: {"address": "Алматы, Абая 10", "is_citizen": True}),
-    Row("api-petition-unsign", "POST", roles(404, anonymous=LOGIN, citizen=OK), pk("pet_open"), api=True,
-        extra={"method": "DELETE"}, label="only one's own signature"),
-    Row("api-petition", "GET", roles(404, staff_a=OK, moderator=OK, deputy=OK, superuser=OK), pk("pet_submitted"),
-        api=True, label="not yet public"),
+    Row(
+        "api-petition-sign",
+        "POST",
+        roles(OK, anonymous=LOGIN),
+        pk("pet_open"),
+        api=True,
+        data=lambda w: {"address": "Алматы, Абая 10", "is_citizen": True},
+    ),
+    Row(
+        "api-petition-sign",
+        "POST",
+        roles(404, anonymous=LOGIN, deputy=400, staff_a=400, moderator=400, superuser=400),
+        pk("pet_submitted"),
+        api=True,
+        label="not yet public",
+        data=lambda w: {"address": "Алматы, Абая 10", "is_citizen": True},
+    ),
+    Row(
+        "api-petition-unsign",
+        "POST",
+        roles(404, anonymous=LOGIN, citizen=OK),
+        pk("pet_open"),
+        api=True,
+        extra={"method": "DELETE"},
+        label="only one's own signature",
+    ),
+    Row(
+        "api-petition",
+        "GET",
+        roles(404, staff_a=OK, moderator=OK, deputy=OK, superuser=OK),
+        pk("pet_submitted"),
+        api=True,
+        label="not yet public",
+    ),
     # -- recalls: staff (the election commission only; superusers are deliberately not in) ----------
     Row("petitions:staff_recalls", "GET", signed_in(403, commission_a=OK), staff=True),
     Row("petitions:staff_recall_detail", "GET", COMMISSION_A, pk("recall"), staff=True),
-    Row("petitions:staff_recall_register", "POST", COMMISSION_A, pk("recall"), staff=True,
-        data=lambda w: {"collection_working_days": 20}),
-    Row("petitions:staff_recall_refuse", "POST", COMMISSION_A, pk("recall"), staff=True,
-        data=lambda w: {"reason": "Инициативная группа сформирована с нарушениями порядка."}),
+    Row(
+        "petitions:staff_recall_register",
+        "POST",
+        COMMISSION_A,
+        pk("recall"),
+        staff=True,
+        data=lambda w: {"collection_working_days": 20},
+    ),
+    Row(
+        "petitions:staff_recall_refuse",
+        "POST",
+        COMMISSION_A,
+        pk("recall"),
+        staff=True,
+        data=lambda w: {"reason": "Инициативная группа сформирована с нарушениями порядка."},
+    ),
     Row("petitions:staff_recall_signatures", "GET", COMMISSION_A, pk("recall"), staff=True),
     # Past the gate, these are refused at this stage (registration review): the message says why.
     Row("petitions:staff_recall_signatures", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
@@ -189,36 +280,72 @@ MATRIX = [
     Row("petitions:recall_submit_signatures", "POST", signed_in(REFUSED), pk("recall")),
     Row("petitions:recall_reply", "GET", signed_in(404, deputy=OK), pk("recall")),
     Row("petitions:recall_reply", "POST", signed_in(404, deputy=OK), pk("recall")),
-    Row("api-recall-sign", "POST", roles(400, anonymous=LOGIN), pk("recall"), api=True, label="empty IIN",
-        data=lambda w: {"iin": "", "address": ""}),
+    Row(
+        "api-recall-sign",
+        "POST",
+        roles(400, anonymous=LOGIN),
+        pk("recall"),
+        api=True,
+        label="empty IIN",
+        data=lambda w: {"iin": "", "address": ""},
+    ),
     # -- hearings: staff ----------------------------------------------------------------------------
     Row("hearings:staff_list", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
     Row("hearings:staff_schedule", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
-    Row("hearings:staff_schedule", "POST", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True,
-        data=lambda w: {"maslikhat": w.hearing.maslikhat_id}),
+    Row(
+        "hearings:staff_schedule",
+        "POST",
+        signed_in(403, staff_a=OK, staff_b=OK, superuser=OK),
+        staff=True,
+        data=lambda w: {"maslikhat": w.hearing.maslikhat_id},
+    ),
     Row("hearings:staff_manage", "GET", STAFF_A_ONLY, pk("hearing"), staff=True),
     Row("hearings:staff_details", "POST", STAFF_A_400, pk("hearing"), staff=True),
     Row("hearings:staff_postpone", "POST", STAFF_A_400, pk("hearing"), staff=True),
-    Row("hearings:staff_cancel", "POST", STAFF_A_ONLY, pk("hearing"), staff=True,
-        data=lambda w: {"cancel-reason": "Помещение закрыто на ремонт."}),
+    Row(
+        "hearings:staff_cancel",
+        "POST",
+        STAFF_A_ONLY,
+        pk("hearing"),
+        staff=True,
+        data=lambda w: {"cancel-reason": "Помещение закрыто на ремонт."},
+    ),
     Row("hearings:staff_minutes", "POST", STAFF_A_400, pk("hearing"), staff=True),
     Row("hearings:staff_agenda", "POST", STAFF_A_400, pk("hearing"), staff=True),
     Row("hearings:staff_registrations", "GET", STAFF_A_ONLY, pk("hearing"), staff=True),
     Row("hearings:staff_registrations", "POST", STAFF_A_ONLY, pk("hearing"), staff=True),
     Row("hearings:staff_registrations_csv", "GET", STAFF_A_ONLY, pk("hearing"), staff=True),
-    Row("hearings:staff_question_moderate", "POST", STAFF_A_ONLY, pk("question"), staff=True,
-        data=lambda w: {"status": "published"}),
+    Row(
+        "hearings:staff_question_moderate",
+        "POST",
+        STAFF_A_ONLY,
+        pk("question"),
+        staff=True,
+        data=lambda w: {"status": "published"},
+    ),
     # -- hearings: citizens -------------------------------------------------------------------------
     Row("hearings:register", "POST", signed_in(OK), pk("hearing")),
     Row("hearings:unregister", "POST", signed_in(REFUSED, citizen=OK), pk("hearing"), label="only one's own"),
     Row("hearings:registration_qr", "GET", signed_in(404, citizen=OK), lambda w: {"pk": w.hearing.pk, "fmt": "svg"}),
-    Row("hearings:question_create", "POST", signed_in(OK), pk("hearing"),
-        data=lambda w: {"text": "Когда начнётся ремонт дороги на улице Абая?"}),
+    Row(
+        "hearings:question_create",
+        "POST",
+        signed_in(OK),
+        pk("hearing"),
+        data=lambda w: {"text": "Когда начнётся ремонт дороги на улице Абая?"},
+    ),
     Row("hearings:question_vote", "POST", signed_in(404), pk("question"), label="not yet published"),
     Row("hearings:question_vote", "POST", signed_in(OK), pk("published_question")),
     Row("api-hearing-registrations", "POST", roles(OK, anonymous=LOGIN), pk("hearing"), api=True),
-    Row("api-hearing-registration-mine", "POST", roles(400, anonymous=LOGIN, citizen=OK), pk("hearing"), api=True,
-        extra={"method": "DELETE"}, label="only one's own"),
+    Row(
+        "api-hearing-registration-mine",
+        "POST",
+        roles(400, anonymous=LOGIN, citizen=OK),
+        pk("hearing"),
+        api=True,
+        extra={"method": "DELETE"},
+        label="only one's own",
+    ),
     # -- a person's own data and notifications ------------------------------------------------------
     Row("profile", "GET", signed_in(OK)),
     Row("profile", "POST", signed_in(OK)),
@@ -231,8 +358,18 @@ MATRIX = [
     Row("notification_preferences", "GET", signed_in(OK)),
     Row("notification_preferences", "POST", signed_in(OK)),
     Row("follow_list", "GET", signed_in(OK)),
-    Row("follow_add", "POST", signed_in(OK), data=lambda w: {"object_type": "hearings.hearing", "object_id": w.hearing.pk}),
-    Row("follow_remove", "POST", signed_in(OK), data=lambda w: {"object_type": "hearings.hearing", "object_id": w.hearing.pk}),
+    Row(
+        "follow_add",
+        "POST",
+        signed_in(OK),
+        data=lambda w: {"object_type": "hearings.hearing", "object_id": w.hearing.pk},
+    ),
+    Row(
+        "follow_remove",
+        "POST",
+        signed_in(OK),
+        data=lambda w: {"object_type": "hearings.hearing", "object_id": w.hearing.pk},
+    ),
     # -- the Django admin: superusers only ----------------------------------------------------------
     Row("admin:index", "GET", roles(302, superuser=OK), staff=True),
     Row("admin:portal_user_changelist", "GET", roles(302, superuser=OK), staff=True),
@@ -244,29 +381,48 @@ MATRIX = [
 # sign-in. Each entry says why; a new URL must be added to MATRIX or here.
 PUBLIC = {
     "healthz": "liveness probe, no data",
-    "api-schema": "API description", "api-docs": "API documentation", "api-redoc": "API documentation",
+    "api-schema": "API description",
+    "api-docs": "API documentation",
+    "api-redoc": "API documentation",
     "home": "home page",
     "api-petitions": "public list (listed petitions only; tested in the row for a non-public detail)",
     "api-petition": "public detail; a non-public one is a MATRIX row",
     "api-petition-count": "public counter of a listed petition",
-    "api-recall-list": "registered recalls are public by law", "api-recall-detail": "public stage and counts",
-    "api-hearing-list": "public calendar", "api-hearing-detail": "public hearing",
-    "petitions_feed": "Atom feed of listed petitions", "petitions_export": "open data: listed petitions",
+    "api-recall-list": "registered recalls are public by law",
+    "api-recall-detail": "public stage and counts",
+    "api-hearing-list": "public calendar",
+    "api-hearing-detail": "public hearing",
+    "petitions_feed": "Atom feed of listed petitions",
+    "petitions_export": "open data: listed petitions",
     "petitions_districts_export": "open data: counts per district of a listed petition",
-    "hearings_calendar_ics": "public calendar", "hearings_atom": "public feed", "hearings_hearing_ics": "public event",
-    "petitions:list": "public list", "petitions:detail": "public page; a non-public one is a MATRIX row",
-    "petitions:recall_list": "public list", "petitions:recall_detail": "public page (masked data only)",
-    "hearings:list": "public list", "hearings:calendar": "public calendar", "hearings:detail": "public page",
+    "hearings_calendar_ics": "public calendar",
+    "hearings_atom": "public feed",
+    "hearings_hearing_ics": "public event",
+    "petitions:list": "public list",
+    "petitions:detail": "public page; a non-public one is a MATRIX row",
+    "petitions:recall_list": "public list",
+    "petitions:recall_detail": "public page (masked data only)",
+    "hearings:list": "public list",
+    "hearings:calendar": "public calendar",
+    "hearings:detail": "public page",
     "hearings:document": "published agenda and minutes are public records",
     "notification_unsubscribe": "one-click unsubscribe by signed token (RFC 8058), no session",
-    "api-representatives": "address lookup", "api-address-suggest": "address suggestions",
-    "maslikhat-list": "public register", "maslikhat-detail": "public register",
-    "deputy-list": "public register", "deputy-detail": "public register",
-    "deputies:representatives": "address lookup", "deputies:deputy_list": "public register",
-    "deputies:deputy": "public register", "deputies:maslikhat_list": "public register",
-    "deputies:maslikhat": "public register", "deputies:district": "public register",
-    "deputies:district_boundary": "public map data", "deputies:open_data": "open data",
-    "deputies:export_deputies": "open data", "deputies:export_districts": "open data",
+    "api-representatives": "address lookup",
+    "api-address-suggest": "address suggestions",
+    "maslikhat-list": "public register",
+    "maslikhat-detail": "public register",
+    "deputy-list": "public register",
+    "deputy-detail": "public register",
+    "deputies:representatives": "address lookup",
+    "deputies:deputy_list": "public register",
+    "deputies:deputy": "public register",
+    "deputies:maslikhat_list": "public register",
+    "deputies:maslikhat": "public register",
+    "deputies:district": "public register",
+    "deputies:district_boundary": "public map data",
+    "deputies:open_data": "open data",
+    "deputies:export_deputies": "open data",
+    "deputies:export_districts": "open data",
     "deputies:export_popolo": "open data",
 }
 # Sign-in, sign-up, password and MFA flows of django-allauth: their own rate limits and tests.
@@ -311,8 +467,8 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     from hearings import services as hearing_services
     from hearings.models import Question
     from petitions import recall_services
-    from petitions.recall_models import RecallRequest
     from petitions import services as petition_services
+    from petitions.recall_models import RecallRequest
     from portal.models import EmailDelivery, Notification
     from tests.petitions.test_recall_support import ensure_reference_data, forming_recall, smd_deputy
     from tests.security.conftest import make_hearing
@@ -351,10 +507,13 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     w.pet_open = make_petition(Petition.Status.OPEN, title=f"Открытая {MARK_A} остановки")
     w.pet_awaiting = make_petition(Petition.Status.AWAITING_ANSWER, title=f"Ожидает ответа {MARK_A} свет")
     w.petition_key = f"petition:{w.pet_submitted.pk}:submitted"
-    EmailDelivery.objects.filter(event="petition.submitted", key=w.petition_key).update(status=EmailDelivery.Status.FAILED)
+    EmailDelivery.objects.filter(event="petition.submitted", key=w.petition_key).update(
+        status=EmailDelivery.Status.FAILED
+    )
     assert EmailDelivery.objects.filter(key=w.petition_key, status="failed").exists()
-    petition_services.petition_sign(petition=w.pet_open, user=w.citizen, address="Алматы, Абая 10", is_citizen=True,
-                                    ip="10.0.0.1")
+    petition_services.petition_sign(
+        petition=w.pet_open, user=w.citizen, address="Алматы, Абая 10", is_citizen=True, ip="10.0.0.1"
+    )
 
     w.hearing = make_hearing(staff, almaty)
     w.hearing.topic_ru = w.hearing.topic_kk = f"Бюджет {MARK_A}"
@@ -362,8 +521,9 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     hearing_services.registration_create(user=w.citizen, hearing=w.hearing)
     asker = w.pet_draft.author
     w.question = Question.objects.create(hearing=w.hearing, author=asker, text=f"Вопрос {MARK_A}?")
-    w.published_question = Question.objects.create(hearing=w.hearing, author=asker, text=f"Опубликован {MARK_A}?",
-                                                    status=Question.Status.PUBLISHED)
+    w.published_question = Question.objects.create(
+        hearing=w.hearing, author=asker, text=f"Опубликован {MARK_A}?", status=Question.Status.PUBLISHED
+    )
     w.grant_a = grant(UserFactory(), Role.DEPUTY, A)
     w.notification = Notification.objects.create(user=w.citizen, event="petition.answered", key="matrix", url="/")
 
@@ -386,9 +546,15 @@ def _snapshot():
     from portal.models import AuditEntry, EmailDelivery, Follow, Notification, RoleGrant
 
     return (
-        AuditEntry.objects.count(), Signature.objects.filter(status="valid").count(), RecallSignature.objects.count(),
-        Registration.objects.exclude(status="cancelled").count(), Question.objects.count(), QuestionVote.objects.count(),
-        Follow.objects.count(), RoleGrant.objects.active().count(), EmailDelivery.objects.count(),
+        AuditEntry.objects.count(),
+        Signature.objects.filter(status="valid").count(),
+        RecallSignature.objects.count(),
+        Registration.objects.exclude(status="cancelled").count(),
+        Question.objects.count(),
+        QuestionVote.objects.count(),
+        Follow.objects.count(),
+        RoleGrant.objects.active().count(),
+        EmailDelivery.objects.count(),
         Notification.objects.filter(read_at__isnull=True).count(),
         tuple(Petition.objects.order_by("pk").values_list("status", flat=True)),
         tuple(RecallRequest.objects.order_by("pk").values_list("status", flat=True)),

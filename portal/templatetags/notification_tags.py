@@ -31,7 +31,7 @@ def follow_button(context, obj):
 
 
 def district_follow_panel(request, lookup=None, **_context) -> str:
-    """"Follow my district" under the answer to "who represents me?" (the representatives.after slot)."""
+    """ "Follow my district" under the answer to "who represents me?" (the representatives.after slot)."""
     districts, seen = [], set()
     for match in getattr(lookup, "matches", None) or []:
         for district in getattr(match, "districts", None) or []:

@@ -29,8 +29,14 @@ def _english():
 
 def cover(district, settlement, street, houses="all"):
     # Keys passed as the other apps' tests do; the model derives the real ones.
-    return AddressCoverage.objects.create(district=district, settlement=settlement, settlement_key=settlement.lower(),
-                                          street=street, street_key=street.lower(), houses=houses)
+    return AddressCoverage.objects.create(
+        district=district,
+        settlement=settlement,
+        settlement_key=settlement.lower(),
+        street=street,
+        street_key=street.lower(),
+        houses=houses,
+    )
 
 
 @pytest.fixture
@@ -48,8 +54,13 @@ def almaty(db):
     cover(d1, "Алматы", "пр. Республики", "тақ 1-37, жұп 2-40")
     cover(d2, "Алматы", "ул. Қосшы", "odd 1-37, even 2-40")
     return {
-        "maslikhat": kz75, "d1": d1, "d2": d2,
+        "maslikhat": kz75,
+        "d1": d1,
+        "d2": d2,
         "smd1": DeputyFactory(maslikhat=kz75, district=d1, full_name="Бірінші Депутат"),
         "smd2": DeputyFactory(maslikhat=kz75, district=d2, full_name="Екінші Депутат"),
-        "list": [DeputyFactory(maslikhat=kz75, party_list=True, full_name=f"Тізім Депутат {i}", party="Amanat") for i in range(3)],
+        "list": [
+            DeputyFactory(maslikhat=kz75, party_list=True, full_name=f"Тізім Депутат {i}", party="Amanat")
+            for i in range(3)
+        ],
     }

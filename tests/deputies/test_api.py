@@ -31,9 +31,17 @@ def test_representatives_for_an_address(client, imported, django_assert_max_num_
     reps = {r["full_name"]: r for r in match["representatives"]}
     assert set(reps) == {"Үлгіұлы Демо", "Тізімов Демо"}
     assert reps["Үлгіұлы Демо"] | {"maslikhat": None} == {
-        "id": smd.pk, "full_name": "Үлгіұлы Демо", "maslikhat": None, "mandate": "single_mandate",
-        "district": {"id": smd.district_id, "number": 1}, "party": "Amanat", "role": "member", "status": "active",
-        "photo": None, "url": f"/kk/deputies/{smd.pk}/", "is_demo": False,
+        "id": smd.pk,
+        "full_name": "Үлгіұлы Демо",
+        "maslikhat": None,
+        "mandate": "single_mandate",
+        "district": {"id": smd.district_id, "number": 1},
+        "party": "Amanat",
+        "role": "member",
+        "status": "active",
+        "photo": None,
+        "url": f"/kk/deputies/{smd.pk}/",
+        "is_demo": False,
     }
     assert reps["Үлгіұлы Демо"]["maslikhat"]["code"] == "kz-75"
     assert set(reps["Үлгіұлы Демо"]["maslikhat"]) == {"id", "code", "name", "level"}
@@ -44,8 +52,14 @@ def test_representatives_for_an_address(client, imported, django_assert_max_num_
 
 @pytest.mark.parametrize(
     ("address", "district"),
-    [("Алматы, Абылай хана 16", 2), ("Almaty, Samal-2 5", 2), ("Алматы, Жандосова 58А", 3), ("Алматы, Жандосова 60/1", 3),
-     ("Алматы, Сатпаева 10", 3), ("Алматы, Tole bi 7", 1)],
+    [
+        ("Алматы, Абылай хана 16", 2),
+        ("Almaty, Samal-2 5", 2),
+        ("Алматы, Жандосова 58А", 3),
+        ("Алматы, Жандосова 60/1", 3),
+        ("Алматы, Сатпаева 10", 3),
+        ("Алматы, Tole bi 7", 1),
+    ],
 )
 def test_imported_rules_answer(client, imported, address, district):
     (match,) = client.get("/api/v1/representatives/", {"address": address}).json()["matches"]
@@ -114,12 +128,16 @@ def test_deputies_filters(client, imported):
     assert names(mandate="party_list") == ["Тізімов Демо"]
     deputy = imported["Мысалова Демо"]
     detail = client.get(f"/api/v1/deputies/{deputy.pk}/").json()
-    assert detail["role"] == "commission_chair" and detail["email"] == "demo2@example.org" and detail["commissions"] == []
+    assert (
+        detail["role"] == "commission_chair" and detail["email"] == "demo2@example.org" and detail["commissions"] == []
+    )
     assert client.get("/api/v1/deputies/0/").status_code == 404
 
 
 def test_autocomplete_endpoint(client, imported):
-    assert client.get("/api/v1/addresses/suggest/", {"q": "Алматы, Абыл"}).json() == {"suggestions": ["Алматы, пр. Абылай хана"]}
+    assert client.get("/api/v1/addresses/suggest/", {"q": "Алматы, Абыл"}).json() == {
+        "suggestions": ["Алматы, пр. Абылай хана"]
+    }
 
 
 def test_schema_describes_the_endpoints(client):

@@ -35,11 +35,15 @@ def test_importing_twice_changes_nothing(capsys):
 
 
 def test_a_bad_row_writes_nothing_and_names_every_bad_row(tmp_path, capsys):
-    path = write(tmp_path, "d.csv", "maslikhat,district,settlement,street,houses\n"
-                 "kz-75,1,Алматы,ул. Абая,1-10\n"
-                 "kz-99,1,Алматы,ул. Абая,1-10\n"
-                 "kz-75,x,Алматы,,нечет\n"
-                 "kz-75,2,Алматы,ул. Абая,5-20\n")
+    path = write(
+        tmp_path,
+        "d.csv",
+        "maslikhat,district,settlement,street,houses\n"
+        "kz-75,1,Алматы,ул. Абая,1-10\n"
+        "kz-99,1,Алматы,ул. Абая,1-10\n"
+        "kz-75,x,Алматы,,нечет\n"
+        "kz-75,2,Алматы,ул. Абая,5-20\n",
+    )
     with pytest.raises(CommandError, match="3 bad row"):
         call_command("import_districts", str(path))
     err = capsys.readouterr().err
@@ -50,15 +54,23 @@ def test_a_bad_row_writes_nothing_and_names_every_bad_row(tmp_path, capsys):
 
 def test_overlap_with_stored_coverage_is_refused(tmp_path, capsys):
     call_command("import_districts", str(SAMPLES / "sample_districts.csv"))
-    path = write(tmp_path, "d.csv", "maslikhat,district,settlement,street,houses\n"
-                 "kz-75,4,Алматы,ул. Бейбітшілік,all\n"
-                 "kz-75,4,Almaty,Abylai Khan avenue,\"odd 51-61\"\n")
+    path = write(
+        tmp_path,
+        "d.csv",
+        "maslikhat,district,settlement,street,houses\n"
+        "kz-75,4,Алматы,ул. Бейбітшілік,all\n"
+        'kz-75,4,Almaty,Abylai Khan avenue,"odd 51-61"\n',
+    )
     with pytest.raises(CommandError):
         call_command("import_districts", str(path))
     assert "overlap district 1" in capsys.readouterr().err
     assert not ElectoralDistrict.objects.filter(number=4).exists()
     # the other side of the avenue does not overlap
-    write(tmp_path, "d.csv", "maslikhat,district,settlement,street,houses\nkz-75,4,Almaty,Abylai Khan avenue,even 102-140\n")
+    write(
+        tmp_path,
+        "d.csv",
+        "maslikhat,district,settlement,street,houses\nkz-75,4,Almaty,Abylai Khan avenue,even 102-140\n",
+    )
     call_command("import_districts", str(path))
     assert ElectoralDistrict.objects.filter(number=4).exists()
 
@@ -71,12 +83,16 @@ def test_a_districts_file_missing_a_column_is_refused(tmp_path):
 
 def test_deputies_rows_are_checked(tmp_path, capsys):
     call_command("import_districts", str(SAMPLES / "sample_districts.csv"))
-    path = write(tmp_path, "p.csv", "maslikhat,full_name,party,mandate,district,role,email,phone,reception\n"
-                 "kz-75,Бір Депутат,Amanat,single_mandate,1,member,,,\n"
-                 "kz-75,Екі Депутат,Amanat,single_mandate,1,member,,,\n"
-                 "kz-75,Үш Депутат,Amanat,single_mandate,9,member,,,\n"
-                 "kz-75,Төрт Депутат,Amanat,party_list,2,boss,not-an-email,,\n"
-                 "kz-75,,Amanat,party_list,,member,,,\n")
+    path = write(
+        tmp_path,
+        "p.csv",
+        "maslikhat,full_name,party,mandate,district,role,email,phone,reception\n"
+        "kz-75,Бір Депутат,Amanat,single_mandate,1,member,,,\n"
+        "kz-75,Екі Депутат,Amanat,single_mandate,1,member,,,\n"
+        "kz-75,Үш Депутат,Amanat,single_mandate,9,member,,,\n"
+        "kz-75,Төрт Депутат,Amanat,party_list,2,boss,not-an-email,,\n"
+        "kz-75,,Amanat,party_list,,member,,,\n",
+    )
     with pytest.raises(CommandError, match="4 bad row"):
         call_command("import_deputies", str(path))
     err = capsys.readouterr().err
@@ -112,7 +128,9 @@ def test_exports_round_trip_in_the_import_formats(tmp_path):
     out = tmp_path / "popolo.json"
     call_command("export_deputies", "--format", "popolo", "--maslikhat", "kz-75", "-o", str(out))
     popolo = json.loads(out.read_text(encoding="utf-8"))
-    assert popolo == popolo_export(Deputy.objects.none().model.objects.none().model.maslikhat.field.related_model.objects.filter(code="kz-75"))
+    assert popolo == popolo_export(
+        Deputy.objects.none().model.objects.none().model.maslikhat.field.related_model.objects.filter(code="kz-75")
+    )
 
 
 def test_popolo_has_persons_organizations_and_memberships():
@@ -123,6 +141,14 @@ def test_popolo_has_persons_organizations_and_memberships():
     orgs = {o["id"]: o for o in popolo["organizations"]}
     assert orgs["maslikhat/kz-75"]["classification"] == "legislature"
     assert {o["name"] for o in orgs.values() if o["classification"] == "party"} == {"Amanat", "Respublica"}
-    smd = next(m for m in popolo["memberships"] if m["person_id"].endswith(str(Deputy.objects.get(full_name="Үлгіұлы Демо").pk)))
-    assert smd["organization_id"] == "maslikhat/kz-75" and smd["on_behalf_of_id"] == "party/amanat" and smd["post_id"].startswith("seat/")
+    smd = next(
+        m
+        for m in popolo["memberships"]
+        if m["person_id"].endswith(str(Deputy.objects.get(full_name="Үлгіұлы Демо").pk))
+    )
+    assert (
+        smd["organization_id"] == "maslikhat/kz-75"
+        and smd["on_behalf_of_id"] == "party/amanat"
+        and smd["post_id"].startswith("seat/")
+    )
     assert len(popolo["posts"]) == 3 and len(popolo["areas"]) == 3

@@ -28,10 +28,17 @@ def numbers(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "Алматы, пр. Абылай хана 15", "Алматы, Абылай хана, 15", "г. Алматы, проспект Абылай хана, д. 15",
-        "Алматы, Абылай хан даңғылы 15", "Almaty, Abylai Khan avenue 15", "Almaty, Abylay khan 15",
-        "Абылай хана 15, Алматы", "алматы абылай хана 15", "Алматы қаласы, Абылай хан даңғылы, 15 үй",
-        "Алматы, пр. Абылай хана, дом 15, кв. 8", "Алматинская область, Алматы, Абылай хана 15",
+        "Алматы, пр. Абылай хана 15",
+        "Алматы, Абылай хана, 15",
+        "г. Алматы, проспект Абылай хана, д. 15",
+        "Алматы, Абылай хан даңғылы 15",
+        "Almaty, Abylai Khan avenue 15",
+        "Almaty, Abylay khan 15",
+        "Абылай хана 15, Алматы",
+        "алматы абылай хана 15",
+        "Алматы қаласы, Абылай хан даңғылы, 15 үй",
+        "Алматы, пр. Абылай хана, дом 15, кв. 8",
+        "Алматинская область, Алматы, Абылай хана 15",
     ],
 )
 def test_what_people_type_finds_the_district(almaty, text):
@@ -42,14 +49,26 @@ def test_what_people_type_finds_the_district(almaty, text):
     ("text", "expected"),
     [
         ("Алматы, Абылай хана 16", [[2]]),  # even side
-        ("Алматы, Абая 10", [[2]]), ("Алматы, улица Абая 10", [[2]]), ("Алматы, Абай көшесі 10", [[2]]),
-        ("Almaty, Abai 10", [[2]]), ("Almaty, Abay str. 10", [[2]]),
-        ("Алматы, Абая 58А", [[2]]), ("Алматы, Абая 58а", [[2]]), ("Алматы, Абая 58 А", [[2]]),
-        ("Алматы, Абая 60/1", [[2]]), ("Алматы, Абая д. 12", [[2]]),
-        ("Алматы, Достық 5", [[1]]), ("Алматы, Достык 5", [[1]]), ("Almaty, Dostyk 5", [[1]]),
-        ("Алматы, Республики 3", [[1]]), ("Алматы, Республика даңғылы 4", [[1]]),
-        ("Алматы, Qosshy 3", [[2]]), ("Алматы, Қосшы көшесі 40", [[2]]),
-        ("Алматы, мкр. Самал-2, 5", [[2]]), ("Алматы, Самал-2 ықшамауданы 5", [[2]]), ("Almaty, Samal 2, 5", [[2]]),
+        ("Алматы, Абая 10", [[2]]),
+        ("Алматы, улица Абая 10", [[2]]),
+        ("Алматы, Абай көшесі 10", [[2]]),
+        ("Almaty, Abai 10", [[2]]),
+        ("Almaty, Abay str. 10", [[2]]),
+        ("Алматы, Абая 58А", [[2]]),
+        ("Алматы, Абая 58а", [[2]]),
+        ("Алматы, Абая 58 А", [[2]]),
+        ("Алматы, Абая 60/1", [[2]]),
+        ("Алматы, Абая д. 12", [[2]]),
+        ("Алматы, Достық 5", [[1]]),
+        ("Алматы, Достык 5", [[1]]),
+        ("Almaty, Dostyk 5", [[1]]),
+        ("Алматы, Республики 3", [[1]]),
+        ("Алматы, Республика даңғылы 4", [[1]]),
+        ("Алматы, Qosshy 3", [[2]]),
+        ("Алматы, Қосшы көшесі 40", [[2]]),
+        ("Алматы, мкр. Самал-2, 5", [[2]]),
+        ("Алматы, Самал-2 ықшамауданы 5", [[2]]),
+        ("Almaty, Samal 2, 5", [[2]]),
         ("Алматы, микрорайон Самал-2", [[2]]),  # the whole microdistrict is one district: no house needed
     ],
 )
@@ -118,16 +137,30 @@ def test_city_address_is_represented_by_its_smd_deputy_and_the_city_party_list(a
 def oblast():
     """Talgar district (tier 2) under Almaty Region (tier 1): both describe the same street."""
     region = Maslikhat.objects.get(code="kz-19")
-    unit = AdministrativeUnit.objects.create(code="kz-19-talgar", kind="district", parent=region.unit,
-                                             name_kk="Талғар ауданы", name_ru="Талгарский район", name_en="Talgar District")
-    talgar = Maslikhat.objects.create(unit=unit, code=unit.code, level="district", electoral_system="smd",
-                                      name_kk="Талғар", name_ru="Талгар", name_en="Talgar")
+    unit = AdministrativeUnit.objects.create(
+        code="kz-19-talgar",
+        kind="district",
+        parent=region.unit,
+        name_kk="Талғар ауданы",
+        name_ru="Талгарский район",
+        name_en="Talgar District",
+    )
+    talgar = Maslikhat.objects.create(
+        unit=unit,
+        code=unit.code,
+        level="district",
+        electoral_system="smd",
+        name_kk="Талғар",
+        name_ru="Талгар",
+        name_en="Talgar",
+    )
     lower = ElectoralDistrictFactory(maslikhat=talgar, number=3)
     upper = ElectoralDistrictFactory(maslikhat=region, number=7)
     cover(lower, "Талгар", "ул. Абая", "all")
     cover(upper, "Талгар", "ул. Абая", "all")
     return {
-        "lower": lower, "upper": upper,
+        "lower": lower,
+        "upper": upper,
         "lower_deputy": DeputyFactory(maslikhat=talgar, district=lower),
         "upper_deputy": DeputyFactory(maslikhat=region, district=upper),
         "list": DeputyFactory(maslikhat=region, party_list=True),
@@ -168,8 +201,20 @@ def test_malformed_input_raises(almaty, text):
 
 @pytest.mark.parametrize(
     "text",
-    ["1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20", "а " * 99, ",,,,,", "'; DROP TABLE x; --", "%_%", "🏠 10",
-     "Алматы, " + "Абылай " * 20 + "15", "-1", "99999999999999999999", "д. д. д.", "№ 5/", "Ω≈ç√∫"],
+    [
+        "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20",
+        "а " * 99,
+        ",,,,,",
+        "'; DROP TABLE x; --",
+        "%_%",
+        "🏠 10",
+        "Алматы, " + "Абылай " * 20 + "15",
+        "-1",
+        "99999999999999999999",
+        "д. д. д.",
+        "№ 5/",
+        "Ω≈ç√∫",
+    ],
 )
 def test_odd_input_never_crashes(almaty, text):
     lookup = address_lookup(text)
@@ -188,14 +233,22 @@ def test_a_lookup_costs_the_same_queries_however_many_rows(almaty, django_assert
         address_lookup("Алматы, Абылай хана 101")
 
 
-SQUARE = {"type": "Polygon", "coordinates": [[[76.90, 43.20], [77.00, 43.20], [77.00, 43.30], [76.90, 43.30], [76.90, 43.20]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[76.90, 43.20], [77.00, 43.20], [77.00, 43.30], [76.90, 43.30], [76.90, 43.20]]],
+}
 
 
 def test_point_lookup_uses_the_boundaries(almaty, django_assert_max_num_queries):
     almaty["d1"].boundary = SQUARE
     almaty["d1"].save()
-    almaty["d2"].boundary = {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [
-        [[[77.0, 43.2], [77.1, 43.2], [77.1, 43.3], [77.0, 43.3], [77.0, 43.2]]]]}}
+    almaty["d2"].boundary = {
+        "type": "Feature",
+        "geometry": {
+            "type": "MultiPolygon",
+            "coordinates": [[[[77.0, 43.2], [77.1, 43.2], [77.1, 43.3], [77.0, 43.3], [77.0, 43.2]]]],
+        },
+    }
     almaty["d2"].save()
     geo.boundaries_changed()
     (match,) = representatives_for_point(43.25, 76.95).matches
@@ -214,7 +267,9 @@ def test_point_index_sees_new_boundaries_after_a_change(almaty):
     assert len(representatives_for_point(43.25, 76.95).matches) == 1
 
 
-@pytest.mark.parametrize(("lat", "lon"), [("abc", "1"), (None, 1), ("91", "0"), ("0", "181"), ("nan", "0"), ("inf", "0"), ("", "")])
+@pytest.mark.parametrize(
+    ("lat", "lon"), [("abc", "1"), (None, 1), ("91", "0"), ("0", "181"), ("nan", "0"), ("inf", "0"), ("", "")]
+)
 def test_bad_points_are_refused(lat, lon):
     with pytest.raises(PointInputError):
         representatives_for_point(lat, lon)

@@ -34,7 +34,10 @@ def test_the_page_shows_a_picker_for_an_ambiguous_address(client, almaty):
     cover(almaty["d1"], "Алматы", "мкр. Самал", "1-50")
     html = client.get("/ru/representatives/", {"address": "Алматы, Самал 2"}).content.decode()
     assert html.count('class="picker"') == 1
-    assert "?address=%D0%90%D0%BB%D0%BC%D0%B0%D1%82%D1%8B%2C%20%D0%BC%D0%BA%D1%80.%20%D0%A1%D0%B0%D0%BC%D0%B0%D0%BB%2C%202" in html
+    assert (
+        "?address=%D0%90%D0%BB%D0%BC%D0%B0%D1%82%D1%8B%2C%20%D0%BC%D0%BA%D1%80.%20%D0%A1%D0%B0%D0%BC%D0%B0%D0%BB%2C%202"
+        in html
+    )
 
 
 def test_the_page_says_whom_to_ask_when_nothing_matches(client, almaty):
@@ -100,7 +103,9 @@ def test_deputy_list_filters_and_searches(client, almaty, django_assert_max_num_
 
 def test_deputy_page_shows_the_record(client, almaty, django_assert_max_num_queries):
     deputy = almaty["smd1"]
-    commission = StandingCommission.objects.create(maslikhat=almaty["maslikhat"], name_kk="Бюджет", name_ru="Бюджет", name_en="Budget")
+    commission = StandingCommission.objects.create(
+        maslikhat=almaty["maslikhat"], name_kk="Бюджет", name_ru="Бюджет", name_en="Budget"
+    )
     CommissionMembership.objects.create(commission=commission, deputy=deputy, is_chair=True)
     deputy.reception_hours = "Mon 10:00-12:00"
     deputy.save()
@@ -114,7 +119,9 @@ def test_maslikhat_page_shows_composition_chair_commissions_districts(client, al
     chair = almaty["list"][0]
     chair.role = Deputy.Role.CHAIR
     chair.save()
-    commission = StandingCommission.objects.create(maslikhat=almaty["maslikhat"], name_kk="Бюджет", name_ru="Бюджет", name_en="Budget")
+    commission = StandingCommission.objects.create(
+        maslikhat=almaty["maslikhat"], name_kk="Бюджет", name_ru="Бюджет", name_en="Budget"
+    )
     CommissionMembership.objects.create(commission=commission, deputy=almaty["smd2"], is_chair=True)
     DeputyFactory.create_batch(10, party_list=True, party="Ak Zhol")
     with django_assert_max_num_queries(9):

@@ -11,7 +11,9 @@ def snapshot():
     return [
         sorted(Deputy.objects.values_list("full_name", "status", "district_id", "is_demo", "convocation_id")),
         sorted(ElectoralDistrict.objects.values_list("maslikhat__code", "number", "is_demo")),
-        AddressCoverage.objects.count(), StandingCommission.objects.count(), CommissionMembership.objects.count(),
+        AddressCoverage.objects.count(),
+        StandingCommission.objects.count(),
+        CommissionMembership.objects.count(),
     ]
 
 

@@ -23,9 +23,13 @@ def test_staff_of_another_maslikhat_get_404(client, almaty):
     grant(other, Role.STAFF, "kz-71")
     client.force_login(other)
     d1 = almaty["d1"]
-    for url in ["/en/staff/deputies/kz-75/", f"/en/staff/deputies/kz-75/deputies/{almaty['smd1'].pk}/",
-                f"/en/staff/deputies/kz-75/districts/{d1.pk}/coverage/", "/en/staff/deputies/kz-75/deputies/new/",
-                f"/en/staff/deputies/kz-71/deputies/{almaty['smd1'].pk}/"]:
+    for url in [
+        "/en/staff/deputies/kz-75/",
+        f"/en/staff/deputies/kz-75/deputies/{almaty['smd1'].pk}/",
+        f"/en/staff/deputies/kz-75/districts/{d1.pk}/coverage/",
+        "/en/staff/deputies/kz-75/deputies/new/",
+        f"/en/staff/deputies/kz-71/deputies/{almaty['smd1'].pk}/",
+    ]:
         assert client.get(url).status_code == 404, url
     row = d1.coverage.first()
     assert client.post(f"/en/staff/deputies/kz-75/districts/{d1.pk}/coverage/{row.pk}/remove/").status_code == 404
@@ -65,9 +69,19 @@ def test_staff_edit_a_deputy_and_the_change_is_audited(client, clerk, almaty):
     deputy = almaty["smd1"]
     url = f"/en/staff/deputies/kz-75/deputies/{deputy.pk}/"
     assert client.get(url).status_code == 200
-    response = client.post(url, {"full_name": deputy.full_name, "party": "Amanat", "mandate": "single_mandate",
-                                 "district": deputy.district_id, "role": "member", "status": "resigned",
-                                 "status_changed_on": "2025-09-01", "reception_hours": "Tue 10-12"})
+    response = client.post(
+        url,
+        {
+            "full_name": deputy.full_name,
+            "party": "Amanat",
+            "mandate": "single_mandate",
+            "district": deputy.district_id,
+            "role": "member",
+            "status": "resigned",
+            "status_changed_on": "2025-09-01",
+            "reception_hours": "Tue 10-12",
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     deputy.refresh_from_db()
     assert deputy.status == "resigned" and deputy.reception_hours == "Tue 10-12"
@@ -78,23 +92,57 @@ def test_staff_edit_a_deputy_and_the_change_is_audited(client, clerk, almaty):
 def test_deputy_rules_are_checked_by_the_service(clerk, almaty):
     kz75 = almaty["maslikhat"]
     with pytest.raises(ValidationError) as error:
-        deputy_create(actor=clerk, maslikhat=kz75, data={"full_name": "Жаңа Депутат", "mandate": "single_mandate",
-                                                         "district": almaty["d1"], "role": "member", "status": "active"})
+        deputy_create(
+            actor=clerk,
+            maslikhat=kz75,
+            data={
+                "full_name": "Жаңа Депутат",
+                "mandate": "single_mandate",
+                "district": almaty["d1"],
+                "role": "member",
+                "status": "active",
+            },
+        )
     assert "already has a sitting deputy" in str(error.value)
     with pytest.raises(ValidationError):
-        deputy_create(actor=clerk, maslikhat=kz75, data={"full_name": "Жаңа Депутат", "mandate": "party_list",
-                                                         "district": almaty["d1"], "role": "member", "status": "active"})
+        deputy_create(
+            actor=clerk,
+            maslikhat=kz75,
+            data={
+                "full_name": "Жаңа Депутат",
+                "mandate": "party_list",
+                "district": almaty["d1"],
+                "role": "member",
+                "status": "active",
+            },
+        )
     with pytest.raises(ValidationError):
         deputy_update(actor=clerk, deputy=almaty["smd2"], data={"status": "recalled"})  # needs the date
-    created = deputy_create(actor=clerk, maslikhat=kz75, data={"full_name": "  Жаңа   Депутат ", "mandate": "party_list",
-                                                               "district": None, "role": "member", "status": "active"})
+    created = deputy_create(
+        actor=clerk,
+        maslikhat=kz75,
+        data={
+            "full_name": "  Жаңа   Депутат ",
+            "mandate": "party_list",
+            "district": None,
+            "role": "member",
+            "status": "active",
+        },
+    )
     assert created.full_name == "Жаңа Депутат"
     assert list(AuditEntry.objects.values_list("action", flat=True)) == ["deputy.create"]
     assert Deputy.objects.filter(full_name="Жаңа Депутат").count() == 1
 
 
 def test_staff_create_a_district_with_a_boundary(clerk, almaty):
-    bad = {"number": 9, "name_kk": "", "name_ru": "", "name_en": "", "registered_voters": None, "boundary": {"type": "Point"}}
+    bad = {
+        "number": 9,
+        "name_kk": "",
+        "name_ru": "",
+        "name_en": "",
+        "registered_voters": None,
+        "boundary": {"type": "Point"},
+    }
     with pytest.raises(ValidationError):
         district_create(actor=clerk, maslikhat=almaty["maslikhat"], data=bad)
     square = {"type": "Polygon", "coordinates": [[[76.9, 43.2], [77.0, 43.2], [77.0, 43.3], [76.9, 43.2]]]}
@@ -111,12 +159,18 @@ def test_staff_upload_is_limited_to_their_maslikhat(client, clerk, almaty):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(clerk)
-    text = "maslikhat,district,settlement,street,houses\nkz-75,5,Алматы,ул. Жибек Жолы,all\nkz-71,1,Астана,Кенесары,all\n"
-    response = client.post("/en/staff/deputies/import/", {"kind": "districts", "file": SimpleUploadedFile("d.csv", text.encode())})
+    text = (
+        "maslikhat,district,settlement,street,houses\nkz-75,5,Алматы,ул. Жибек Жолы,all\nkz-71,1,Астана,Кенесары,all\n"
+    )
+    response = client.post(
+        "/en/staff/deputies/import/", {"kind": "districts", "file": SimpleUploadedFile("d.csv", text.encode())}
+    )
     assert response.status_code == 200 and "do not maintain maslikhat kz-71" in response.content.decode()
     assert not ElectoralDistrict.objects.filter(number=5).exists()
     text = "maslikhat,district,settlement,street,houses\nkz-75,5,Алматы,ул. Жибек Жолы,all\n"
-    response = client.post("/en/staff/deputies/import/", {"kind": "districts", "file": SimpleUploadedFile("d.csv", text.encode())})
+    response = client.post(
+        "/en/staff/deputies/import/", {"kind": "districts", "file": SimpleUploadedFile("d.csv", text.encode())}
+    )
     assert response.status_code == 302
     assert AuditEntry.objects.get(action="districts.import").after["created"] == 1
 

@@ -19,7 +19,8 @@ def test_staff_schedule_a_hearing_and_a_citizen_registers_in_kazakh(page, live_s
     grant(staff, Role.STAFF, "kz-75")
     commission = StandingCommission.objects.create(
         maslikhat=Maslikhat.objects.get(code="kz-75"),
-        name_kk="Әлеуметтік комиссия", name_ru="Социальная комиссия",
+        name_kk="Әлеуметтік комиссия",
+        name_ru="Социальная комиссия",
     )
     citizen = UserFactory(first_name="Айгүл", last_name="Сейтова", preferred_language="kk")
     start = timezone.localtime() + timedelta(days=21)

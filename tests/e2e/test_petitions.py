@@ -21,13 +21,20 @@ def open_petition(db):
     ensure_reference_data()
     almaty = Maslikhat.objects.select_related("unit").get(code="kz-75")
     district = ElectoralDistrictFactory(maslikhat=almaty, number=7, name_ru="Округ № 7")
-    AddressCoverage.objects.create(district=district, settlement="Алматы", settlement_key="алматы", street="ул. Абая",
-                                   street_key="абая", houses="all")
+    AddressCoverage.objects.create(
+        district=district,
+        settlement="Алматы",
+        settlement_key="алматы",
+        street="ул. Абая",
+        street_key="абая",
+        houses="all",
+    )
     author = UserFactory(is_citizen=True)
     staff = UserFactory(mfa=True)
     grant(staff, Role.STAFF, "kz-75")
-    petition = services.petition_create(author=author, title="Озеленить улицу Абая", text=TEXT, maslikhat=almaty,
-                                        topic=Petition.Topic.ENVIRONMENT)
+    petition = services.petition_create(
+        author=author, title="Озеленить улицу Абая", text=TEXT, maslikhat=almaty, topic=Petition.Topic.ENVIRONMENT
+    )
     services.petition_submit(petition=petition, actor=author)
     services.petition_approve(petition=petition, actor=staff)
     return services.petition_transition(petition=petition, to=Petition.Status.OPEN, actor=None)

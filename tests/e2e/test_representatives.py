@@ -9,8 +9,16 @@ from tests.factories import DeputyFactory, ElectoralDistrictFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LABELS = {"kk": ("Мекенжайыңызды енгізіңіз", "Табу"), "ru": ("Введите ваш адрес", "Найти"), "en": ("Enter your address", "Find")}
-TYPED = {"kk": "Алматы, Абылай хан даңғылы 15", "ru": "г. Алматы, пр. Абылай хана, д. 15", "en": "Almaty, Abylay Khan avenue 15"}
+LABELS = {
+    "kk": ("Мекенжайыңызды енгізіңіз", "Табу"),
+    "ru": ("Введите ваш адрес", "Найти"),
+    "en": ("Enter your address", "Find"),
+}
+TYPED = {
+    "kk": "Алматы, Абылай хан даңғылы 15",
+    "ru": "г. Алматы, пр. Абылай хана, д. 15",
+    "en": "Almaty, Abylay Khan avenue 15",
+}
 
 
 @pytest.fixture
@@ -22,12 +30,23 @@ def city():
 
         load_admin_map(apps)
     kz75 = Maslikhat.objects.get(code="kz-75")
-    district = ElectoralDistrictFactory(maslikhat=kz75, number=1, is_demo=True, boundary={
-        "type": "Polygon", "coordinates": [[[76.92, 43.24], [76.95, 43.24], [76.95, 43.26], [76.92, 43.26], [76.92, 43.24]]]})
+    district = ElectoralDistrictFactory(
+        maslikhat=kz75,
+        number=1,
+        is_demo=True,
+        boundary={
+            "type": "Polygon",
+            "coordinates": [[[76.92, 43.24], [76.95, 43.24], [76.95, 43.26], [76.92, 43.26], [76.92, 43.24]]],
+        },
+    )
     cover(district, "Алматы", "пр. Абылай хана", "нечет 1-99")
     return {
-        "smd": DeputyFactory(maslikhat=kz75, district=district, full_name="Үлгіұлы Демо", is_demo=True, reception_hours="Mon 10-12"),
-        "list": DeputyFactory(maslikhat=kz75, party_list=True, full_name="Тізімов Демо", party="Respublica", is_demo=True),
+        "smd": DeputyFactory(
+            maslikhat=kz75, district=district, full_name="Үлгіұлы Демо", is_demo=True, reception_hours="Mon 10-12"
+        ),
+        "list": DeputyFactory(
+            maslikhat=kz75, party_list=True, full_name="Тізімов Демо", party="Respublica", is_demo=True
+        ),
     }
 
 
@@ -70,7 +89,12 @@ def test_it_works_without_javascript(page_nojs, live_server, city):
 
 def test_deputy_and_maslikhat_pages_are_accessible(page, live_server, city):
     # axe needs JavaScript, so the pages reached without it above are checked here.
-    for path in (f"/ru/deputies/{city['smd'].pk}/", "/kk/maslikhats/kz-75/", "/en/deputies/", f"/ru/districts/{city['smd'].district_id}/",
-                 "/ru/representatives/?address=Алматы, Абая 10"):
+    for path in (
+        f"/ru/deputies/{city['smd'].pk}/",
+        "/kk/maslikhats/kz-75/",
+        "/en/deputies/",
+        f"/ru/districts/{city['smd'].district_id}/",
+        "/ru/representatives/?address=Алматы, Абая 10",
+    ):
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)

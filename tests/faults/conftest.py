@@ -10,11 +10,10 @@ import time
 from contextlib import contextmanager
 
 import pytest
-
-from tests.tools import require_program
 from django.conf import settings
 
 from tests.conftest import CeleryWorker, free_port, worker_env
+from tests.tools import require_program
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -49,9 +48,25 @@ class RedisServer:
 
     def start(self):
         self.process = subprocess.Popen(  # noqa: S603
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--protected-mode",
+                "yes",
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_until(self._answers, timeout=10, what=f"redis-server on port {self.port}")
         return self

@@ -23,8 +23,9 @@ SIGN = {"address": "Алматы, Абая 10", "is_citizen": "on"}
 def terminate_app_connections() -> int:
     """Kill every other backend connected to this test database, from a separate connection."""
     db = connection.settings_dict
-    with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True,
-                         connect_timeout=5) as admin:
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True, connect_timeout=5
+    ) as admin:
         rows = admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             [db["NAME"]],
@@ -48,7 +49,9 @@ def test_settings_keep_connection_health_checks():
     assert db["CONN_HEALTH_CHECKS"] is True and db["CONN_MAX_AGE"] > 0
 
 
-def test_signing_through_terminated_connections_fails_cleanly_and_recovers(client, make_petition, districts, monkeypatch):
+def test_signing_through_terminated_connections_fails_cleanly_and_recovers(
+    client, make_petition, districts, monkeypatch
+):
     petition = make_petition(Petition.Status.OPEN)
     people = [UserFactory(is_citizen=True) for _ in range(12)]
     url = reverse("petitions:sign", kwargs={"pk": petition.pk})
@@ -111,13 +114,24 @@ def test_the_api_answers_503_json_when_the_database_drops(client, make_petition,
         return real_insert(values)
 
     monkeypatch.setattr(services, "_signature_insert", dying)
-    response = serve(client, reverse("api-petition-sign", kwargs={"pk": petition.pk}),
-                     {"address": "Алматы, Абая 10", "is_citizen": True}, content_type="application/json",
-                     HTTP_ACCEPT_LANGUAGE="en")
+    response = serve(
+        client,
+        reverse("api-petition-sign", kwargs={"pk": petition.pk}),
+        {"address": "Алматы, Абая 10", "is_citizen": True},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 503
     assert response.json()["detail"] == "The service is briefly unavailable. Please try again in a moment."
     assert not Signature.objects.filter(signer=person).exists()
     monkeypatch.setattr(services, "_signature_insert", real_insert)
     client.force_login(person)
-    assert serve(client, reverse("api-petition-sign", kwargs={"pk": petition.pk}),
-                 {"address": "Алматы, Абая 10", "is_citizen": True}, content_type="application/json").status_code == 201
+    assert (
+        serve(
+            client,
+            reverse("api-petition-sign", kwargs={"pk": petition.pk}),
+            {"address": "Алматы, Абая 10", "is_citizen": True},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )

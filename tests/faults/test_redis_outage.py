@@ -22,8 +22,14 @@ SIGN = {"address": "Алматы, Абая 10", "is_citizen": "on"}
 
 
 def _cache_settings(url: str) -> dict:
-    return {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": url, "KEY_PREFIX": "fault",
-                        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}}}
+    return {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "fault",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 
 
 def _sign(client, petition, person):
@@ -32,19 +38,22 @@ def _sign(client, petition, person):
 
 
 def test_signing_survives_a_redis_outage_and_counts_catch_up(client, own_redis, smtp_server, make_petition, districts):
+    from petitions.tasks import petition_tally_task
     from portal.notifications import notify
     from portal.tasks import email_recover_task
-    from petitions.tasks import petition_tally_task
     from tests.portal.notification_events import TEST_EVENT, news_object
 
     petition = make_petition(Petition.Status.OPEN)
     before, during = [UserFactory(is_citizen=True) for _ in range(3)], [UserFactory(is_citizen=True) for _ in range(4)]
     readers = [UserFactory() for _ in range(3)]
     worker = None
-    with override_settings(CACHES=_cache_settings(own_redis.url)), \
-            celery_on(own_redis.url) as app:
+    with override_settings(CACHES=_cache_settings(own_redis.url)), celery_on(own_redis.url) as app:
         try:
-            worker_extra = {"REDIS_URL": own_redis.url, "EMAIL_URL": smtp_server.url, "NOTIFICATIONS_RECOVERY_SECONDS": "0"}
+            worker_extra = {
+                "REDIS_URL": own_redis.url,
+                "EMAIL_URL": smtp_server.url,
+                "NOTIFICATIONS_RECOVERY_SECONDS": "0",
+            }
             worker = start_worker(worker_extra)
             app.control.purge()
             for person in before:
@@ -79,10 +88,16 @@ def test_signing_survives_a_redis_outage_and_counts_catch_up(client, own_redis, 
             petition_tally_task.delay()
             email_recover_task.delay()
             signed = len(before) + len(during)
-            wait_until(lambda: Petition.objects.get(pk=petition.pk).signature_count == signed, timeout=60,
-                       what="the tally to count every signature")
-            wait_until(lambda: EmailDelivery.objects.filter(key="redis-outage", status="sent").count() == 3, timeout=60,
-                       what="the pending emails to be delivered")
+            wait_until(
+                lambda: Petition.objects.get(pk=petition.pk).signature_count == signed,
+                timeout=60,
+                what="the tally to count every signature",
+            )
+            wait_until(
+                lambda: EmailDelivery.objects.filter(key="redis-outage", status="sent").count() == 3,
+                timeout=60,
+                what="the pending emails to be delivered",
+            )
         finally:
             if worker:
                 worker.stop()
@@ -100,17 +115,21 @@ def test_the_api_signs_while_redis_is_down(client, own_redis, make_petition, dis
     the resilient backend, so a plain RedisCache cannot creep back in."""
     from django.conf import settings
 
-    assert settings.CACHES["default"]["BACKEND"] in {"portal.cache.ResilientRedisCache",
-                                                     "django.core.cache.backends.locmem.LocMemCache"}
+    assert settings.CACHES["default"]["BACKEND"] in {
+        "portal.cache.ResilientRedisCache",
+        "django.core.cache.backends.locmem.LocMemCache",
+    }
     petition = make_petition(Petition.Status.OPEN)
     person = UserFactory(is_citizen=True)
     with override_settings(CACHES=_cache_settings(own_redis.url)), celery_on(own_redis.url, eager=True):
         own_redis.stop()
         try:
             client.force_login(person)
-            response = client.post(reverse("api-petition-sign", kwargs={"pk": petition.pk}),
-                                   data={"address": "Алматы, Абая 10", "is_citizen": True},
-                                   content_type="application/json")
+            response = client.post(
+                reverse("api-petition-sign", kwargs={"pk": petition.pk}),
+                data={"address": "Алматы, Абая 10", "is_citizen": True},
+                content_type="application/json",
+            )
             assert response.status_code == 201, response.content
         finally:
             own_redis.start()

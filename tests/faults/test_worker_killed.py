@@ -57,13 +57,15 @@ def _waiting_on_a_lock(admin) -> bool:
 
 
 def test_a_tally_killed_mid_transaction_is_redone_exactly_once(celery_worker, make_petition, districts, settings):
-    from petitions.tasks import petition_tally_task
     from petitions.tally import petitions_recount
+    from petitions.tasks import petition_tally_task
 
     settings.PETITIONS_TALLY_NUDGE = False  # only the tallies this test sends
     petition = make_petition(Petition.Status.OPEN)
     for person in [UserFactory(is_citizen=True) for _ in range(20)]:
-        services.petition_sign(petition=petition, user=person, address="Алматы, Абая 10", is_citizen=True, ip="10.1.2.3")
+        services.petition_sign(
+            petition=petition, user=person, address="Алматы, Абая 10", is_citizen=True, ip="10.1.2.3"
+        )
     assert Signature.objects.filter(petition=petition, pending=True).count() == 20
 
     # Hold the petition row so that the tally stops inside its transaction, after it has flipped
@@ -81,15 +83,21 @@ def test_a_tally_killed_mid_transaction_is_redone_exactly_once(celery_worker, ma
     finally:
         blocker.close()
         watcher.close()
-    wait_until(lambda: Signature.objects.filter(petition=petition, pending=True).count() == 20, timeout=30,
-               what="the killed tally to be rolled back")
+    wait_until(
+        lambda: Signature.objects.filter(petition=petition, pending=True).count() == 20,
+        timeout=30,
+        what="the killed tally to be rolled back",
+    )
     assert Petition.objects.get(pk=petition.pk).signature_count == 0
 
     restarted = CeleryWorker(celery_worker.env).start()
     try:
         petition_tally_task.delay()  # what beat does every 10 seconds
-        wait_until(lambda: Petition.objects.get(pk=petition.pk).signature_count == 20, timeout=60,
-                   what="the restarted worker's tally")
+        wait_until(
+            lambda: Petition.objects.get(pk=petition.pk).signature_count == 20,
+            timeout=60,
+            what="the restarted worker's tally",
+        )
         petition_tally_task.delay()  # a redelivered or repeated tally finds nothing to add
         wait_until(lambda: not Signature.objects.filter(pending=True).exists(), timeout=30, what="nothing pending")
     finally:

@@ -40,7 +40,9 @@ def astana(db):
 
 @pytest.fixture
 def commission(almaty):
-    return StandingCommission.objects.create(maslikhat=almaty, name_kk="Бюджет комиссиясы", name_ru="Бюджетная комиссия")
+    return StandingCommission.objects.create(
+        maslikhat=almaty, name_kk="Бюджет комиссиясы", name_ru="Бюджетная комиссия"
+    )
 
 
 @pytest.fixture
@@ -58,10 +60,17 @@ def schedule(staff, almaty, commission):
     def make(**overrides):
         starts_at = overrides.pop("starts_at", days_ahead(30))
         kwargs = {
-            "actor": staff, "maslikhat": almaty, "commission": commission, "hearing_type": "budget",
-            "starts_at": starts_at, "ends_at": overrides.pop("ends_at", starts_at + timedelta(hours=2)),
-            "topic_kk": "Бюджет жобасы", "topic_ru": "Проект бюджета", "venue_address": "Алматы, пр. Абылай хана 91",
-            "capacity": 10, "languages": ["kk", "ru"],
+            "actor": staff,
+            "maslikhat": almaty,
+            "commission": commission,
+            "hearing_type": "budget",
+            "starts_at": starts_at,
+            "ends_at": overrides.pop("ends_at", starts_at + timedelta(hours=2)),
+            "topic_kk": "Бюджет жобасы",
+            "topic_ru": "Проект бюджета",
+            "venue_address": "Алматы, пр. Абылай хана 91",
+            "capacity": 10,
+            "languages": ["kk", "ru"],
         }
         kwargs.update(overrides)
         return hearing_schedule(**kwargs)

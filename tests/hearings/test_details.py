@@ -51,10 +51,16 @@ def test_the_staff_page_saves_details(client, schedule, staff):
     client.force_login(staff)
     page = client.get(f"/ru/staff/hearings/{hearing.pk}/")
     assert "details-topic_ru" in page.content.decode() or 'name="details-topic_ru"' in page.content.decode()
-    data = {f"details-{k}": v for k, v in {
-        "topic_kk": hearing.topic_kk, "topic_ru": "Новая тема", "capacity": "20", "languages": ["kk", "ru"],
-        "broadcast_url": "https://example.kz/live",
-    }.items()}
+    data = {
+        f"details-{k}": v
+        for k, v in {
+            "topic_kk": hearing.topic_kk,
+            "topic_ru": "Новая тема",
+            "capacity": "20",
+            "languages": ["kk", "ru"],
+            "broadcast_url": "https://example.kz/live",
+        }.items()
+    }
     response = client.post(f"/ru/staff/hearings/{hearing.pk}/details/", data)
     assert response.status_code == 302
     hearing.refresh_from_db()

@@ -17,9 +17,13 @@ def test_calendar_feed_per_maslikhat_parses_with_almaty_times(schedule, astana, 
     astana_staff = UserFactory(mfa=True)
     grant(astana_staff, Role.STAFF, "kz-71")
     hearing_schedule(
-        actor=astana_staff, maslikhat=astana,
+        actor=astana_staff,
+        maslikhat=astana,
         commission=StandingCommission.objects.create(maslikhat=astana, name_ru="К", name_kk="К"),
-        hearing_type="social", starts_at=days_ahead(40), ends_at=days_ahead(40, hour=12), topic_ru="Астана",
+        hearing_type="social",
+        starts_at=days_ahead(40),
+        ends_at=days_ahead(40, hour=12),
+        topic_ru="Астана",
         broadcast_url="https://example.kz/live",
     )
     response = client.get("/hearings/calendar.ics?maslikhat=kz-75")

@@ -23,7 +23,9 @@ def test_registering_follows_the_hearing_and_followers_hear_of_a_postponement(sc
     follow_add(user=former, obj=hearing)
     follow_remove(user=former, obj=hearing)
     start = days_ahead(40)
-    hearing_postpone(actor=staff, hearing=hearing, starts_at=start, ends_at=start + timedelta(hours=2), reason="Зал занят")
+    hearing_postpone(
+        actor=staff, hearing=hearing, starts_at=start, ends_at=start + timedelta(hours=2), reason="Зал занят"
+    )
     told = set(Notification.objects.filter(event="hearing.postponed").values_list("user_id", flat=True))
     assert told == {registrant.pk, follower.pk}
 
@@ -32,5 +34,9 @@ def test_followers_of_the_maslikhat_hear_of_a_new_hearing(schedule, almaty):
     follower, other = UserFactory.create_batch(2)
     follow_add(user=follower, obj=almaty)
     hearing = schedule()
-    told = set(Notification.objects.filter(event="hearing.scheduled", object_id=str(hearing.pk)).values_list("user_id", flat=True))
+    told = set(
+        Notification.objects.filter(event="hearing.scheduled", object_id=str(hearing.pk)).values_list(
+            "user_id", flat=True
+        )
+    )
     assert follower.pk in told and other.pk not in told

@@ -45,9 +45,14 @@ def test_overdue_minutes_count_on_the_maslikhat_and_deputy_record_until_publishe
     with time_machine.travel(local(date(2026, 4, 6), 10), tick=False), translation.override("en"):
         assert "Minutes overdue: 1" in maslikhat_record(request, maslikhat=almaty)
         assert "Minutes overdue: 1" in deputy_record(request, deputy=deputy)
-        hearing_publish_minutes(actor=staff, hearing=hearing, minutes_text="Присутствовали 20 жителей.",
-                                decisions="Рекомендовать...", video_url="https://video.example.kz/1",
-                                files=[SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")])
+        hearing_publish_minutes(
+            actor=staff,
+            hearing=hearing,
+            minutes_text="Присутствовали 20 жителей.",
+            decisions="Рекомендовать...",
+            video_url="https://video.example.kz/1",
+            files=[SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")],
+        )
         hearing.refresh_from_db()
         assert hearing.status == Hearing.Status.HELD and not hearing.minutes_overdue()
         assert "Minutes overdue" not in maslikhat_record(request, maslikhat=almaty)
@@ -65,8 +70,12 @@ def test_minutes_cannot_be_published_before_the_hearing_or_without_content(sched
             hearing_publish_minutes(actor=staff, hearing=hearing, minutes_text="  ")
         assert "minutes_text" in refused.value.message_dict
         with pytest.raises(ValidationError, match="not a PDF"):
-            hearing_publish_minutes(actor=staff, hearing=hearing, minutes_text="Текст",
-                                    files=[SimpleUploadedFile("fake.pdf", b"MZ\x90\x00 not a pdf")])
+            hearing_publish_minutes(
+                actor=staff,
+                hearing=hearing,
+                minutes_text="Текст",
+                files=[SimpleUploadedFile("fake.pdf", b"MZ\x90\x00 not a pdf")],
+            )
     hearing.refresh_from_db()
     assert hearing.minutes_published_at is None
 
@@ -84,4 +93,8 @@ def test_minutes_published_notifies_registrants_once(schedule, staff, django_cap
         with django_capture_on_commit_callbacks(execute=True):
             hearing_publish_minutes(actor=staff, hearing=hearing, minutes_text="Исправленный вариант")
     assert [m.to for m in mail.outbox] == [[person.email]]
-    assert list(hearing.history.values_list("action", flat=True)) == ["scheduled", "minutes_published", "minutes_updated"]
+    assert list(hearing.history.values_list("action", flat=True)) == [
+        "scheduled",
+        "minutes_published",
+        "minutes_updated",
+    ]

@@ -31,8 +31,13 @@ def test_postpone_tells_every_registrant_by_real_email_with_a_new_ics(
     smtp_server.messages.clear()
     new_start = hearing.starts_at + timedelta(days=7, hours=3)
     with django_capture_on_commit_callbacks(execute=True):
-        hearing = hearing_postpone(actor=staff, hearing=hearing, reason="Ремонт зала", starts_at=new_start,
-                                   ends_at=new_start + timedelta(hours=2))
+        hearing = hearing_postpone(
+            actor=staff,
+            hearing=hearing,
+            reason="Ремонт зала",
+            starts_at=new_start,
+            ends_at=new_start + timedelta(hours=2),
+        )
     assert hearing.status == Hearing.Status.POSTPONED and hearing.sequence == 1
     assert sorted(m["to"][0] for m in smtp_server.messages) == sorted([seated.email, waiting.email])
     message = smtp_server.messages[0]["message"]
@@ -45,7 +50,9 @@ def test_postpone_tells_every_registrant_by_real_email_with_a_new_ics(
     assert AuditEntry.objects.filter(action="hearing.postpone", object_id=str(hearing.pk)).exists()
 
 
-def test_cancel_tells_every_registrant_with_a_cancelling_ics(schedule, staff, smtp_server, django_capture_on_commit_callbacks):
+def test_cancel_tells_every_registrant_with_a_cancelling_ics(
+    schedule, staff, smtp_server, django_capture_on_commit_callbacks
+):
     hearing = schedule()
     people = UserFactory.create_batch(3, preferred_language="ru")
     for person in people:
@@ -81,7 +88,12 @@ def test_reminders_are_sent_once_even_when_the_task_runs_twice(schedule, django_
                 hearing_reminders_task.delay()
     assert len(mail.outbox) == 2
     assert EmailDelivery.objects.filter(event="hearing.reminder", user=seated).count() == 2
-    assert sorted(EmailDelivery.objects.filter(event="hearing.reminder").values_list("key", flat=True))[0].count("reminder-") == 1
+    assert (
+        sorted(EmailDelivery.objects.filter(event="hearing.reminder").values_list("key", flat=True))[0].count(
+            "reminder-"
+        )
+        == 1
+    )
 
 
 def test_no_reminder_two_days_ahead_or_for_a_cancelled_hearing(schedule, staff):
@@ -94,7 +106,9 @@ def test_no_reminder_two_days_ahead_or_for_a_cancelled_hearing(schedule, staff):
         assert hearing_reminders_task.delay().get() == 0
 
 
-def test_confirmation_email_carries_an_ics_in_almaty_time_and_the_qr_code(schedule, citizen, django_capture_on_commit_callbacks):
+def test_confirmation_email_carries_an_ics_in_almaty_time_and_the_qr_code(
+    schedule, citizen, django_capture_on_commit_callbacks
+):
     hearing = schedule()
     with django_capture_on_commit_callbacks(execute=True):
         registration, _outcome = registration_create(user=citizen, hearing=hearing)

@@ -10,7 +10,9 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_capacity_then_waitlist_and_a_cancellation_promotes_the_first_waitlisted(schedule, django_capture_on_commit_callbacks):
+def test_capacity_then_waitlist_and_a_cancellation_promotes_the_first_waitlisted(
+    schedule, django_capture_on_commit_callbacks
+):
     hearing = schedule(capacity=2)
     first, second, third, fourth = UserFactory.create_batch(4)
     with django_capture_on_commit_callbacks(execute=True):

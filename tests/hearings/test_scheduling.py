@@ -32,8 +32,13 @@ def test_urban_planning_needs_twenty_calendar_days_notice_others_ten(schedule):
 
 
 def test_notice_period_is_data_a_newer_rule_applies(schedule):
-    HearingRules.objects.create(hearing_type="social", notice_days=15, minutes_working_days=3,
-                                legal_reference="Test decision", effective_from=date(2024, 1, 1))
+    HearingRules.objects.create(
+        hearing_type="social",
+        notice_days=15,
+        minutes_working_days=3,
+        legal_reference="Test decision",
+        effective_from=date(2024, 1, 1),
+    )
     with pytest.raises(ValidationError) as refused:
         schedule(hearing_type="social", starts_at=days_ahead(12))
     assert "Test decision" in messages_of(refused.value, "starts_at")
@@ -44,8 +49,11 @@ def test_notice_period_is_data_a_newer_rule_applies(schedule):
 def test_same_venue_overlapping_is_refused_whatever_the_spelling(schedule):
     first = schedule(venue_address="Алматы, пр. Абылай хана 91")
     with pytest.raises(ValidationError) as refused:
-        schedule(venue_address="алматы пр абылай хана, 91", starts_at=first.starts_at + timedelta(hours=1),
-                 confirm_same_day=True)
+        schedule(
+            venue_address="алматы пр абылай хана, 91",
+            starts_at=first.starts_at + timedelta(hours=1),
+            confirm_same_day=True,
+        )
     assert "venue" in messages_of(refused.value, "venue_address").lower() or messages_of(refused.value, "venue_address")
     assert Hearing.objects.count() == 1
     # Right after the first one ends, the hall is free.
@@ -58,10 +66,16 @@ def test_a_related_deputy_cannot_be_double_booked(schedule, almaty):
     first = schedule(deputies=[deputy])
     other = StandingCommission.objects.create(maslikhat=almaty, name_ru="Другая комиссия", name_kk="Басқа")
     with pytest.raises(ValidationError) as refused:
-        schedule(deputies=[deputy], commission=other, venue_address="Другой зал",
-                 starts_at=first.starts_at + timedelta(minutes=30))
+        schedule(
+            deputies=[deputy],
+            commission=other,
+            venue_address="Другой зал",
+            starts_at=first.starts_at + timedelta(minutes=30),
+        )
     assert deputy.full_name in messages_of(refused.value, "deputies")
-    schedule(deputies=[deputy], commission=other, venue_address="Другой зал", starts_at=first.starts_at + timedelta(days=1))
+    schedule(
+        deputies=[deputy], commission=other, venue_address="Другой зал", starts_at=first.starts_at + timedelta(days=1)
+    )
 
 
 def test_same_commission_same_day_is_a_warning_that_can_be_confirmed(schedule):

@@ -53,9 +53,14 @@ def test_staff_console_schedules_with_warning_confirmation(staff, commission, cl
     assert client.get("/kk/staff/").content.decode().count("/kk/staff/hearings/") >= 1
     start = days_ahead(25)
     data = {
-        "maslikhat": commission.maslikhat.pk, "commission": commission.pk, "hearing_type": "social",
-        "topic_kk": "Саябақ", "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "venue_address": "Зал 1", "capacity": "30",
+        "maslikhat": commission.maslikhat.pk,
+        "commission": commission.pk,
+        "hearing_type": "social",
+        "topic_kk": "Саябақ",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "venue_address": "Зал 1",
+        "capacity": "30",
         "languages": ["kk", "ru"],
         "agenda": SimpleUploadedFile("agenda.pdf", PDF, content_type="application/pdf"),
     }
@@ -65,8 +70,12 @@ def test_staff_console_schedules_with_warning_confirmation(staff, commission, cl
     assert hearing.starts_at == start and hearing.agendadocuments.count() == 1
     assert client.get(AgendaDocument.objects.get().get_absolute_url()).status_code == 200
 
-    data.update(venue_address="Зал 2", starts_at=(start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
-                ends_at=(start + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"), agenda="")
+    data.update(
+        venue_address="Зал 2",
+        starts_at=(start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(start + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
+        agenda="",
+    )
     response = client.post("/kk/staff/hearings/new/", data)
     assert response.status_code == 200 and 'name="confirm_same_day"' in response.content.decode()
     assert Hearing.objects.count() == 1
@@ -77,11 +86,19 @@ def test_staff_console_schedules_with_warning_confirmation(staff, commission, cl
 def test_staff_console_refuses_short_notice_and_a_fake_pdf(staff, commission, client):
     client.force_login(staff)
     start = days_ahead(3)
-    response = client.post("/en/staff/hearings/new/", {
-        "maslikhat": commission.maslikhat.pk, "commission": commission.pk, "hearing_type": "budget", "topic_ru": "Т",
-        "starts_at": start.strftime("%Y-%m-%dT%H:%M"), "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "venue_address": "Зал", "agenda": SimpleUploadedFile("agenda.pdf", b"<html>not a pdf</html>"),
-    })
+    response = client.post(
+        "/en/staff/hearings/new/",
+        {
+            "maslikhat": commission.maslikhat.pk,
+            "commission": commission.pk,
+            "hearing_type": "budget",
+            "topic_ru": "Т",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "venue_address": "Зал",
+            "agenda": SimpleUploadedFile("agenda.pdf", b"<html>not a pdf</html>"),
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "Too short a notice" in page and "is not a PDF" in page
     assert not Hearing.objects.exists()

@@ -39,12 +39,25 @@ def districts(almaty):
     d1 = ElectoralDistrictFactory(maslikhat=almaty, number=1, name_ru="Округ № 1")
     d2 = ElectoralDistrictFactory(maslikhat=almaty, number=2, name_ru="Округ № 2")
     astana = ElectoralDistrictFactory(maslikhat=Maslikhat.objects.get(code="kz-71"), number=1)
-    AddressCoverage.objects.create(district=d1, settlement="Алматы", settlement_key="алматы", street="ул. Абая",
-                                   street_key="абая", houses="all")
-    AddressCoverage.objects.create(district=d2, settlement="Алматы", settlement_key="алматы", street="пр. Достык",
-                                   street_key="достык", houses="all")
-    AddressCoverage.objects.create(district=astana, settlement="Астана", settlement_key="астана", street="ул. Кенесары",
-                                   street_key="кенесары", houses="all")
+    AddressCoverage.objects.create(
+        district=d1, settlement="Алматы", settlement_key="алматы", street="ул. Абая", street_key="абая", houses="all"
+    )
+    AddressCoverage.objects.create(
+        district=d2,
+        settlement="Алматы",
+        settlement_key="алматы",
+        street="пр. Достык",
+        street_key="достык",
+        houses="all",
+    )
+    AddressCoverage.objects.create(
+        district=astana,
+        settlement="Астана",
+        settlement_key="астана",
+        street="ул. Кенесары",
+        street_key="кенесары",
+        houses="all",
+    )
     return d1, d2, astana
 
 
@@ -81,20 +94,34 @@ TEXT = "Просим маслихат высадить деревья вдоль
 def make_petition(almaty, author, staff):
     """make_petition(stage) builds a petition through the services up to the stage."""
 
-    def build(stage: str = Petition.Status.DRAFT, *, title: str = "Озеленить улицу Абая и остановки", maslikhat=None,
-              owner=None) -> Petition:
+    def build(
+        stage: str = Petition.Status.DRAFT,
+        *,
+        title: str = "Озеленить улицу Абая и остановки",
+        maslikhat=None,
+        owner=None,
+    ) -> Petition:
         owner = owner or author
-        petition = services.petition_create(author=owner, title=title, text=TEXT, maslikhat=maslikhat or almaty,
-                                            topic=Petition.Topic.ENVIRONMENT)
+        petition = services.petition_create(
+            author=owner, title=title, text=TEXT, maslikhat=maslikhat or almaty, topic=Petition.Topic.ENVIRONMENT
+        )
         steps = [
             (Petition.Status.SUBMITTED, lambda p: services.petition_submit(petition=p, actor=owner)),
             (Petition.Status.IN_MODERATION, lambda p: services.petition_take_for_moderation(petition=p, actor=staff)),
             (Petition.Status.GATHERING_SUPPORT, lambda p: services.petition_approve(petition=p, actor=staff)),
-            (Petition.Status.OPEN, lambda p: services.petition_transition(petition=p, to=Petition.Status.OPEN, actor=None)),
-            (Petition.Status.THRESHOLD_REACHED,
-             lambda p: services.petition_transition(petition=p, to=Petition.Status.THRESHOLD_REACHED, actor=None)),
+            (
+                Petition.Status.OPEN,
+                lambda p: services.petition_transition(petition=p, to=Petition.Status.OPEN, actor=None),
+            ),
+            (
+                Petition.Status.THRESHOLD_REACHED,
+                lambda p: services.petition_transition(petition=p, to=Petition.Status.THRESHOLD_REACHED, actor=None),
+            ),
             (Petition.Status.AWAITING_ANSWER, lambda p: services.petition_send_for_answer(petition=p, actor=None)),
-            (Petition.Status.ANSWERED, lambda p: services.petition_answer(petition=p, actor=staff, text="Ответ маслихата.")),
+            (
+                Petition.Status.ANSWERED,
+                lambda p: services.petition_answer(petition=p, actor=staff, text="Ответ маслихата."),
+            ),
         ]
         for status, step in steps:
             if petition.status == stage:

@@ -22,7 +22,9 @@ def test_two_hundred_parallel_signers_make_exactly_two_hundred_rows(make_petitio
     assert connection.vendor == "postgresql"
     settings.PETITIONS_TALLY_NUDGE = False  # the one tally below is the test's
     petition = make_petition(Petition.Status.OPEN)
-    people = [UserFactory(is_citizen=True, address="Алматы, Абая 1" if i % 2 else "Алматы, Достык 2") for i in range(PEOPLE)]
+    people = [
+        UserFactory(is_citizen=True, address="Алматы, Абая 1" if i % 2 else "Алматы, Достык 2") for i in range(PEOPLE)
+    ]
     attempts = people + people[: PEOPLE // 2]  # half of them press the button twice
     barrier = threading.Barrier(16)
     results = []
@@ -54,4 +56,7 @@ def test_two_hundred_parallel_signers_make_exactly_two_hundred_rows(make_petitio
     assert data["signature_count"] == PEOPLE
     assert data["resident_signature_count"] == PEOPLE
     assert sum(row["signatures"] for row in data["districts"]) == PEOPLE
-    assert {row["district"]["number"]: row["signatures"] for row in data["districts"]} == {1: PEOPLE // 2, 2: PEOPLE // 2}
+    assert {row["district"]["number"]: row["signatures"] for row in data["districts"]} == {
+        1: PEOPLE // 2,
+        2: PEOPLE // 2,
+    }

@@ -20,8 +20,13 @@ S = Petition.Status
 def signed(make_petition, districts):
     petition = make_petition(S.OPEN)
     for i in range(3):
-        services.petition_sign(petition=petition, user=UserFactory(first_name=f"Имя{i}", last_name="Фамилия", is_citizen=True),
-                               address="Алматы, Абая 1", is_citizen=True, ip="192.0.2.1")
+        services.petition_sign(
+            petition=petition,
+            user=UserFactory(first_name=f"Имя{i}", last_name="Фамилия", is_citizen=True),
+            address="Алматы, Абая 1",
+            is_citizen=True,
+            ip="192.0.2.1",
+        )
     petitions_tally()
     petition.refresh_from_db()
     return petition
@@ -47,7 +52,7 @@ def test_detail_shows_progress_districts_and_public_names_only(client, signed, d
         page = client.get(f"/ru/petitions/{signed.pk}/")
     body = page.content.decode()
     assert '<progress class="progress" id="progress" max="46000" value="3"' in body
-    assert "<svg class=\"district-chart\"" in body
+    assert '<svg class="district-chart"' in body
     assert "Имя0 Ф." in body
     assert "Фамилия" not in body and "@example.kz" not in body and "Абая 1" not in body
     assert "style=" not in body
@@ -61,7 +66,9 @@ def test_signer_sees_own_signature_at_once_and_html_signing_works(client, make_p
     assert response.status_code == 302
     body = client.get(f"/ru/petitions/{petition.pk}/").content.decode()
     assert "Withdraw my signature" in body or "Отозвать мою подпись" in body
-    bad = client.post(f"/ru/petitions/{petition.pk}/sign/", {"address": "Алматы, Абая 3", "is_citizen": "on", "website": "x"})
+    bad = client.post(
+        f"/ru/petitions/{petition.pk}/sign/", {"address": "Алматы, Абая 3", "is_citizen": "on", "website": "x"}
+    )
     assert bad.status_code == 400
 
 
@@ -80,17 +87,24 @@ def test_drafts_are_private_and_rejected_text_hidden(client, make_petition, staf
     draft = make_petition(S.DRAFT)
     assert client.get(f"/kk/petitions/{draft.pk}/").status_code == 404
     rejected = make_petition(S.IN_MODERATION, title="Петиция про выборы и референдумы")
-    services.petition_reject(petition=rejected, actor=staff, category="elections_referendums", reason="Исключено законом.")
+    services.petition_reject(
+        petition=rejected, actor=staff, category="elections_referendums", reason="Исключено законом."
+    )
     data = client.get(f"/api/v1/petitions/{rejected.pk}/").json()
     assert data["text"] == "" and data["rejection"]["reason"] == "Исключено законом."
 
 
 def test_create_flow_shows_similar_petitions_before_submitting(client, author, signed, almaty):
     client.force_login(author)
-    response = client.post("/ru/petitions/new/", {
-        "title": "Озеленить улицу Абая ещё раз", "text": "Просим высадить деревья вдоль улицы Абая " * 3,
-        "maslikhat": almaty.pk, "topic": "environment",
-    })
+    response = client.post(
+        "/ru/petitions/new/",
+        {
+            "title": "Озеленить улицу Абая ещё раз",
+            "text": "Просим высадить деревья вдоль улицы Абая " * 3,
+            "maslikhat": almaty.pk,
+            "topic": "environment",
+        },
+    )
     assert response.status_code == 302
     draft = Petition.objects.get(title="Озеленить улицу Абая ещё раз")
     page = client.get(response["Location"]).content.decode()
@@ -101,8 +115,11 @@ def test_create_flow_shows_similar_petitions_before_submitting(client, author, s
 
 def test_markdown_is_sanitised(author, almaty):
     petition = services.petition_create(
-        author=author, title="Проверка безопасной разметки", maslikhat=almaty, topic="other",
-        text="**Жирный** <script>alert(1)</script> [ссылка](https://example.kz) [плохая](javascript:alert(1))\n\n- один\n- два",
+        author=author,
+        title="Проверка безопасной разметки",
+        maslikhat=almaty,
+        topic="other",
+        text="**Жирный** <script>alert(1)</script> [ссылка](https://example.kz) [плохая](javascript:alert(1))\n\n- один\n- два",  # noqa: E501
     )
     html = petition.text_html
     assert "<strong>Жирный</strong>" in html and "<script>" not in html
@@ -124,10 +141,15 @@ def test_api_detail_and_count_fields(client, signed):
 
 def test_api_create_draft(client, author):
     client.force_login(author)
-    response = client.post("/api/v1/petitions/", {"title": "Новая петиция через API", "text": "Текст петиции " * 10,
-                                                  "maslikhat": "kz-75", "topic": "transport"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/petitions/",
+        {"title": "Новая петиция через API", "text": "Текст петиции " * 10, "maslikhat": "kz-75", "topic": "transport"},
+        content_type="application/json",
+    )
     assert response.status_code == 201 and response.json()["status"] == "draft"
-    bad = client.post("/api/v1/petitions/", {"title": "Коротко", "text": "x", "maslikhat": "kz-75"}, content_type="application/json")
+    bad = client.post(
+        "/api/v1/petitions/", {"title": "Коротко", "text": "x", "maslikhat": "kz-75"}, content_type="application/json"
+    )
     assert bad.status_code == 400 and "title" in bad.json()
 
 
@@ -166,7 +188,9 @@ def test_answer_page_checks_attachments(client, make_petition, staff):
     response = client.post(f"/ru/staff/petitions/{petition.pk}/answer/", {"text": "Ответ", "attachments": [fake]})
     assert response.status_code == 200 and Petition.objects.get(pk=petition.pk).status == S.AWAITING_ANSWER
     good = SimpleUploadedFile("answer.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    response = client.post(f"/ru/staff/petitions/{petition.pk}/answer/", {"text": "Ответ маслихата", "attachments": [good]})
+    response = client.post(
+        f"/ru/staff/petitions/{petition.pk}/answer/", {"text": "Ответ маслихата", "attachments": [good]}
+    )
     assert response.status_code == 302
     petition.refresh_from_db()
     assert petition.status == S.ANSWERED and petition.answer_attachments.get().size == len(b"%PDF-1.4 test")
@@ -180,8 +204,10 @@ def test_sources_view_and_invalidation_preview_then_confirm(client, signed, staf
     preview = client.get(f"/ru/staff/petitions/{signed.pk}/invalidate/?ip_prefix=192.0.2.0/24&hours=2")
     assert preview.context["count"] == 3
     assert signed.signatures.filter(status="valid").count() == 3  # a preview changes nothing
-    client.post(f"/ru/staff/petitions/{signed.pk}/invalidate/",
-                {"ip_prefix": "192.0.2.0/24", "hours": 2, "reason": "Накрутка", "confirm": "1"})
+    client.post(
+        f"/ru/staff/petitions/{signed.pk}/invalidate/",
+        {"ip_prefix": "192.0.2.0/24", "hours": 2, "reason": "Накрутка", "confirm": "1"},
+    )
     assert signed.signatures.filter(status="invalidated").count() == 3
 
 
@@ -199,10 +225,12 @@ def test_panels_for_deputy_and_maslikhat_pages(make_petition, almaty, staff):
     services.petition_answer(petition=petition, actor=deputy_user, text="Ответ депутата")
     request = RequestFactory().get("/")
     deputy_html = Template('{% load portal_tags %}{% panels "deputy.record" deputy=deputy %}').render(
-        Context({"deputy": deputy, "request": request}))
+        Context({"deputy": deputy, "request": request})
+    )
     assert petition.title in deputy_html
     maslikhat_html = Template('{% load portal_tags %}{% panels "maslikhat.record" maslikhat=m %}').render(
-        Context({"m": almaty, "request": request}))
+        Context({"m": almaty, "request": request})
+    )
     assert petition.title in maslikhat_html
 
 
@@ -219,8 +247,19 @@ def test_notification_emails_render_in_each_language(make_petition, staff):
         assert petition.title in message.subject and "Причина" in message.body
 
 
-@pytest.mark.parametrize("stage", ["draft", "submitted", "in_moderation", "gathering_support", "open", "threshold_reached",
-                                   "awaiting_answer", "answered"])
+@pytest.mark.parametrize(
+    "stage",
+    [
+        "draft",
+        "submitted",
+        "in_moderation",
+        "gathering_support",
+        "open",
+        "threshold_reached",
+        "awaiting_answer",
+        "answered",
+    ],
+)
 def test_detail_renders_at_every_stage_for_author_and_staff(client, make_petition, staff, stage):
     petition = make_petition(stage)
     if petition.published_at:
@@ -229,8 +268,12 @@ def test_detail_renders_at_every_stage_for_author_and_staff(client, make_petitio
         from petitions.models import PetitionCountSample
 
         for hours, count in ((2, 1), (1, 4)):
-            PetitionCountSample.objects.create(petition=petition, hour=petition.published_at - timedelta(hours=hours),
-                                               signature_count=count, resident_signature_count=count)
+            PetitionCountSample.objects.create(
+                petition=petition,
+                hour=petition.published_at - timedelta(hours=hours),
+                signature_count=count,
+                resident_signature_count=count,
+            )
     for viewer in (petition.author, staff):
         client.force_login(viewer)
         for language in ("kk", "ru", "en"):

@@ -2,7 +2,15 @@ import pytest
 
 from petitions.recall_models import RecallSignature
 from tests.factories import UserFactory
-from tests.petitions.test_recall_support import ensure_reference_data, address_for, collecting_recall, commission_member, forming_recall, iins, smd_deputy
+from tests.petitions.test_recall_support import (
+    address_for,
+    collecting_recall,
+    commission_member,
+    ensure_reference_data,
+    forming_recall,
+    iins,
+    smd_deputy,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +28,10 @@ def _frozen(time_machine):
 
 def test_list_and_detail_shape(client, django_assert_max_num_queries):
     commission = commission_member()
-    recalls = [collecting_recall(smd_deputy(street=s), commission, iin_start=1000 + 100 * n)
-               for n, s in enumerate(["Абая", "Гоголя", "Сатпаева"])]
+    recalls = [
+        collecting_recall(smd_deputy(street=s), commission, iin_start=1000 + 100 * n)
+        for n, s in enumerate(["Абая", "Гоголя", "Сатпаева"])
+    ]
     forming_recall(smd_deputy(street="Жандосова"), members=1, iin_start=7000)
     with django_assert_max_num_queries(4):
         listing = client.get("/api/v1/recalls/")
@@ -71,7 +81,11 @@ def test_api_errors_are_translated(client):
     deputy = smd_deputy()
     recall = collecting_recall(deputy, commission_member())
     client.force_login(UserFactory())
-    response = client.post(f"/api/v1/recalls/{recall.pk}/signatures/", {"iin": "12", "address": address_for(deputy)},
-                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="ru")
+    response = client.post(
+        f"/api/v1/recalls/{recall.pk}/signatures/",
+        {"iin": "12", "address": address_for(deputy)},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
     assert response.status_code == 400
     assert "12" in response.json()["iin"][0]  # "exactly 12 digits", in Russian once translated

@@ -29,6 +29,7 @@ def _reference_data_after_the_flush(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ensure_reference_data()
 
+
 THREADS = 8
 
 

@@ -75,7 +75,9 @@ def test_birth_date_in_the_future_is_refused():
     assert _code(make_iin(date(2030, 1, 1)), on=date(2026, 1, 1), min_age=18) == "date"
 
 
-@pytest.mark.parametrize("value", ["90010130001", "9001013000170", "90010130001a", "９００１０１３０００１７", "", None])
+@pytest.mark.parametrize(
+    "value", ["90010130001", "9001013000170", "90010130001a", "９００１０１３０００１７", "", None]
+)
 def test_non_digits_and_wrong_length_are_refused(value):
     with pytest.raises(ValidationError) as info:
         validate_iin(value)

@@ -10,12 +10,12 @@ from portal.panels import render_panels
 from portal.staff import staff_sections_for
 from tests.factories import DeputyFactory, UserFactory
 from tests.petitions.test_recall_support import (
-    ensure_reference_data,
     GROUNDS,
     TODAY,
     address_for,
     collecting_recall,
     commission_member,
+    ensure_reference_data,
     forming_recall,
     iins,
     sign_many,
@@ -29,6 +29,8 @@ pytestmark = pytest.mark.django_db
 def _reference_data(db):
     # a reused test database may have been flushed by a transactional test
     ensure_reference_data()
+
+
 S = RecallRequest.Status
 
 
@@ -93,8 +95,15 @@ def test_start_by_address_then_form_then_join_and_sign_pages(client):
     user = UserFactory()
     client.force_login(user)
     url = reverse("petitions:recall_start") + f"?deputy={deputy.pk}"
-    data = {"deputy": deputy.pk, "full_name": "Асқар Бекұлы", "iin": "900101300018", "address": address_for(deputy),
-            "ground": "loss_of_confidence", "grounds": GROUNDS, "confirm": "on"}
+    data = {
+        "deputy": deputy.pk,
+        "full_name": "Асқар Бекұлы",
+        "iin": "900101300018",
+        "address": address_for(deputy),
+        "ground": "loss_of_confidence",
+        "grounds": GROUNDS,
+        "confirm": "on",
+    }
     refused = client.post(url, data)
     assert refused.status_code == 200 and "check digit" in refused.content.decode()
     assert refused["Cache-Control"] == "no-store"
@@ -145,8 +154,10 @@ def test_commission_queue_shows_full_iins_audited_and_marks_in_bulk(client, djan
     client.post(reverse("petitions:staff_recall_finish", args=[recall.pk]))
     recall.refresh_from_db()
     assert recall.status == S.VOTE_PENDING
-    client.post(reverse("petitions:staff_recall_vote", args=[recall.pk]),
-                {"held_on": "2025-06-01", "voters": 300, "turnout": 150, "votes_for": 100, "votes_against": 50})
+    client.post(
+        reverse("petitions:staff_recall_vote", args=[recall.pk]),
+        {"held_on": "2025-06-01", "voters": 300, "turnout": 150, "votes_for": 100, "votes_against": 50},
+    )
     recall.refresh_from_db()
     assert recall.status == S.RECALLED
     page = client.get(recall.get_absolute_url()).content.decode()

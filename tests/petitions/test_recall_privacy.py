@@ -9,7 +9,15 @@ from django.db import connection
 from petitions import recall_services as services
 from portal.logging import PersonalDataFilter
 from tests.factories import UserFactory
-from tests.petitions.test_recall_support import ensure_reference_data, TODAY, address_for, collecting_recall, commission_member, iins, smd_deputy
+from tests.petitions.test_recall_support import (
+    TODAY,
+    address_for,
+    collecting_recall,
+    commission_member,
+    ensure_reference_data,
+    iins,
+    smd_deputy,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +58,11 @@ def test_iin_is_never_stored_in_plain_text(client):
     member_iins = [m.iin for m in recall.members.all()]
     signer_iin = iins(1, start=4321)[0]
     client.force_login(UserFactory())
-    client.post(f"/api/v1/recalls/{recall.pk}/signatures/", {"iin": signer_iin, "address": address_for(deputy)},
-                content_type="application/json")
+    client.post(
+        f"/api/v1/recalls/{recall.pk}/signatures/",
+        {"iin": signer_iin, "address": address_for(deputy)},
+        content_type="application/json",
+    )
     stored = _text_of_recall_tables()
     assert recall.signatures.get().iin == signer_iin  # readable through the model
     for iin in [signer_iin, *member_iins]:
@@ -65,8 +76,11 @@ def test_iin_never_reaches_a_log_line(client, caplog):
     iin = iins(1, start=4400)[0]
     caplog.set_level(logging.DEBUG)
     client.force_login(UserFactory())
-    for body in ({"iin": "900101300018", "address": "x"}, {"iin": iin, "address": address_for(deputy)},
-                 {"iin": iin, "address": address_for(deputy)}):
+    for body in (
+        {"iin": "900101300018", "address": "x"},
+        {"iin": iin, "address": address_for(deputy)},
+        {"iin": iin, "address": address_for(deputy)},
+    ):
         client.post(f"/api/v1/recalls/{recall.pk}/signatures/", body, content_type="application/json")
     client.post(f"/kk/recalls/{recall.pk}/sign/", {"iin": iin, "address": "Алматы, Жандосова 1", "confirm": "on"})
     assert iin not in caplog.text
@@ -90,13 +104,21 @@ def test_iin_is_not_in_api_answers_or_public_pages_for_anyone_but_the_commission
             client.force_login(viewer)
         else:
             client.logout()
-        for url in ["/api/v1/recalls/", f"/api/v1/recalls/{recall.pk}/", "/api/docs/", f"/kk/recalls/{recall.pk}/",
-                    "/kk/recalls/"]:
+        for url in [
+            "/api/v1/recalls/",
+            f"/api/v1/recalls/{recall.pk}/",
+            "/api/docs/",
+            f"/kk/recalls/{recall.pk}/",
+            "/kk/recalls/",
+        ]:
             body = client.get(url).content.decode()
             assert iin not in body and member_iin not in body, (viewer, url)
     client.force_login(signer)
-    again = client.post(f"/api/v1/recalls/{recall.pk}/signatures/", {"iin": iin, "address": address_for(deputy)},
-                        content_type="application/json")
+    again = client.post(
+        f"/api/v1/recalls/{recall.pk}/signatures/",
+        {"iin": iin, "address": address_for(deputy)},
+        content_type="application/json",
+    )
     assert again.status_code == 200 and iin not in again.content.decode()
     client.force_login(commission)
     # the commission's queue is the one place the full IIN is shown

@@ -19,12 +19,12 @@ from portal.models import AuditEntry, Notification, Role
 from portal.workdays import add_working_days
 from tests.factories import DeputyFactory, UserFactory, grant
 from tests.petitions.test_recall_support import (
-    ensure_reference_data,
     ADDRESS,
     GROUNDS,
     TODAY,
     collecting_recall,
     commission_member,
+    ensure_reference_data,
     forming_recall,
     iins,
     sign_many,
@@ -38,6 +38,8 @@ pytestmark = pytest.mark.django_db
 def _reference_data(db):
     # a reused test database may have been flushed by a transactional test
     ensure_reference_data()
+
+
 S = RecallRequest.Status
 
 
@@ -49,9 +51,16 @@ def _english():
 
 
 def _start(deputy, *, user=None, iin=None, address=ADDRESS, today=TODAY):
-    return services.recall_start(user=user or UserFactory(), deputy=deputy, full_name="Бастамашы Б.",
-                                 iin=iin or iins(1, start=77)[0], address=address,
-                                 ground=RecallRequest.Ground.LOSS_OF_CONFIDENCE, grounds=GROUNDS, today=today)
+    return services.recall_start(
+        user=user or UserFactory(),
+        deputy=deputy,
+        full_name="Бастамашы Б.",
+        iin=iin or iins(1, start=77)[0],
+        address=address,
+        ground=RecallRequest.Ground.LOSS_OF_CONFIDENCE,
+        grounds=GROUNDS,
+        today=today,
+    )
 
 
 def _vote_pending(voters=30):
@@ -60,8 +69,9 @@ def _vote_pending(voters=30):
     recall = collecting_recall(deputy, commission)
     signatures = sign_many(recall, recall.signature_threshold)
     services.recall_submit_signatures(actor=recall.initiator, recall=recall, today=TODAY)
-    services.recall_signatures_mark(actor=commission, recall=recall, signature_ids=[s.pk for s in signatures],
-                                    result="valid")
+    services.recall_signatures_mark(
+        actor=commission, recall=recall, signature_ids=[s.pk for s in signatures], result="valid"
+    )
     services.recall_verification_finish(actor=commission, recall=recall, today=TODAY)
     recall.refresh_from_db()
     assert recall.status == S.VOTE_PENDING
@@ -90,8 +100,9 @@ def test_recall_is_barred_in_the_first_year_and_allowed_after_it():
 
 def test_recall_is_barred_in_the_last_year_using_the_convocation_end():
     deputy = smd_deputy(elected_on=date(2023, 3, 19))
-    deputy.convocation = Convocation.objects.create(maslikhat=deputy.maslikhat, number=8,
-                                                    elected_on=date(2023, 3, 19), ends_on=date(2026, 3, 19))
+    deputy.convocation = Convocation.objects.create(
+        maslikhat=deputy.maslikhat, number=8, elected_on=date(2023, 3, 19), ends_on=date(2026, 3, 19)
+    )
     deputy.save()
     with pytest.raises(ValidationError) as info:
         _start(deputy, today=date(2025, 3, 19))
@@ -154,8 +165,14 @@ def test_group_forms_then_is_submitted_and_registered_in_working_days():
     with pytest.raises(ValidationError) as info:
         services.recall_submit_group(actor=recall.initiator, recall=recall, today=TODAY)
     assert info.value.code == "group_too_small"
-    services.recall_join(user=UserFactory(), recall=recall, full_name="Оныншы О.", iin=iins(1, start=9100)[0],
-                         address=ADDRESS, today=TODAY)
+    services.recall_join(
+        user=UserFactory(),
+        recall=recall,
+        full_name="Оныншы О.",
+        iin=iins(1, start=9100)[0],
+        address=ADDRESS,
+        today=TODAY,
+    )
     with pytest.raises(PermissionDenied):
         services.recall_submit_group(actor=UserFactory(), recall=recall, today=TODAY)
     services.recall_submit_group(actor=recall.initiator, recall=recall, today=TODAY)
@@ -184,16 +201,24 @@ def test_joining_is_for_district_voters_once_and_only_while_forming():
     smd_deputy(street="Жандосова")
     recall = forming_recall(deputy, members=2)
     with pytest.raises(ValidationError) as info:
-        services.recall_join(user=UserFactory(), recall=recall, full_name="Х", iin=iins(1, start=8000)[0],
-                             address="Алматы, Жандосова 3", today=TODAY)
+        services.recall_join(
+            user=UserFactory(),
+            recall=recall,
+            full_name="Х",
+            iin=iins(1, start=8000)[0],
+            address="Алматы, Жандосова 3",
+            today=TODAY,
+        )
     assert "address" in info.value.message_dict
     member = recall.members.exclude(is_initiator=True).get()
     with pytest.raises(ValidationError):
-        services.recall_join(user=member.user, recall=recall, full_name="Х", iin=iins(1, start=8100)[0],
-                             address=ADDRESS, today=TODAY)
+        services.recall_join(
+            user=member.user, recall=recall, full_name="Х", iin=iins(1, start=8100)[0], address=ADDRESS, today=TODAY
+        )
     with pytest.raises(ValidationError):  # the same IIN through another account
-        services.recall_join(user=UserFactory(), recall=recall, full_name="Х", iin=member.iin, address=ADDRESS,
-                             today=TODAY)
+        services.recall_join(
+            user=UserFactory(), recall=recall, full_name="Х", iin=member.iin, address=ADDRESS, today=TODAY
+        )
     assert recall.members.count() == 2
 
 
@@ -213,7 +238,9 @@ def test_refusal_needs_a_reason_and_ends_the_procedure():
     services.recall_submit_group(actor=recall.initiator, recall=recall, today=TODAY)
     with pytest.raises(ValidationError):
         services.recall_refuse(actor=commission, recall=recall, reason="  ")
-    services.recall_refuse(actor=commission, recall=recall, reason="Топ мүшелерінің екеуі округте тұрмайды.", today=TODAY)
+    services.recall_refuse(
+        actor=commission, recall=recall, reason="Топ мүшелерінің екеуі округте тұрмайды.", today=TODAY
+    )
     recall.refresh_from_db()
     assert recall.status == S.REFUSED and recall.ended_on == TODAY
     with pytest.raises(ValidationError) as info:
@@ -234,7 +261,10 @@ def test_withdrawal_by_the_initiator_only_before_collection():
     reviewed = forming_recall(smd_deputy(street="Сатпаева"), iin_start=7000)
     services.recall_submit_group(actor=reviewed.initiator, recall=reviewed, today=TODAY)
     services.recall_withdraw(actor=reviewed.initiator, recall=reviewed, today=TODAY)
-    assert list(reviewed.transitions.values_list("from_status", "to_status"))[-1] == (S.REGISTRATION_REVIEW, S.WITHDRAWN)
+    assert list(reviewed.transitions.values_list("from_status", "to_status"))[-1] == (
+        S.REGISTRATION_REVIEW,
+        S.WITHDRAWN,
+    )
     other = collecting_recall(smd_deputy(street="Гоголя"), commission_member(), iin_start=6000)
     with pytest.raises(ValidationError):
         services.recall_withdraw(actor=other.initiator, recall=other)
@@ -279,14 +309,16 @@ def test_signing_needs_a_confirmed_email_and_an_open_collection():
     with pytest.raises(ValidationError):
         services.recall_sign(user=UserFactory(), recall=recall, iin=iins(1, start=50)[0], address=ADDRESS, today=TODAY)
     with pytest.raises(PermissionDenied):
-        services.recall_sign(user=UserFactory(verified=False), recall=recall, iin=iins(1, start=50)[0],
-                             address=ADDRESS, today=TODAY)
+        services.recall_sign(
+            user=UserFactory(verified=False), recall=recall, iin=iins(1, start=50)[0], address=ADDRESS, today=TODAY
+        )
     deputy2 = smd_deputy(street="Гоголя")
     recall2 = collecting_recall(deputy2, commission_member(), days=5, iin_start=6500)
     late = recall2.collection_ends_on + timedelta(days=1)
     with pytest.raises(ValidationError) as info:
-        services.recall_sign(user=UserFactory(), recall=recall2, iin=iins(1, start=50)[0],
-                             address="Алматы, Гоголя 1", today=late)
+        services.recall_sign(
+            user=UserFactory(), recall=recall2, iin=iins(1, start=50)[0], address="Алматы, Гоголя 1", today=late
+        )
     assert info.value.code == "closed"
 
 
@@ -336,23 +368,34 @@ def test_full_verification_marks_each_signature_and_decides():
     recall = collecting_recall(deputy, commission)
     signatures = sign_many(recall, 10)
     with pytest.raises(ValidationError):  # not yet handed over
-        services.recall_signatures_mark(actor=commission, recall=recall, signature_ids=[signatures[0].pk], result="valid")
+        services.recall_signatures_mark(
+            actor=commission, recall=recall, signature_ids=[signatures[0].pk], result="valid"
+        )
     services.recall_submit_signatures(actor=recall.initiator, recall=recall, today=TODAY)
     with pytest.raises(PermissionDenied):
-        services.recall_signatures_mark(actor=UserFactory(), recall=recall, signature_ids=[signatures[0].pk],
-                                        result="valid")
+        services.recall_signatures_mark(
+            actor=UserFactory(), recall=recall, signature_ids=[signatures[0].pk], result="valid"
+        )
     with pytest.raises(ValidationError):
-        services.recall_signatures_mark(actor=commission, recall=recall, signature_ids=[signatures[0].pk],
-                                        result="invalid")
-    services.recall_signatures_mark(actor=commission, recall=recall, signature_ids=[s.pk for s in signatures[:8]],
-                                    result="valid")
+        services.recall_signatures_mark(
+            actor=commission, recall=recall, signature_ids=[signatures[0].pk], result="invalid"
+        )
+    services.recall_signatures_mark(
+        actor=commission, recall=recall, signature_ids=[s.pk for s in signatures[:8]], result="valid"
+    )
     with pytest.raises(ValidationError) as info:
         services.recall_verification_finish(actor=commission, recall=recall, today=TODAY)
     assert info.value.code == "pending"
-    services.recall_signatures_mark(actor=commission, recall=recall, signature_ids=[s.pk for s in signatures[8:]],
-                                    result="invalid", reason="not_a_voter")
-    services.recall_signatures_mark(actor=commission, recall=recall, signature_ids=[signatures[0].pk],
-                                    result="invalid", reason="identity")
+    services.recall_signatures_mark(
+        actor=commission,
+        recall=recall,
+        signature_ids=[s.pk for s in signatures[8:]],
+        result="invalid",
+        reason="not_a_voter",
+    )
+    services.recall_signatures_mark(
+        actor=commission, recall=recall, signature_ids=[signatures[0].pk], result="invalid", reason="identity"
+    )
     services.recall_verification_finish(actor=commission, recall=recall, today=TODAY)
     recall.refresh_from_db()
     assert (recall.valid_signatures_count, recall.invalid_signatures_count) == (7, 3)
@@ -373,8 +416,9 @@ def test_random_sample_mode_shows_its_size_and_estimates_the_valid_count():
     sample = list(recall.signatures.filter(in_sample=True).values_list("pk", flat=True))
     assert len(sample) == size
     services.recall_signatures_mark(actor=commission, recall=recall, signature_ids=sample[:30], result="valid")
-    services.recall_signatures_mark(actor=commission, recall=recall, signature_ids=sample[30:], result="invalid",
-                                    reason="wrong_address")
+    services.recall_signatures_mark(
+        actor=commission, recall=recall, signature_ids=sample[30:], result="invalid", reason="wrong_address"
+    )
     services.recall_verification_finish(actor=commission, recall=recall, today=TODAY)
     recall.refresh_from_db()
     assert recall.valid_signatures_count == 40 * 30 // 39 == 30
@@ -404,8 +448,15 @@ def test_sample_size_follows_cochran_with_finite_population():
 )
 def test_vote_rule_at_its_edges(turnout, votes_for, outcome):
     recall, commission = _vote_pending()
-    services.recall_vote_record(actor=commission, recall=recall, held_on=TODAY, voters=300, turnout=turnout,
-                                votes_for=votes_for, votes_against=turnout - votes_for)
+    services.recall_vote_record(
+        actor=commission,
+        recall=recall,
+        held_on=TODAY,
+        voters=300,
+        turnout=turnout,
+        votes_for=votes_for,
+        votes_against=turnout - votes_for,
+    )
     recall.refresh_from_db()
     assert recall.status == outcome and recall.ended_on == TODAY
     deputy = Deputy.objects.get(pk=recall.deputy_id)
@@ -422,16 +473,19 @@ def test_vote_rule_at_its_edges(turnout, votes_for, outcome):
 def test_vote_input_is_checked_and_only_the_commission_records_it():
     recall, commission = _vote_pending()
     with pytest.raises(ValidationError) as info:
-        services.recall_vote_record(actor=commission, recall=recall, held_on=TODAY, voters=300, turnout=301,
-                                    votes_for=0, votes_against=0)
+        services.recall_vote_record(
+            actor=commission, recall=recall, held_on=TODAY, voters=300, turnout=301, votes_for=0, votes_against=0
+        )
     assert "turnout" in info.value.message_dict
     with pytest.raises(ValidationError) as info:
-        services.recall_vote_record(actor=commission, recall=recall, held_on=TODAY, voters=300, turnout=100,
-                                    votes_for=60, votes_against=41)
+        services.recall_vote_record(
+            actor=commission, recall=recall, held_on=TODAY, voters=300, turnout=100, votes_for=60, votes_against=41
+        )
     assert "votes_for" in info.value.message_dict
     with pytest.raises(PermissionDenied):
-        services.recall_vote_record(actor=UserFactory(), recall=recall, held_on=TODAY, voters=300, turnout=100,
-                                    votes_for=60, votes_against=40)
+        services.recall_vote_record(
+            actor=UserFactory(), recall=recall, held_on=TODAY, voters=300, turnout=100, votes_for=60, votes_against=40
+        )
     recall.refresh_from_db()
     assert recall.status == S.VOTE_PENDING
 
@@ -458,11 +512,19 @@ def test_every_transition_outside_the_table_is_refused():
 def test_the_table_has_exactly_the_edges_the_services_make():
     # the stories in this module walk every one of these edges through a service
     services_edges = {
-        (S.GROUP_FORMING, S.REGISTRATION_REVIEW), (S.GROUP_FORMING, S.WITHDRAWN), (S.GROUP_FORMING, S.LAPSED),
-        (S.REGISTRATION_REVIEW, S.COLLECTING), (S.REGISTRATION_REVIEW, S.REFUSED), (S.REGISTRATION_REVIEW, S.WITHDRAWN),
-        (S.COLLECTING, S.VERIFICATION), (S.COLLECTING, S.LAPSED),
-        (S.VERIFICATION, S.VOTE_PENDING), (S.VERIFICATION, S.INSUFFICIENT),
-        (S.VOTE_PENDING, S.RECALLED), (S.VOTE_PENDING, S.NOT_RECALLED), (S.VOTE_PENDING, S.VOTE_INVALID),
+        (S.GROUP_FORMING, S.REGISTRATION_REVIEW),
+        (S.GROUP_FORMING, S.WITHDRAWN),
+        (S.GROUP_FORMING, S.LAPSED),
+        (S.REGISTRATION_REVIEW, S.COLLECTING),
+        (S.REGISTRATION_REVIEW, S.REFUSED),
+        (S.REGISTRATION_REVIEW, S.WITHDRAWN),
+        (S.COLLECTING, S.VERIFICATION),
+        (S.COLLECTING, S.LAPSED),
+        (S.VERIFICATION, S.VOTE_PENDING),
+        (S.VERIFICATION, S.INSUFFICIENT),
+        (S.VOTE_PENDING, S.RECALLED),
+        (S.VOTE_PENDING, S.NOT_RECALLED),
+        (S.VOTE_PENDING, S.VOTE_INVALID),
     }
     table = {(source, target) for source, targets in RecallRequest.TRANSITIONS.items() for target in targets}
     assert table == services_edges

@@ -4,7 +4,6 @@ from petitions.recall_models import RecallRequest
 from petitions.recall_seed import seed_recalls
 from portal.seeding import seeders
 from tests.petitions.test_recall_iin import VECTORS
-
 from tests.petitions.test_recall_support import ensure_reference_data
 
 pytestmark = pytest.mark.django_db

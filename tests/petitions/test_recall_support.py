@@ -31,8 +31,14 @@ def iins(count: int, *, born: date = date(1988, 4, 12), start: int = 1) -> list[
 
 def smd_deputy(*, voters: int = 300, street: str = "Абая", elected_on: date = date(2023, 3, 19), **kwargs):
     district = ElectoralDistrictFactory(registered_voters=voters)
-    AddressCoverage.objects.create(district=district, settlement="Алматы", settlement_key="алматы",
-                                   street=f"ул. {street}", street_key=street.casefold(), houses="all")
+    AddressCoverage.objects.create(
+        district=district,
+        settlement="Алматы",
+        settlement_key="алматы",
+        street=f"ул. {street}",
+        street_key=street.casefold(),
+        houses="all",
+    )
     return DeputyFactory(district=district, maslikhat=district.maslikhat, elected_on=elected_on, **kwargs)
 
 
@@ -53,12 +59,20 @@ def forming_recall(deputy, *, members: int = 10, today: date = TODAY, iin_start:
     numbers = iins(members, start=iin_start, born=date(1979, 9, 9))
     address = address_for(deputy)
     initiator = UserFactory()
-    recall = services.recall_start(user=initiator, deputy=deputy, full_name="Бастамашы Б.", iin=numbers[0],
-                                   address=address, ground=RecallRequest.Ground.PROGRAMME_UNFULFILLED, grounds=GROUNDS,
-                                   today=today)
+    recall = services.recall_start(
+        user=initiator,
+        deputy=deputy,
+        full_name="Бастамашы Б.",
+        iin=numbers[0],
+        address=address,
+        ground=RecallRequest.Ground.PROGRAMME_UNFULFILLED,
+        grounds=GROUNDS,
+        today=today,
+    )
     for number in numbers[1:]:
-        services.recall_join(user=UserFactory(), recall=recall, full_name="Мүше М.", iin=number, address=address,
-                             today=today)
+        services.recall_join(
+            user=UserFactory(), recall=recall, full_name="Мүше М.", iin=number, address=address, today=today
+        )
     recall.refresh_from_db()
     return recall
 
@@ -75,8 +89,9 @@ def sign_many(recall, count: int, *, today: date = TODAY, start: int = 1):
     signatures = []
     address = address_for(recall.district)
     for number in iins(count, start=start):
-        signature, _created = services.recall_sign(user=UserFactory(), recall=recall, iin=number, address=address,
-                                                   today=today)
+        signature, _created = services.recall_sign(
+            user=UserFactory(), recall=recall, iin=number, address=address, today=today
+        )
         signatures.append(signature)
     return signatures
 

@@ -27,10 +27,12 @@ def at(day: str, hour: int = 10):
 
 def _district_maslikhat(code: str, population: int | None) -> Maslikhat:
     parent = AdministrativeUnit.objects.get(code="kz-19")
-    unit = AdministrativeUnit.objects.create(code=code, kind="district", parent=parent, name_kk=code, name_ru=code,
-                                             name_en=code, population=population)
-    return Maslikhat.objects.create(unit=unit, code=code, level="district", electoral_system="smd",
-                                    name_kk=code, name_ru=code, name_en=code)
+    unit = AdministrativeUnit.objects.create(
+        code=code, kind="district", parent=parent, name_kk=code, name_ru=code, name_en=code, population=population
+    )
+    return Maslikhat.objects.create(
+        unit=unit, code=code, level="district", electoral_system="smd", name_kk=code, name_ru=code, name_en=code
+    )
 
 
 def test_seeded_rules_carry_the_law_and_mark_unconfirmed_numbers():
@@ -162,4 +164,6 @@ def test_withdrawn_by_author_only_before_threshold(make_petition):
     with pytest.raises(ValidationError):
         services.petition_withdraw(petition=reached, actor=reached.author)
     with pytest.raises(Exception):  # noqa: B017 - someone else's petition
-        services.petition_withdraw(petition=make_petition(S.OPEN, title="Чужая петиция для проверки"), actor=UserFactory())
+        services.petition_withdraw(
+            petition=make_petition(S.OPEN, title="Чужая петиция для проверки"), actor=UserFactory()
+        )

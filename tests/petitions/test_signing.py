@@ -30,12 +30,19 @@ def open_petition(make_petition, districts):
 def test_api_sign_then_repeat_answers_already_signed_and_changes_nothing(client, open_petition):
     person = signer()
     client.force_login(person)
-    first = client.post(API.format(open_petition.pk), {"address": "Алматы, Абая 10", "is_citizen": True},
-                        content_type="application/json", HTTP_ACCEPT_LANGUAGE="ru")
+    first = client.post(
+        API.format(open_petition.pk),
+        {"address": "Алматы, Абая 10", "is_citizen": True},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
     assert first.status_code == 201, first.content
     assert first.json()["signature"]["is_resident"] is True
-    again = client.post(API.format(open_petition.pk), {"address": "Алматы, Достык 5", "is_citizen": True},
-                        content_type="application/json")
+    again = client.post(
+        API.format(open_petition.pk),
+        {"address": "Алматы, Достык 5", "is_citizen": True},
+        content_type="application/json",
+    )
     assert again.status_code == 200
     assert again.json()["status"] == "already_signed"
     row = Signature.objects.get(petition=open_petition)
@@ -45,10 +52,16 @@ def test_api_sign_then_repeat_answers_already_signed_and_changes_nothing(client,
 def test_signing_inserts_one_row_and_never_touches_the_petition_row(open_petition):
     person = signer()
     with CaptureQueriesContext(connection) as queries:
-        services.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 10", is_citizen=True, ip="203.0.113.7")
-    writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+        services.petition_sign(
+            petition=open_petition, user=person, address="Алматы, Абая 10", is_citizen=True, ip="203.0.113.7"
+        )
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
     assert len(writes) == 1 and "petitions_signature" in writes[0]
-    assert not any("petitions_petition\"" in q["sql"] and "UPDATE" in q["sql"] for q in queries.captured_queries)
+    assert not any('petitions_petition"' in q["sql"] and "UPDATE" in q["sql"] for q in queries.captured_queries)
     open_petition.refresh_from_db()
     assert open_petition.signature_count == 0  # until the tally
     row = Signature.objects.get()
@@ -69,12 +82,19 @@ def test_refusals_are_translated_and_write_nothing(client, open_petition):
     missing = client.post(API.format(open_petition.pk), {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="ru")
     assert missing.status_code == 400
     assert "address" in missing.json()
-    not_citizen = client.post(API.format(open_petition.pk), {"address": "Алматы, Абая 1", "is_citizen": False},
-                              content_type="application/json", HTTP_ACCEPT_LANGUAGE="ru")
+    not_citizen = client.post(
+        API.format(open_petition.pk),
+        {"address": "Алматы, Абая 1", "is_citizen": False},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
     assert not_citizen.status_code == 400
     assert "гражданин" in not_citizen.json()["is_citizen"][0]
-    unknown = client.post(API.format(open_petition.pk), {"address": "Алматы, Несуществующая 1", "is_citizen": True},
-                          content_type="application/json")
+    unknown = client.post(
+        API.format(open_petition.pk),
+        {"address": "Алматы, Несуществующая 1", "is_citizen": True},
+        content_type="application/json",
+    )
     assert unknown.status_code == 400 and "address" in unknown.json()
     assert not Signature.objects.exists()
 
@@ -93,14 +113,18 @@ def test_only_collecting_petitions_take_signatures(make_petition, districts):
     person = signer()
     for stage in (S.DRAFT, S.IN_MODERATION, S.AWAITING_ANSWER):
         with pytest.raises(ValidationError):
-            services.petition_sign(petition=make_petition(stage), user=person, address="Алматы, Абая 1", is_citizen=True)
+            services.petition_sign(
+                petition=make_petition(stage), user=person, address="Алматы, Абая 1", is_citizen=True
+            )
     assert not Signature.objects.exists()
 
 
 def test_residents_count_towards_the_threshold_others_separately(open_petition):
     services.petition_sign(petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True)
     services.petition_sign(petition=open_petition, user=signer(), address="Алматы, Достык 3", is_citizen=True)
-    outsider = services.petition_sign(petition=open_petition, user=signer(), address="Астана, Кенесары 40", is_citizen=True)
+    outsider = services.petition_sign(
+        petition=open_petition, user=signer(), address="Астана, Кенесары 40", is_citizen=True
+    )
     assert (outsider.signature.is_resident, outsider.signature.district) == (False, None)
     assert petitions_tally()["signatures"] == 3
     open_petition.refresh_from_db()
@@ -113,8 +137,13 @@ def test_residents_count_towards_the_threshold_others_separately(open_petition):
 
 def test_honeypot_refuses_without_writing(open_petition):
     with pytest.raises(ValidationError):
-        services.petition_sign(petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True,
-                               honeypot="http://spam.example")
+        services.petition_sign(
+            petition=open_petition,
+            user=signer(),
+            address="Алматы, Абая 1",
+            is_citizen=True,
+            honeypot="http://spam.example",
+        )
     assert not Signature.objects.exists()
 
 
@@ -126,17 +155,31 @@ def test_account_rate_limit_is_hard_and_network_limit_is_high(make_petition, dis
     rules.save()
     person = signer()
     for petition in petitions[:2]:
-        services.petition_sign(petition=Petition.objects.select_related("rules").get(pk=petition.pk), user=person,
-                               address="Алматы, Абая 1", is_citizen=True, ip="10.1.2.3")
+        services.petition_sign(
+            petition=Petition.objects.select_related("rules").get(pk=petition.pk),
+            user=person,
+            address="Алматы, Абая 1",
+            is_citizen=True,
+            ip="10.1.2.3",
+        )
     client.force_login(person)
-    response = client.post(API.format(petitions[2].pk), {"address": "Алматы, Абая 1", "is_citizen": True},
-                           content_type="application/json", REMOTE_ADDR="10.1.2.3", HTTP_ACCEPT_LANGUAGE="ru")
+    response = client.post(
+        API.format(petitions[2].pk),
+        {"address": "Алматы, Абая 1", "is_citizen": True},
+        content_type="application/json",
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
     assert response.status_code == 429
     assert response.json()["detail"]
     # The same /24 network: a third person passes (3 per minute), a fourth is stopped.
-    services.petition_sign(petition=petitions[2], user=signer(), address="Алматы, Абая 1", is_citizen=True, ip="10.1.2.200")
+    services.petition_sign(
+        petition=petitions[2], user=signer(), address="Алматы, Абая 1", is_citizen=True, ip="10.1.2.200"
+    )
     with pytest.raises(services.SigningRateLimited):
-        services.petition_sign(petition=petitions[2], user=signer(), address="Алматы, Абая 1", is_citizen=True, ip="10.1.2.9")
+        services.petition_sign(
+            petition=petitions[2], user=signer(), address="Алматы, Абая 1", is_citizen=True, ip="10.1.2.9"
+        )
     assert Signature.objects.count() == 3
 
 
@@ -207,17 +250,26 @@ def test_bulk_invalidation_previews_then_invalidates_one_source(open_petition, s
     from petitions.selectors import invalidation_candidates, trending_sources
 
     for i in range(4):
-        services.petition_sign(petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True, ip=f"192.0.2.{i}")
-    services.petition_sign(petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True, ip="198.51.100.4")
+        services.petition_sign(
+            petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True, ip=f"192.0.2.{i}"
+        )
+    services.petition_sign(
+        petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True, ip="198.51.100.4"
+    )
     petitions_tally()
     trends = trending_sources(petitions=Petition.objects.all(), hours=1)
     assert trends["ip_prefix"][0]["source"] == "192.0.2.0/24" and trends["ip_prefix"][0]["signatures"] == 4
     assert invalidation_candidates(petition=open_petition, ip_prefix="192.0.2.0/24").count() == 4
     with pytest.raises(PermissionDenied):
-        services.signatures_invalidate(petition=open_petition, actor=stranger_staff, ip_prefix="192.0.2.0/24", reason="bots")
+        services.signatures_invalidate(
+            petition=open_petition, actor=stranger_staff, ip_prefix="192.0.2.0/24", reason="bots"
+        )
     with pytest.raises(ValidationError):
         services.signatures_invalidate(petition=open_petition, actor=staff, ip_prefix="192.0.2.0/24", reason="")
-    assert services.signatures_invalidate(petition=open_petition, actor=staff, ip_prefix="192.0.2.0/24", reason="bots") == 4
+    assert (
+        services.signatures_invalidate(petition=open_petition, actor=staff, ip_prefix="192.0.2.0/24", reason="bots")
+        == 4
+    )
     open_petition.refresh_from_db()
     assert open_petition.signature_count == 5  # until the next tally
     petitions_tally()
@@ -256,7 +308,9 @@ def test_a_tallied_signature_follows_the_petition_and_an_unfollowed_signer_hears
     assert stays.pk in told and leaves.pk not in told
 
 
-def test_author_and_followers_hear_at_a_third_and_two_thirds_of_the_threshold_once(open_petition, django_capture_on_commit_callbacks):
+def test_author_and_followers_hear_at_a_third_and_two_thirds_of_the_threshold_once(
+    open_petition, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     from portal.follows import follow_add
@@ -281,4 +335,6 @@ def test_author_and_followers_hear_at_a_third_and_two_thirds_of_the_threshold_on
         petitions_tally()
     assert any(m.subject.startswith("66%") and follower.email in m.to for m in mail.outbox)
     assert set(Notification.objects.filter(event="petition.progress").values_list("key", flat=True)) == {
-        f"petition:{open_petition.pk}:progress:33", f"petition:{open_petition.pk}:progress:66"}
+        f"petition:{open_petition.pk}:progress:33",
+        f"petition:{open_petition.pk}:progress:66",
+    }

@@ -35,8 +35,9 @@ def _data(to):
 
 
 @pytest.mark.parametrize(("current", "target"), sorted(services.TRANSITIONS))
-def test_each_allowed_transition_for_its_actors_and_refused_for_others(current, target, make_petition, staff, moderator,
-                                                                       stranger_staff):
+def test_each_allowed_transition_for_its_actors_and_refused_for_others(
+    current, target, make_petition, staff, moderator, stranger_staff
+):
     allowed = services.TRANSITIONS[(current, target)]
     outsiders = [UserFactory(), stranger_staff]
     for kind in (services.AUTHOR, services.MODERATOR, services.ANSWERER, services.SYSTEM):
@@ -57,8 +58,9 @@ def test_each_allowed_transition_for_its_actors_and_refused_for_others(current, 
     petition = make_petition(current)
     kind = sorted(allowed)[0]
     events_before = PetitionEvent.objects.filter(petition=petition).count()
-    moved = services.petition_transition(petition=petition, to=target, actor=_actors(kind, petition, staff, moderator),
-                                         **_data(target))
+    moved = services.petition_transition(
+        petition=petition, to=target, actor=_actors(kind, petition, staff, moderator), **_data(target)
+    )
     assert moved.status == target
     assert Petition.objects.get(pk=petition.pk).status == target
     event = PetitionEvent.objects.filter(petition=petition).last()
@@ -81,7 +83,9 @@ def test_moves_not_in_the_table_are_refused_and_change_nothing(current, make_pet
 
 def test_final_states_allow_no_move(make_petition, staff, superuser):
     rejected = make_petition(S.IN_MODERATION)
-    services.petition_reject(petition=rejected, actor=staff, category="courts", reason="Суды вне компетенции маслихата.")
+    services.petition_reject(
+        petition=rejected, actor=staff, category="courts", reason="Суды вне компетенции маслихата."
+    )
     for target in ALL:
         with pytest.raises(ValidationError):
             services.petition_transition(petition=rejected, to=target, actor=superuser)
@@ -93,8 +97,13 @@ def test_rejection_needs_an_excluded_category_and_a_published_reason(make_petiti
         services.petition_reject(petition=petition, actor=staff, category="not-a-category", reason="")
     assert set(error.value.message_dict) == {"category", "reason"}
     assert Petition.objects.get(pk=petition.pk).status == S.IN_MODERATION
-    services.petition_reject(petition=petition, actor=staff, category="elections_referendums",
-                             reason="Выборы исключены законом.", note="Обратитесь в избирательную комиссию.")
+    services.petition_reject(
+        petition=petition,
+        actor=staff,
+        category="elections_referendums",
+        reason="Выборы исключены законом.",
+        note="Обратитесь в избирательную комиссию.",
+    )
     petition.refresh_from_db()
     assert (petition.status, petition.rejection_category) == (S.REJECTED, "elections_referendums")
     with translation.override("en"):

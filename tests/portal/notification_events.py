@@ -36,6 +36,13 @@ def news_object(code: str = "kz-75"):
     )
     maslikhat, _ = Maslikhat.objects.get_or_create(
         code=code,
-        defaults={"unit": unit, "level": "regional", "electoral_system": "mixed_50_50", "name_kk": kk, "name_ru": ru, "name_en": en},
+        defaults={
+            "unit": unit,
+            "level": "regional",
+            "electoral_system": "mixed_50_50",
+            "name_kk": kk,
+            "name_ru": ru,
+            "name_en": en,
+        },
     )
     return maslikhat

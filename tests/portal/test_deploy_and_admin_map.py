@@ -14,11 +14,19 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def test_production_settings_pass_check_deploy():
-    env = {**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-           "SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-1234567890",
-           "ALLOWED_HOSTS": "dauys.example.kz"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-1234567890",
+        "ALLOWED_HOSTS": "dauys.example.kz",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -48,9 +56,12 @@ def _write(path, text):
 
 @pytest.mark.django_db
 def test_import_units_adds_tier_two_maslikhats_idempotently(tmp_path, capsys):
-    csv = _write(tmp_path / "units.csv", "code,kind,parent,name_kk,name_ru,name_en\n"
-                 "kz-19-talgar,district,kz-19,Талғар ауданы,Талгарский район,Talgar District\n"
-                 "kz-19-konaev,city_oblast,kz-19,Қонаев қаласы,город Конаев,Konaev\n")
+    csv = _write(
+        tmp_path / "units.csv",
+        "code,kind,parent,name_kk,name_ru,name_en\n"
+        "kz-19-talgar,district,kz-19,Талғар ауданы,Талгарский район,Talgar District\n"
+        "kz-19-konaev,city_oblast,kz-19,Қонаев қаласы,город Конаев,Konaev\n",
+    )
     call_command("import_units", str(csv))
     assert "created 2" in capsys.readouterr().out
     call_command("import_units", str(csv))
@@ -63,9 +74,12 @@ def test_import_units_adds_tier_two_maslikhats_idempotently(tmp_path, capsys):
 
 @pytest.mark.django_db
 def test_import_units_writes_nothing_when_a_row_is_bad(tmp_path):
-    csv = _write(tmp_path / "units.csv", "code,kind,parent,name_kk,name_ru,name_en\n"
-                 "kz-19-talgar,district,kz-19,Талғар ауданы,Талгарский район,Talgar District\n"
-                 "kz-99-x,district,kz-99,X,X,\n")
+    csv = _write(
+        tmp_path / "units.csv",
+        "code,kind,parent,name_kk,name_ru,name_en\n"
+        "kz-19-talgar,district,kz-19,Талғар ауданы,Талгарский район,Talgar District\n"
+        "kz-99-x,district,kz-99,X,X,\n",
+    )
     with pytest.raises(CommandError, match="1 bad row"):
         call_command("import_units", str(csv))
     assert not AdministrativeUnit.objects.filter(code="kz-19-talgar").exists()

@@ -105,9 +105,12 @@ def test_follow_button_tag_shows_the_current_state(almaty):
     html = template.render(Context({"request": request, "obj": almaty}))
     assert 'action="/kk/follows/remove/"' in html
     # Objects of models nobody may follow get no button.
-    assert Template("{% load notification_tags %}{% follow_button obj %}").render(
-        Context({"request": request, "obj": reader})
-    ).strip() == ""
+    assert (
+        Template("{% load notification_tags %}{% follow_button obj %}")
+        .render(Context({"request": request, "obj": reader}))
+        .strip()
+        == ""
+    )
 
 
 def test_panels_put_follow_buttons_on_the_deputies_pages(almaty):
@@ -121,6 +124,8 @@ def test_panels_put_follow_buttons_on_the_deputies_pages(almaty):
     lookup = SimpleNamespace(matches=[SimpleNamespace(districts=[district]), SimpleNamespace(districts=[district])])
     html = "".join(render_panels("representatives.after", request, lookup=lookup))
     assert html.count('value="deputies.electoraldistrict"') == 1
-    assert 'value="deputies.deputy"' in "".join(render_panels("deputy.record", request, deputy=DeputyFactory(maslikhat=almaty)))
+    assert 'value="deputies.deputy"' in "".join(
+        render_panels("deputy.record", request, deputy=DeputyFactory(maslikhat=almaty))
+    )
     assert 'value="deputies.maslikhat"' in "".join(render_panels("maslikhat.record", request, maslikhat=almaty))
     assert render_panels("representatives.after", request, lookup=SimpleNamespace(matches=[])) == []

@@ -60,7 +60,9 @@ def test_notify_writes_inbox_and_one_email_per_recipient_in_their_language(almat
     assert delivery.scope_code == "kz-75"
 
 
-def test_notify_accepts_a_queryset_and_streams_it(almaty, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+def test_notify_accepts_a_queryset_and_streams_it(
+    almaty, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
     users = [UserFactory() for _ in range(7)]
     from portal.models import User
 
@@ -120,7 +122,7 @@ def test_unsubscribe_token_get_confirms_post_unsubscribes(client, almaty):
     url = emails.unsubscribe_url(reader.pk, TEST_EVENT, "kk")
     path = url.removeprefix("http://127.0.0.1:8000")
     page = client.get(path)
-    assert page.status_code == 200 and b"<form method=\"post\"" in page.content
+    assert page.status_code == 200 and b'<form method="post"' in page.content
     assert not NotificationPreference.objects.exists()
 
     response = client.post(path, {"List-Unsubscribe": "One-Click"})
@@ -163,8 +165,12 @@ def test_a_duplicated_chunk_sends_once_and_a_stale_claim_is_taken_over(almaty, s
 
 
 def test_smtp_failure_is_retried_then_marked_failed_and_staff_retry(almaty, settings, superuser):
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 1}}}
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 1},
+        }
+    }
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
     reader = UserFactory()
     _notify(almaty, [reader])
@@ -200,7 +206,12 @@ def test_inbox_unread_count_mark_read_and_all_read(client, almaty, django_assert
     client.post(reverse("notification_read", args=[first.pk]), {"next": "/kk/notifications/"})
     assert Notification.objects.filter(user=reader, read_at__isnull=True).count() == 1
     other = UserFactory()
-    assert client.post(reverse("notification_read", args=[Notification.objects.create(user=other, event=TEST_EVENT, key="x").pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("notification_read", args=[Notification.objects.create(user=other, event=TEST_EVENT, key="x").pk])
+        ).status_code
+        == 404
+    )
     client.post(reverse("notification_read_all"))
     assert not Notification.objects.filter(user=reader, read_at__isnull=True).exists()
 
@@ -212,7 +223,11 @@ def test_preferences_page_saves_channels(client, user):
     assert page.status_code == 200
     # The browser submits every event's fields (other apps register events too).
     form = page.context["form"]
-    data = {name: field.initial for name, field in form.fields.items() if not (name.startswith("in_app:") and not field.initial)}
+    data = {
+        name: field.initial
+        for name, field in form.fields.items()
+        if not (name.startswith("in_app:") and not field.initial)
+    }
     data.update({f"email:{TEST_EVENT}": "weekly"})
     data.pop(f"in_app:{TEST_EVENT}", None)
     response = client.post(url, data)
@@ -235,9 +250,13 @@ def test_staff_page_shows_only_own_maslikhat_and_failures(client, almaty, superu
     client.force_login(staff)
     page = client.get(reverse("staff_notifications")).content.decode()
     assert "almaty" in page and "astana" not in page
-    detail = client.get(reverse("staff_notification_occurrence"), {"event": TEST_EVENT, "key": "almaty", "status": "failed"})
+    detail = client.get(
+        reverse("staff_notification_occurrence"), {"event": TEST_EVENT, "key": "almaty", "status": "failed"}
+    )
     assert "550 mailbox unavailable" in detail.content.decode()
-    assert client.get(reverse("staff_notification_occurrence"), {"event": TEST_EVENT, "key": "astana"}).status_code == 404
+    assert (
+        client.get(reverse("staff_notification_occurrence"), {"event": TEST_EVENT, "key": "astana"}).status_code == 404
+    )
     assert client.post(reverse("staff_notification_retry"), {"event": TEST_EVENT, "key": "almaty"}).status_code == 302
     assert EmailDelivery.objects.get(key="almaty").status in {"pending", "sent"}
 

@@ -87,7 +87,9 @@ def test_a_task_delivered_twice_sends_once(smtp_server, celery_worker):
     email_chunk_send_task.delay(ids)
 
     def both_done():
-        return celery_worker.log.read_text(errors="replace").count("email_chunk_send_task") >= 4  # received+succeeded x2
+        return (
+            celery_worker.log.read_text(errors="replace").count("email_chunk_send_task") >= 4
+        )  # received+succeeded x2
 
     wait_until(both_done, message="both deliveries of the task finish")
     wait_until(lambda: "succeeded" in celery_worker.log.read_text(errors="replace"), message="success logged")
@@ -150,7 +152,9 @@ def short_lease(monkeypatch):
     monkeypatch.setenv("NOTIFICATIONS_SMTP_RATE", "0")
 
 
-def test_a_worker_killed_mid_batch_and_restarted_leaves_exactly_one_email_each(short_lease, slow_smtp, celery_worker, settings):
+def test_a_worker_killed_mid_batch_and_restarted_leaves_exactly_one_email_each(
+    short_lease, slow_smtp, celery_worker, settings
+):
     from portal.tasks import email_recover_task
 
     almaty = news_object("kz-75")

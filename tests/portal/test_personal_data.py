@@ -52,7 +52,9 @@ def test_deleting_an_account_anonymises_it_and_keeps_what_counts(client):
 
 
 def test_logs_never_carry_an_iin_or_an_email(caplog):
-    record = logging.LogRecord("dauys", logging.INFO, __file__, 1, "signer %s iin %s", ("aigul@example.kz", "900101300017"), None)
+    record = logging.LogRecord(
+        "dauys", logging.INFO, __file__, 1, "signer %s iin %s", ("aigul@example.kz", "900101300017"), None
+    )
     PersonalDataFilter().filter(record)
     assert record.getMessage() == "signer <email> iin ********0017"
     assert "900101300017" not in mask_personal_data("IIN 900101300017 and 850515412343")

@@ -9,10 +9,10 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
-
-from tests.tools import require_program
 from django.core.management import call_command
 from django.utils import translation
+
+from tests.tools import require_program
 
 ROOT = Path(settings.BASE_DIR)
 CATALOGUES = [ROOT / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in ("kk", "ru")] + [
@@ -23,7 +23,9 @@ CATALOGUES = [ROOT / "locale" / lang / "LC_MESSAGES" / "django.po" for lang in (
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_msgid_is_translated(po_path):
     catalogue = polib.pofile(str(po_path))
-    missing = [entry.msgid for entry in catalogue if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)]
+    missing = [
+        entry.msgid for entry in catalogue if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)
+    ]
     assert missing == [], f"{len(missing)} untranslated in {po_path.name}: {missing[:20]}"
 
 
@@ -40,10 +42,28 @@ def test_catalogues_hold_every_msgid_of_the_sources(tmp_path):
     """makemessages on a copy of the sources finds no msgid that the committed catalogue lacks."""
     require_program("xgettext", "gettext")
     copy = tmp_path / "src"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "var", ".git", "node_modules", "*.mo", "tests", "bench", "locale_vendor", ".ruff_cache", ".pytest_cache"))
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            "var",
+            ".git",
+            "node_modules",
+            "*.mo",
+            "tests",
+            "bench",
+            "locale_vendor",
+            ".ruff_cache",
+            ".pytest_cache",
+        ),
+    )
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "ru", "--no-obsolete", "--ignore=.venv", "--ignore=var"],
-        cwd=copy, check=True, capture_output=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"},
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"},
     )
     fresh = {(e.msgctxt, e.msgid) for e in polib.pofile(str(copy / "locale" / "ru" / "LC_MESSAGES" / "django.po"))}
     committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(CATALOGUES[1]))}

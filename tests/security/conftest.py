@@ -1,5 +1,8 @@
 """Security tests reuse the petition and hearing fixtures (Almaty's maslikhat, an author, staff)."""
 
+import pytest  # noqa: E402
+from django.utils import translation  # noqa: E402
+
 from tests.petitions.conftest import (  # noqa: F401 - fixtures
     _reference_data,
     almaty,
@@ -8,10 +11,6 @@ from tests.petitions.conftest import (  # noqa: F401 - fixtures
     make_petition,
     staff,
 )
-
-
-import pytest  # noqa: E402
-from django.utils import translation  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -31,8 +30,19 @@ def make_hearing(actor, maslikhat, *, days: int = 30, capacity: int = 10):
     from hearings.services import hearing_schedule
 
     commission, _created = StandingCommission.objects.get_or_create(
-        maslikhat=maslikhat, name_ru="Бюджетная комиссия", defaults={"name_kk": "Бюджет комиссиясы"})
+        maslikhat=maslikhat, name_ru="Бюджетная комиссия", defaults={"name_kk": "Бюджет комиссиясы"}
+    )
     starts = timezone.now() + timedelta(days=days)
-    return hearing_schedule(actor=actor, maslikhat=maslikhat, commission=commission, hearing_type="budget", starts_at=starts,
-                            ends_at=starts + timedelta(hours=2), topic_kk="Бюджет жобасы", topic_ru="Проект бюджета",
-                            venue_address="Алматы, пр. Абылай хана 91", capacity=capacity, languages=["kk", "ru"])
+    return hearing_schedule(
+        actor=actor,
+        maslikhat=maslikhat,
+        commission=commission,
+        hearing_type="budget",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        topic_kk="Бюджет жобасы",
+        topic_ru="Проект бюджета",
+        venue_address="Алматы, пр. Абылай хана 91",
+        capacity=capacity,
+        languages=["kk", "ru"],
+    )

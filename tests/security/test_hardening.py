@@ -32,8 +32,11 @@ class InlineCodeFinder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "script" and not attributes.get("src") and attributes.get("type") not in {"application/json",
-                                                                                            "application/ld+json"}:
+        if (
+            tag == "script"
+            and not attributes.get("src")
+            and attributes.get("type") not in {"application/json", "application/ld+json"}
+        ):
             self._in_inline_script = True
             self.problems.append("<script> without src")
         if tag == "style":
@@ -43,7 +46,9 @@ class InlineCodeFinder(HTMLParser):
                 self.problems.append(f"style= on <{tag}>")
             if name.startswith("on"):
                 self.problems.append(f"{name}= on <{tag}>")
-            if name in {"href", "src", "action", "formaction"} and (value or "").strip().lower().startswith("javascript:"):
+            if name in {"href", "src", "action", "formaction"} and (value or "").strip().lower().startswith(
+                "javascript:"
+            ):
                 self.problems.append(f"javascript: URL on <{tag}>")
 
     def handle_endtag(self, tag):
@@ -70,9 +75,21 @@ def _public_pages():
     from hearings.models import Hearing
     from petitions.recall_models import RecallRequest
 
-    pages = ["home", "petitions:list", "petitions:recall_list", "hearings:list", "hearings:calendar",
-             "deputies:deputy_list", "deputies:maslikhat_list", "deputies:representatives", "deputies:open_data",
-             "account_login", "account_signup", "account_reset_password", "petitions:recall_start"]
+    pages = [
+        "home",
+        "petitions:list",
+        "petitions:recall_list",
+        "hearings:list",
+        "hearings:calendar",
+        "deputies:deputy_list",
+        "deputies:maslikhat_list",
+        "deputies:representatives",
+        "deputies:open_data",
+        "account_login",
+        "account_signup",
+        "account_reset_password",
+        "petitions:recall_start",
+    ]
     urls = [reverse(name) for name in pages]
     petition = Petition.objects.listed().first() if hasattr(Petition.objects, "listed") else Petition.objects.first()
     urls += [p.get_absolute_url() for p in Petition.objects.filter(pk=getattr(petition, "pk", None))]
@@ -94,10 +111,29 @@ def test_main_pages_in_every_language_carry_csp_and_no_inline_code(client):
     for language in ("kk", "ru", "en"):
         with translation.override(language):
             public = _public_pages()
-            own = [reverse(n) for n in ("profile", "notification_inbox", "notification_preferences", "follow_list",
-                                        "petitions:mine", "petitions:new", "account_delete")]
-            staff = [reverse(n) for n in ("staff_home", "petitions:staff_queue", "hearings:staff_list",
-                                          "hearings:staff_schedule", "staff_notifications", "deputies:staff_roles")]
+            own = [
+                reverse(n)
+                for n in (
+                    "profile",
+                    "notification_inbox",
+                    "notification_preferences",
+                    "follow_list",
+                    "petitions:mine",
+                    "petitions:new",
+                    "account_delete",
+                )
+            ]
+            staff = [
+                reverse(n)
+                for n in (
+                    "staff_home",
+                    "petitions:staff_queue",
+                    "hearings:staff_list",
+                    "hearings:staff_schedule",
+                    "staff_notifications",
+                    "deputies:staff_roles",
+                )
+            ]
         for who, urls in ((None, public), (citizen, own), (official, staff)):
             client.logout()
             if who:
@@ -135,12 +171,20 @@ print(json.dumps({
 
 
 def test_production_settings_secure_cookies_and_hsts():
-    env = {**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-           "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-           "SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-1234567890",
-           "ALLOWED_HOSTS": "testserver,dauys.example.kz"}
-    result = subprocess.run([sys.executable, "-c", PRODUCTION_PROBE], cwd=settings.BASE_DIR, env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": "a-long-random-production-secret-key-with-enough-entropy-1234567890",
+        "ALLOWED_HOSTS": "testserver,dauys.example.kz",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout.strip().splitlines()[-1])
     assert probe["session_secure"] and probe["csrf_secure"] and probe["language_secure"] and probe["session_httponly"]
@@ -166,7 +210,10 @@ def test_repeated_failed_logins_are_refused_with_a_translated_message(client):
     assert "Слишком много неудачных попыток входа" in body, body[:2000]
     # Another account from the same network is not locked out by this one.
     other = UserFactory()
-    assert client.post("/ru/accounts/login/", {"login": other.email, "password": "correct-horse-battery"}).status_code == 302
+    assert (
+        client.post("/ru/accounts/login/", {"login": other.email, "password": "correct-horse-battery"}).status_code
+        == 302
+    )
 
 
 # ------------------------------------------------------------------------------
@@ -201,8 +248,8 @@ PAYLOADS = [
     "<script>alert('x')</script>",
     "<img src=x onerror=alert(1)>",
     "[click](javascript:alert(1))",
-    "\"><svg onload=alert(1)>",
-    "<a href=\"javascript:alert(1)\">link</a>",
+    '"><svg onload=alert(1)>',
+    '<a href="javascript:alert(1)">link</a>',
     "<iframe src=//evil.example></iframe>",
 ]
 
@@ -230,8 +277,9 @@ def test_xss_in_a_petition_is_neutralised_on_its_page(client, make_petition, aut
 
     petition = make_petition(Petition.Status.OPEN)
     text = "Просим маслихат рассмотреть.\n\n" + "\n\n".join(PAYLOADS) + "\n\n**важно** и [сайт](https://example.kz)"
-    Petition.objects.filter(pk=petition.pk).update(text=text, text_html=services.render_markdown(text),
-                                                  title="<b onmouseover=alert(1)>Парк</b>")
+    Petition.objects.filter(pk=petition.pk).update(
+        text=text, text_html=services.render_markdown(text), title="<b onmouseover=alert(1)>Парк</b>"
+    )
     html = client.get(petition.get_absolute_url()).content.decode()
     _assert_neutralised(html)
     assert "&lt;script&gt;" in html  # shown as text, not run
@@ -246,7 +294,9 @@ def test_xss_in_a_hearing_question_is_neutralised_on_the_page(client, staff, alm
     hearing = make_hearing(staff, almaty)
     asker = UserFactory(first_name="<script>alert(2)</script>")
     for payload in PAYLOADS:
-        Question.objects.create(hearing=hearing, author=asker, text=f"Вопрос {payload}", status=Question.Status.PUBLISHED)
+        Question.objects.create(
+            hearing=hearing, author=asker, text=f"Вопрос {payload}", status=Question.Status.PUBLISHED
+        )
     html = client.get(hearing.get_absolute_url()).content.decode()
     assert html.count("Вопрос ") >= len(PAYLOADS)
     _assert_neutralised(html)
@@ -274,14 +324,18 @@ def test_a_recall_signature_request_logs_nothing_containing_the_iin(client, capl
     client.force_login(voter)
     caplog.set_level(logging.DEBUG)
     url = reverse("petitions:recall_sign", kwargs={"pk": recall.pk})
-    bad = client.post(url, {"iin": iin[:11] + str((int(iin[11]) + 1) % 10), "address": address_for(recall.deputy),
-                            "confirm": "on"})
+    bad = client.post(
+        url, {"iin": iin[:11] + str((int(iin[11]) + 1) % 10), "address": address_for(recall.deputy), "confirm": "on"}
+    )
     assert bad.status_code == 200  # a wrong checksum: refused, re-rendered
     good = client.post(url, {"iin": iin, "address": address_for(recall.deputy), "confirm": "on"})
     assert good.status_code == 302
     assert RecallSignature.objects.filter(recall=recall, user=voter).exists()
-    api = client.post(reverse("api-recall-sign", kwargs={"pk": recall.pk}), {"iin": iin, "address": "x"},
-                      content_type="application/json")
+    api = client.post(
+        reverse("api-recall-sign", kwargs={"pk": recall.pk}),
+        {"iin": iin, "address": "x"},
+        content_type="application/json",
+    )
     assert api.status_code < 500
     for record in caplog.records:
         text = record.getMessage() + " ".join(str(a) for a in (record.args or ()))
@@ -301,10 +355,14 @@ def test_writes_without_a_csrf_token_are_refused(make_petition, districts):
     person = UserFactory(is_citizen=True)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(person)
-    html = browser.post(reverse("petitions:sign", kwargs={"pk": petition.pk}), {"address": "Алматы, Абая 10",
-                                                                               "is_citizen": "on"})
-    api = browser.post(reverse("api-petition-sign", kwargs={"pk": petition.pk}),
-                       {"address": "Алматы, Абая 10", "is_citizen": True}, content_type="application/json")
+    html = browser.post(
+        reverse("petitions:sign", kwargs={"pk": petition.pk}), {"address": "Алматы, Абая 10", "is_citizen": "on"}
+    )
+    api = browser.post(
+        reverse("api-petition-sign", kwargs={"pk": petition.pk}),
+        {"address": "Алматы, Абая 10", "is_citizen": True},
+        content_type="application/json",
+    )
     assert html.status_code == 403 and api.status_code == 403
     assert not Signature.objects.filter(signer=person).exists()
 
@@ -315,20 +373,42 @@ def test_signup_and_password_reset_do_not_reveal_who_has_an_account(client):
     unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.kz"})
     assert known.status_code == unknown.status_code == 302 and known["Location"] == unknown["Location"]
     client.logout()
-    taken = client.post(reverse("account_signup"), {"email": existing.email, "password1": "Very-long-pass-2026",
-                                                    "password2": "Very-long-pass-2026"})
-    fresh = client.post(reverse("account_signup"), {"email": "new@example.kz", "password1": "Very-long-pass-2026",
-                                                    "password2": "Very-long-pass-2026"})
+    taken = client.post(
+        reverse("account_signup"),
+        {"email": existing.email, "password1": "Very-long-pass-2026", "password2": "Very-long-pass-2026"},
+    )
+    fresh = client.post(
+        reverse("account_signup"),
+        {"email": "new@example.kz", "password1": "Very-long-pass-2026", "password2": "Very-long-pass-2026"},
+    )
     assert taken.status_code == fresh.status_code == 302 and taken["Location"] == fresh["Location"]
 
 
-@pytest.mark.parametrize("payload", ["' OR 1=1 --", "1; DROP TABLE petitions_signature; --", "%' UNION SELECT email FROM portal_user --"])
+@pytest.mark.parametrize(
+    "payload", ["' OR 1=1 --", "1; DROP TABLE petitions_signature; --", "%' UNION SELECT email FROM portal_user --"]
+)
 def test_sql_payloads_in_filters_are_plain_text(client, payload, make_petition):
     make_petition(Petition.Status.OPEN)
-    for url in (reverse("petitions:list"), reverse("hearings:list"), reverse("deputies:deputy_list"), "/api/v1/petitions/",
-                "/api/v1/deputies/", "/api/v1/hearings/"):
-        response = client.get(url, {"q": payload, "maslikhat": payload, "status": payload, "topic": payload,
-                                    "page": payload, "ordering": payload, "limit": payload})
+    for url in (
+        reverse("petitions:list"),
+        reverse("hearings:list"),
+        reverse("deputies:deputy_list"),
+        "/api/v1/petitions/",
+        "/api/v1/deputies/",
+        "/api/v1/hearings/",
+    ):
+        response = client.get(
+            url,
+            {
+                "q": payload,
+                "maslikhat": payload,
+                "status": payload,
+                "topic": payload,
+                "page": payload,
+                "ordering": payload,
+                "limit": payload,
+            },
+        )
         assert response.status_code in (200, 400, 404), (url, response.status_code)
         assert b"@example.kz" not in response.content  # no account data leaks through a UNION
     assert Petition.objects.exists()

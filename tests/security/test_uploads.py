@@ -56,25 +56,33 @@ def test_a_plain_pdf_passes_unchanged():
     assert checked.name.endswith(".pdf") and "/" not in checked.name
 
 
-@pytest.mark.parametrize("payload", [
-    b"%PDF-1.4\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n%%EOF",
-    b"%PDF-1.4\n1 0 obj<</AA<</O<</S/J#61vaScript/J#53 (x)>>>>>>endobj\n%%EOF",
-    b"%PDF-1.4\n1 0 obj<</S/Launch/F(cmd.exe)>>endobj\n%%EOF",
-    b"%PDF-1.4\n1 0 obj<</Length 40/Filter/FlateDecode>>stream\n" + zlib.compress(b"<</S/JavaScript/JS(alert(1))>>")
-    + b"\nendstream endobj\n%%EOF",
-], ids=["plain", "hex-escaped-name", "launch", "compressed-object-stream"])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"%PDF-1.4\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n%%EOF",
+        b"%PDF-1.4\n1 0 obj<</AA<</O<</S/J#61vaScript/J#53 (x)>>>>>>endobj\n%%EOF",
+        b"%PDF-1.4\n1 0 obj<</S/Launch/F(cmd.exe)>>endobj\n%%EOF",
+        b"%PDF-1.4\n1 0 obj<</Length 40/Filter/FlateDecode>>stream\n"
+        + zlib.compress(b"<</S/JavaScript/JS(alert(1))>>")
+        + b"\nendstream endobj\n%%EOF",
+    ],
+    ids=["plain", "hex-escaped-name", "launch", "compressed-object-stream"],
+)
 def test_pdfs_with_javascript_or_launch_actions_are_refused(payload):
     with pytest.raises(ValidationError, match="JavaScript"):
         check_upload(upload("x.pdf", payload), kinds=(uploads.PDF,))
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("minutes.pdf", b"<html><script>alert(1)</script></html>", "not a PDF"),
-    ("minutes.pdf", b"%PDF-1.4\n<html><script>alert(1)</script>", "not a PDF"),  # PDF/HTML polyglot
-    ("minutes.pdf", b"MZ\x90\x00 an executable", "not a PDF"),
-    ("minutes.pdf", b"", "empty"),
-    ("minutes.pdf", b"%PDF-1.4" + b"0" * 2048, "too large"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("minutes.pdf", b"<html><script>alert(1)</script></html>", "not a PDF"),
+        ("minutes.pdf", b"%PDF-1.4\n<html><script>alert(1)</script>", "not a PDF"),  # PDF/HTML polyglot
+        ("minutes.pdf", b"MZ\x90\x00 an executable", "not a PDF"),
+        ("minutes.pdf", b"", "empty"),
+        ("minutes.pdf", b"%PDF-1.4" + b"0" * 2048, "too large"),
+    ],
+)
 def test_what_is_not_a_clean_pdf_is_refused_with_the_file_name(name, data, message):
     with pytest.raises(ValidationError, match=message) as error:
         check_upload(upload(name, data), kinds=(uploads.PDF,), max_bytes=1024)

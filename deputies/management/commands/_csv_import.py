@@ -24,14 +24,23 @@ class ImportCommand(BaseCommand):
         with transaction.atomic():
             report = self.importer(file, dry_run=dry_run)
             if report.ok and not dry_run:
-                audit_record(actor=None, action=f"{self.kind}.import", after={
-                    "file": file.name, "created": report.created, "updated": report.updated,
-                    "unchanged": report.unchanged, "districts_created": report.districts_created,
-                })
+                audit_record(
+                    actor=None,
+                    action=f"{self.kind}.import",
+                    after={
+                        "file": file.name,
+                        "created": report.created,
+                        "updated": report.updated,
+                        "unchanged": report.unchanged,
+                        "districts_created": report.districts_created,
+                    },
+                )
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(error)
             raise CommandError(f"{len(report.errors)} bad row(s); nothing was written.")
         extra = f", districts created {report.districts_created}" if self.kind == "districts" else ""
         prefix = "dry run: " if dry_run else ""
-        self.stdout.write(f"{prefix}created {report.created}, updated {report.updated}, unchanged {report.unchanged}{extra}")
+        self.stdout.write(
+            f"{prefix}created {report.created}, updated {report.updated}, unchanged {report.unchanged}{extra}"
+        )

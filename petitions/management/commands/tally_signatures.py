@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Run one tally of petition (and recall) signatures now."
 
     def add_arguments(self, parser):
-        parser.add_argument("--recount", action="store_true", help="Recount everything from the rows (the nightly job).")
+        parser.add_argument(
+            "--recount", action="store_true", help="Recount everything from the rows (the nightly job)."
+        )
 
     def handle(self, *args, recount=False, **options):
         for name, func in tallies().items():
