@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.selectors import address_lookup
+from notifications.follows import followers_of
+from notifications.services import notify
 from petitions import access
 from petitions.common import add_months, email_domain, ip_prefix
 from petitions.models import AnswerAttachment, Petition, PetitionEvent, Signature
@@ -25,9 +27,7 @@ from petitions.text import render_markdown
 from portal import uploads
 from portal.audit import audit_record
 from portal.cache import OUTAGE as REDIS_OUTAGE
-from portal.follows import followers_of
 from portal.models import Role, RoleGrant
-from portal.notifications import notify
 from portal.uploads import CheckedUpload, check_upload
 from portal.workdays import add_working_days
 
