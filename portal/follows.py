@@ -18,7 +18,7 @@ _FOLLOWABLE: set[str] = {
     "deputies.maslikhat",
     "deputies.electoraldistrict",
     "petitions.petition",
-    "petitions.recallrequest",
+    "recalls.recallrequest",
     "hearings.hearing",
 }
 
