@@ -466,9 +466,9 @@ def test_the_matrix_names_real_urls():
 def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 - fixtures
     from hearings import services as hearing_services
     from hearings.models import Question
-    from petitions import recall_services
     from petitions import services as petition_services
     from portal.models import EmailDelivery, Notification
+    from recalls import services as recall_services
     from recalls.models import RecallRequest
     from tests.recalls.support import ensure_reference_data, forming_recall, smd_deputy
     from tests.security.conftest import make_hearing

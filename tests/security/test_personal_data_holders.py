@@ -20,7 +20,7 @@ def test_export_and_deletion_cover_petitions_recalls_hearings_and_notifications(
 ):
     from hearings.models import Question, Registration
     from hearings.services import question_submit, registration_create
-    from petitions import recall_services
+    from recalls import services as recall_services
     from recalls.models import RecallSignature
     from tests.recalls.support import (
         address_for,
