@@ -16,7 +16,7 @@ _TALLIES: dict[str, Callable[[], object]] = {}
 
 
 def register_tally(name: str, func: Callable[[], object]) -> None:
-    """Register a one-shot tally (petitions, recalls...) for `manage.py tally_signatures`."""
+    """Register a one-shot tally (petitions, and any later kind) for `manage.py tally_signatures`."""
     _TALLIES[name] = func
 
 

@@ -1,8 +1,9 @@
 """Recall requests (imperative mandate): the voters of a single-mandate district against their deputy.
 
 Election Law chapter 13-2. A recall is not a petition: it has an initiative group, a commission that
-registers it and verifies its signatures, and an official vote. What it shares with petitions is the
-shape (signatures, tallies, rules as data, append-only history), not a model."""
+registers it and verifies its signatures, and an official vote. It shares no model with petitions;
+both build on portal's blocks (portal.rules.RulesBase, portal.append_only.AppendOnlyHistory).
+The tables keep the names they were born with in petitions (petitions_recall*)."""
 
 from django.conf import settings
 from django.db import models
