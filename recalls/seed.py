@@ -8,6 +8,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from deputies.addresses import house_in_rule
+from deputies.models import AddressCoverage, Deputy, ElectoralDistrict, Maslikhat
+from deputies.selectors import address_lookup
 from portal.crypto import keyed_hash
 from portal.demo import demo_user
 from portal.iin import make_iin
@@ -15,6 +18,7 @@ from portal.models import Role, RoleGrant
 from portal.workdays import add_working_days
 from recalls.models import RecallGroupMember, RecallRequest, RecallTransition
 from recalls.rules import rules_in_force, signature_threshold
+from recalls.services import recall_sign
 
 DEMO_STREETS = [("ул. Байзакова", "байзакова"), ("ул. Шарипова", "шарипова"), ("ул. Муканова", "муканова")]
 
@@ -26,9 +30,6 @@ def _demo_iin(rng: random.Random) -> str:
 
 def _address_in(district) -> str | None:
     """A house address that the address lookup places in this district, if its coverage has one."""
-    from deputies.addresses import house_in_rule
-    from deputies.selectors import address_lookup
-
     for row in district.coverage.all()[:5]:
         for number in range(1, 300):
             if house_in_rule(str(number), row.houses):
@@ -41,8 +42,6 @@ def _address_in(district) -> str | None:
 
 
 def _demo_deputy():
-    from deputies.models import AddressCoverage, Deputy, ElectoralDistrict, Maslikhat
-
     almaty = Maslikhat.objects.get(code="kz-75")
     candidates = (
         Deputy.objects.filter(
@@ -163,8 +162,6 @@ def seed_recalls(stdout=None) -> str:
                 actor=actor,
                 created_at=timezone.now() - timedelta(days=days_ago),
             )
-    from recalls.services import recall_sign
-
     signed = 0
     for n in range(1, 6):
         signer = demo_user(

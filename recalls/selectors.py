@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from recalls.access import access_recall_for_viewer
 from recalls.models import RecallGroupMember, RecallRequest, RecallSignature, RecallTransition
 
 Status = RecallRequest.Status
@@ -117,8 +118,6 @@ def recall_timeline(recall: RecallRequest, transitions: list[RecallTransition]) 
 
 
 def recall_get_page(pk) -> RecallPage:
-    from recalls.access import access_recall_for_viewer
-
     recall = access_recall_for_viewer(pk)
     transitions = list(recall.transitions.all())
     count = recall_signature_count(recall)

@@ -9,6 +9,7 @@ import secrets
 from datetime import date
 from itertools import chain
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from deputies.addresses import AddressInputError
 from deputies.models import Deputy
+from deputies.selectors import address_lookup
 from portal.audit import audit_record
 from portal.crypto import keyed_hash
 from portal.follows import follow_add, followers_of
@@ -55,8 +57,6 @@ def _lock(recall: RecallRequest) -> RecallRequest:
 
 
 def _require_verified_account(user) -> None:
-    from allauth.account.models import EmailAddress
-
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_("Please sign in first."))
     if not EmailAddress.objects.filter(user=user, verified=True).exists():
@@ -112,8 +112,6 @@ def _voter_details(
 
 def _district_address(address: str, recall: RecallRequest) -> str:
     """The address as typed, if it lies in the recall's district; else ValidationError under `address`."""
-    from deputies.selectors import address_lookup
-
     try:
         lookup = address_lookup(address)
     except AddressInputError as error:

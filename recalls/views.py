@@ -6,12 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from deputies.addresses import AddressInputError
 from deputies.models import Deputy
+from deputies.selectors import address_lookup
 from recalls import rules as recall_rules
 from recalls import selectors as recall_selectors
 from recalls import services as recall_services
@@ -157,9 +161,6 @@ def recall_start(request):
 
 
 def _recall_start_pick(request):
-    from deputies.addresses import AddressInputError
-    from deputies.selectors import address_lookup
-
     address = request.GET.get("address", "").strip()
     deputies, hint, error = [], "", ""
     if address:
@@ -183,14 +184,10 @@ def _recall_start_pick(request):
 
 
 def _today():
-    from django.utils import timezone
-
     return timezone.localdate()
 
 
 def _login_url():
-    from django.urls import reverse
-
     return reverse("account_login")
 
 
