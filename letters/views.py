@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from deputies.models import Deputy
@@ -86,7 +87,12 @@ def write_all(request):
             else:
                 messages.success(
                     request,
-                    _("%(count)d separate messages are on their way, one to each deputy.") % {"count": len(sent)},
+                    ngettext(
+                        "%(count)d separate message is on its way.",
+                        "%(count)d separate messages are on their way, one to each deputy.",
+                        len(sent),
+                    )
+                    % {"count": len(sent)},
                 )
                 return redirect("letters:my_messages")
     return render(

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from deputies.access import staff_maslikhats
@@ -65,7 +66,12 @@ def staff_reception(request):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("%(count)d reception slots added.") % {"count": len(created)})
+            count = len(created)
+            messages.success(
+                request,
+                ngettext("%(count)d reception slot added.", "%(count)d reception slots added.", count)
+                % {"count": count},
+            )
             return redirect("letters:staff_reception")
     slots = access.slots_for_staff(request.user).upcoming().select_related("deputy").prefetch_related("bookings")[:200]
     return render(
