@@ -197,3 +197,22 @@ def test_deputy_without_email_goes_to_staff_who_record_how_it_was_passed(client,
     grant(other, Role.STAFF, "kz-71")
     client.force_login(other)
     assert client.get(f"/en/staff/messages/{message.pk}/").status_code == 404
+
+
+@pytest.mark.integration
+def test_a_real_worker_delivers_the_message_over_smtp(city, citizen, smtp_server, celery_worker):
+    import time
+
+    from letters.services import message_send
+
+    message = message_send(
+        author=citizen, deputy=city["smd1"], subject="Жарық", body="Аулада жарық жоқ, көмектесіңіз.", address=ODD
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        message.refresh_from_db()
+        if message.status != Message.Status.QUEUED:
+            break
+        time.sleep(0.2)
+    assert message.status == Message.Status.SENT
+    assert [m["to"] for m in smtp_server.messages] == [["first@deputy.kz"]]
