@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from deputies import selectors
 from deputies.models import Deputy, ElectoralDistrict, Maslikhat
 from deputies.serializers import DistrictRefSerializer, MaslikhatRefSerializer
+from portal.api_extensions import detail_fields
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -290,6 +291,13 @@ class DeputyDetailSerializer(RepresentativeSerializer):
             {"id": m.commission_id, "name": m.commission.name, "is_chair": m.is_chair}
             for m in obj.commission_memberships.all()
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Fields of the apps above deputies (letters' responsiveness, ...) through portal's registry.
+        for name, fn in detail_fields("deputy").items():
+            data[name] = fn(instance)
+        return data
 
 
 @extend_schema(tags=["deputies"])

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "petitions",
     "recalls",
     "hearings",
+    "letters",
 ]
 
 MIDDLEWARE = [
