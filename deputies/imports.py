@@ -25,6 +25,7 @@ class ImportReport:
     unchanged: int = 0
     districts_created: int = 0
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # accepted, but a clerk should see it (carve-outs, warnings)
 
     @property
     def ok(self) -> bool:
@@ -138,8 +139,9 @@ def districts_import_rows(
 ) -> ImportReport:
     """Rows of `maslikhat,district,settlement,street,houses`. A district is created the first time its
     (maslikhat, number) appears; a row already present changes nothing; a rule that overlaps another
-    district's coverage in the same maslikhat is refused with its row. All or nothing."""
-    from deputies.addresses import RuleError, parse_rule, rules_overlap, settlement_key, street_key
+    district's coverage in the same maslikhat at the same specificity is refused with its row, a more
+    specific one (a house inside another district's range) is a carve-out, noted. All or nothing."""
+    from deputies.addresses import RuleError, parse_rule, rules_carve_out, rules_overlap, settlement_key, street_key
     from deputies.models import AddressCoverage, ElectoralDistrict
 
     report = ImportReport()
@@ -180,9 +182,8 @@ def districts_import_rows(
         existing[(code, s_key, st_key)].append((number, houses, None))
     for row in parsed:
         key = (row.code, row.settlement_key, row.street_key)
-        clash = next(
-            (other for other in existing[key] if other[0] != row.district and rules_overlap(row.houses, other[1])), None
-        )
+        others = [other for other in existing[key] if other[0] != row.district]
+        clash = next((other for other in others if rules_overlap(row.houses, other[1])), None)
         if clash:
             where = (_("row %(row)s") % {"row": clash[2]}) if clash[2] else _("coverage already stored")
             report.errors.append(
@@ -194,6 +195,27 @@ def districts_import_rows(
                     ],
                 )
             )
+        else:
+            # A more specific rule inside another district's rule (30Б inside 1-30): the most
+            # specific wins, so it is accepted, and reported so that a clerk sees it.
+            for other in others:
+                if rules_carve_out(row.houses, other[1]):
+                    where = (_("row %(row)s") % {"row": other[2]}) if other[2] else _("coverage already stored")
+                    report.notes.append(
+                        _(
+                            "Row %(row)s: carve-out on %(street)s: %(houses)s (district %(district)s) and "
+                            "%(other_houses)s (district %(other)s, %(where)s); the most specific rule wins."
+                        )
+                        % {
+                            "row": row.number,
+                            "street": row.street,
+                            "houses": row.houses,
+                            "district": row.district,
+                            "other_houses": other[1],
+                            "other": other[0],
+                            "where": where,
+                        }
+                    )
         existing[key].append((row.district, row.houses, row.number))
     if report.errors:
         return report

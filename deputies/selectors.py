@@ -14,10 +14,9 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from deputies.addresses import (
-    RuleError,
     covers_whole_street,
-    parse_rule,
     readings,
+    rule_specificity,
     settlement_fits,
     tokenize,
     validate_address_text,
@@ -69,6 +68,11 @@ def _level_order(district: ElectoralDistrict):
     return (district.maslikhat.level != Maslikhat.Level.DISTRICT, district.maslikhat.code, district.number)
 
 
+def _street_divided(rows, maslikhat_id: int, s_key: str, district_id: int) -> bool:
+    """Does another district of the maslikhat hold houses of this street (a carve-out from `all`)?"""
+    return any(r[1] == maslikhat_id and r[3] == s_key and r[0] != district_id for r in rows)
+
+
 def address_lookup(text: str) -> AddressLookup:
     """Resolve typed text to electoral districts. Raises AddressInputError on malformed input."""
     text = validate_address_text(text)
@@ -100,37 +104,37 @@ def address_lookup(text: str) -> AddressLookup:
         }
         query = query.filter(settlement_key__in=settlement_keys)
     rows = list(
-        query.values_list("district_id", "settlement", "settlement_key", "street", "street_key", "houses")[:5000]
+        query.values_list(
+            "district_id", "district__maslikhat_id", "settlement", "settlement_key", "street", "street_key", "houses"
+        )[:5000]
     )
     by_street = defaultdict(list)
     for row in rows:
-        by_street[row[4]].append(row)
+        by_street[row[5]].append(row)
 
     hits: dict[tuple, dict] = {}
     street_seen: list[tuple] = []  # (settlement, street, house_text) where the street matched but the house did not
     needs_house = False
     for reading in reads:
-        for district_id, settlement, settlement_key, street, street_key, houses in by_street.get(
-            reading.street_key, ()
-        ):
-            if not settlement_fits(reading.rest, settlement_key):
-                continue
+        candidates = [row for row in by_street.get(reading.street_key, ()) if settlement_fits(reading.rest, row[3])]
+        for district_id, maslikhat_id, settlement, s_key, street, st_key, houses in candidates:
             if reading.house:
-                try:
-                    covered = any(item.covers(reading.house) for item in parse_rule(houses))
-                except RuleError:
-                    covered = False
-                if not covered:
+                specificity = rule_specificity(reading.house, houses)
+                if specificity is None:
                     street_seen.append((settlement, street, reading.house_text))
                     continue
-            elif not covers_whole_street(houses):
+            elif covers_whole_street(houses) and not _street_divided(candidates, maslikhat_id, s_key, district_id):
+                specificity = 0
+            else:
                 needs_house = True
                 continue
-            key = (settlement_key, street_key, reading.house)
+            key = (s_key, st_key, reading.house)
             hit = hits.setdefault(
-                key, {"settlement": settlement, "street": street, "house": reading.house_text, "districts": set()}
+                key, {"settlement": settlement, "street": street, "house": reading.house_text, "districts": {}}
             )
-            hit["districts"].add(district_id)
+            # The most specific rule of a maslikhat wins (a carve-out): keep each district's best.
+            best = hit["districts"].get(district_id, (maslikhat_id, -1))[1]
+            hit["districts"][district_id] = (maslikhat_id, max(best, specificity))
 
     if not hits:
         if street_seen:
@@ -145,6 +149,11 @@ def address_lookup(text: str) -> AddressLookup:
             hint = _hint_not_found()
         return AddressLookup([], hint=hint, query=text)
 
+    for hit in hits.values():
+        top: dict[int, int] = {}
+        for maslikhat_id, specificity in hit["districts"].values():
+            top[maslikhat_id] = max(top.get(maslikhat_id, -1), specificity)
+        hit["districts"] = {d for d, (m, specificity) in hit["districts"].items() if specificity == top[m]}
     district_ids = {d for hit in hits.values() for d in hit["districts"]}
     districts = {
         d.pk: d for d in ElectoralDistrict.objects.filter(pk__in=district_ids).select_related(*_DISTRICT_RELATED)

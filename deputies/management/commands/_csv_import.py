@@ -39,6 +39,8 @@ class ImportCommand(BaseCommand):
             for error in report.errors:
                 self.stderr.write(error)
             raise CommandError(f"{len(report.errors)} bad row(s); nothing was written.")
+        for note in report.notes:
+            self.stdout.write(note)
         extra = f", districts created {report.districts_created}" if self.kind == "districts" else ""
         prefix = "dry run: " if dry_run else ""
         self.stdout.write(
