@@ -81,9 +81,14 @@ class MatchSerializer(serializers.Serializer):
     vacant_seats = VacantSeatSerializer(many=True)
 
 
+class SuggestionSerializer(serializers.Serializer):
+    address = serializers.CharField(source="*")
+
+
 class RepresentativesSerializer(serializers.Serializer):
     matches = MatchSerializer(many=True)
     hint = serializers.CharField()
+    suggestions = SuggestionSerializer(many=True, help_text="Known addresses close to the text, when nothing matches.")
 
 
 @extend_schema(
@@ -93,8 +98,8 @@ class RepresentativesSerializer(serializers.Serializer):
         "Resolve a typed address (settlement, street, house, in Kazakh, Russian or Latin letters) or a point "
         "to the electoral districts at every level and their deputies: the single-mandate deputy of each "
         "maslikhat and the party-list deputies of the oblast or city maslikhat. Several matches where the "
-        "address is ambiguous; `matches: []` and a `hint` where nothing matches; 400 with a translated "
-        "`detail` for malformed input."
+        "address is ambiguous; `matches: []`, a `hint` and up to five `suggestions` (known addresses close "
+        'to the text: "did you mean") where nothing matches; 400 with a translated `detail` for malformed input.'
     ),
     parameters=[
         OpenApiParameter("address", OpenApiTypes.STR, description="e.g. `Алматы, Абая 10` (at most 200 characters)"),
@@ -104,7 +109,13 @@ class RepresentativesSerializer(serializers.Serializer):
     responses={200: RepresentativesSerializer, 400: inline_serializer("Error", {"detail": serializers.CharField()})},
     examples=[
         OpenApiExample(
-            "not found", value={"matches": [], "hint": "We could not find this street. ..."}, response_only=True
+            "not found",
+            value={
+                "matches": [],
+                "hint": "We could not find this street. ...",
+                "suggestions": [{"address": "Алматы, пр. Абылай хана 15"}],
+            },
+            response_only=True,
         )
     ],
 )

@@ -6,10 +6,12 @@ of the candidate streets (pre-normalised keys, indexed), one for their districts
 and one for the deputies (representatives_*)."""
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
@@ -51,6 +53,7 @@ class AddressLookup:
     matches: list[AddressMatch]
     hint: str = ""
     query: str = ""
+    suggestions: list[str] = field(default_factory=list)  # "did you mean", when nothing matches
 
 
 def _hint_format() -> str:
@@ -147,6 +150,7 @@ def address_lookup(text: str) -> AddressLookup:
             hint = _("Add the house number: this street is divided between several electoral districts.")
         else:
             hint = _hint_not_found()
+            return AddressLookup([], hint=hint, query=text, suggestions=did_you_mean(reads))
         return AddressLookup([], hint=hint, query=text)
 
     for hit in hits.values():
@@ -175,6 +179,66 @@ def address_lookup(text: str) -> AddressLookup:
             )
         )
     return AddressLookup(matches, query=text)
+
+
+# ------------------------------------------------------------------------------
+# Did you mean
+# ------------------------------------------------------------------------------
+MAX_SUGGESTIONS = 5
+SIMILARITY = 0.3  # pg_trgm's default similarity threshold, used alike on both databases
+_MAX_SUGGEST_KEYS = 12
+
+
+def _trigrams(key: str) -> set[str]:
+    """The trigrams pg_trgm takes of a text: each word padded with two spaces before, one after."""
+    grams = set()
+    for word in re.split(r"[^\w]+|_", key):
+        if word:
+            padded = f"  {word} "
+            grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def trigram_similarity(first: str, second: str) -> float:
+    """pg_trgm's similarity(), in Python: shared trigrams over all trigrams."""
+    a, b = _trigrams(first), _trigrams(second)
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _street_candidates(keys: list[str]):
+    """Coverage rows whose street key is close to one of the keys: pg_trgm's `%` on PostgreSQL (a GIN
+    trigram index, migration 0008); on SQLite (development, small data) the first rows, scored in Python."""
+    rows = AddressCoverage.objects.all()
+    if connection.vendor == "postgresql":
+        condition = Q()
+        for key in keys:
+            condition |= Q(street_key__trigram_similar=key)
+        rows = rows.filter(condition)
+    return rows.values_list("settlement", "settlement_key", "street", "street_key", "houses")[:5000]
+
+
+def did_you_mean(reads) -> list[str]:
+    """Up to five known addresses close to what was typed (one query): streets of the typed settlement
+    (or of any, when none was typed) whose key is similar to a reading's street, and that hold the
+    typed house number."""
+    reads = [r for r in reads if len(r.street_key.replace(" ", "")) >= 3]
+    if any(r.house for r in reads):
+        reads = [r for r in reads if r.house]  # a number was typed: it is the house, not part of the street
+    keys = sorted({r.street_key for r in reads}, key=len, reverse=True)[:_MAX_SUGGEST_KEYS]
+    if not keys:
+        return []
+    scored: dict[str, float] = {}
+    for settlement, s_key, street, st_key, houses in _street_candidates(keys):
+        for reading in reads:
+            score = trigram_similarity(reading.street_key, st_key)
+            if score < SIMILARITY or not settlement_fits(reading.rest, s_key):
+                continue
+            if reading.house and rule_specificity(reading.house, houses) is None:
+                continue
+            label = f"{settlement}, {street}" + (f" {reading.house_text}" if reading.house else "")
+            scored[label] = max(scored.get(label, 0.0), score)
+    ranked = sorted(scored.items(), key=lambda pair: (-pair[1], pair[0]))
+    return [label for label, _score in ranked[:MAX_SUGGESTIONS]]
 
 
 # ------------------------------------------------------------------------------
@@ -225,6 +289,7 @@ class Representatives:
     hint: str = ""
     query: str = ""
     lookup: AddressLookup | None = None
+    suggestions: list[str] = field(default_factory=list)
 
 
 def _maslikhat_chain(districts: list[ElectoralDistrict]) -> list[tuple[Maslikhat, ElectoralDistrict | None]]:
@@ -285,7 +350,9 @@ def represent(lookup: AddressLookup) -> Representatives:
                     seat.former = former.get(district.pk)
             groups.append(MaslikhatGroup(maslikhat=maslikhat, seat=seat, party_list=party.get(maslikhat.pk, [])))
         results.append(RepresentedMatch(match=match, groups=groups))
-    return Representatives(matches=results, hint=lookup.hint, query=lookup.query, lookup=lookup)
+    return Representatives(
+        matches=results, hint=lookup.hint, query=lookup.query, lookup=lookup, suggestions=lookup.suggestions
+    )
 
 
 def representatives_for_address(text: str) -> Representatives:

@@ -68,9 +68,31 @@ def test_citizen_finds_their_representatives(page, live_server, city, language):
 
 def test_autocomplete_offers_streets(page, live_server, city):
     page.goto(f"{live_server.url}/ru/")
-    page.get_by_label("Введите ваш адрес").press_sequentially("Алматы, Абыл", delay=30)
-    page.wait_for_function("() => document.querySelectorAll('#address-suggestions option').length > 0")
-    assert page.locator("#address-suggestions option").first.get_attribute("value") == "Алматы, пр. Абылай хана"
+    box = page.get_by_role("combobox", name="Введите ваш адрес")
+    box.press_sequentially("Алматы, Абыл", delay=30)
+    listbox = page.get_by_role("listbox")
+    listbox.wait_for(state="visible")
+    assert box.get_attribute("aria-expanded") == "true"
+    assert listbox.get_by_role("option").first.inner_text() == "Алматы, пр. Абылай хана"
+    assert_accessible(page)
+    # keyboard: down arrow highlights the option, Enter puts it in the field, the list closes
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "address-option-0"
+    box.press("Enter")
+    assert box.input_value() == "Алматы, пр. Абылай хана"
+    assert box.get_attribute("aria-expanded") == "false"
+    box.press_sequentially(" 15")
+    box.press("Enter")
+    page.wait_for_url("**/representatives/?address=*")
+    assert page.locator("main").get_by_role("link", name="Үлгіұлы Демо", exact=True).count() == 1
+
+
+def test_a_misspelt_street_offers_did_you_mean_links(page, live_server, city):
+    page.goto(f"{live_server.url}/en/representatives/?address=Алматы, Абылайхана 15")
+    link = page.locator("main").get_by_role("link", name="Алматы, пр. Абылай хана 15")
+    assert_accessible(page)
+    link.click()
+    assert page.locator("main").get_by_role("link", name="Үлгіұлы Демо", exact=True).count() == 1
 
 
 def test_it_works_without_javascript(page_nojs, live_server, city):
