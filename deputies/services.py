@@ -30,6 +30,7 @@ DEPUTY_FIELDS = [
     "status",
     "status_changed_on",
     "elected_on",
+    "by_election",
     "email",
     "phone",
     "website",
