@@ -13,7 +13,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,7 +221,8 @@ def address_lookup(text: str, *, on: date | None = None) -> AddressLookup:
 # ------------------------------------------------------------------------------
 MAX_SUGGESTIONS = 5
 SIMILARITY = 0.3  # pg_trgm's default similarity threshold, used alike on both databases
-_MAX_SUGGEST_KEYS = 12
+_MAX_SUGGEST_KEYS = 8
+_MAX_SUGGEST_ROWS = 400
 
 
 def _trigrams(key: str) -> set[str]:
@@ -240,16 +241,27 @@ def trigram_similarity(first: str, second: str) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _street_candidates(keys: list[str], on: date):
-    """Coverage rows whose street key is close to one of the keys: pg_trgm's `%` on PostgreSQL (a GIN
-    trigram index, migration 0008); on SQLite (development, small data) the first rows, scored in Python."""
+def _street_candidates(reads, keys: list[str], on: date):
+    """Coverage rows whose street key is close to one of the keys, of the typed settlement when one was
+    typed: pg_trgm's `%` on PostgreSQL (a GIN trigram index, migration 0008), the closest first; on
+    SQLite (development, small data) the first rows, scored in Python."""
     rows = AddressCoverage.objects.filter(in_force(on, "district__"))
+    if all(r.rest for r in reads):
+        settlements = {
+            " ".join(t.key for t in r.rest if t.group == g) for r in reads for g in {t.group for t in r.rest}
+        }
+        rows = rows.filter(settlement_key__in=settlements)
     if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+        from django.db.models.functions import Greatest
+
         condition = Q()
         for key in keys:
             condition |= Q(street_key__trigram_similar=key)
-        rows = rows.filter(condition)
-    return rows.values_list("settlement", "settlement_key", "street", "street_key", "houses")[:5000]
+        similarities = [TrigramSimilarity("street_key", Value(key)) for key in keys]
+        closeness = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
+        rows = rows.filter(condition).annotate(closeness=closeness).order_by("-closeness")
+    return rows.values_list("settlement", "settlement_key", "street", "street_key", "houses")[:_MAX_SUGGEST_ROWS]
 
 
 def did_you_mean(reads, *, on: date) -> list[str]:
@@ -260,12 +272,21 @@ def did_you_mean(reads, *, on: date) -> list[str]:
     if any(r.house for r in reads):
         reads = [r for r in reads if r.house]  # a number was typed: it is the house, not part of the street
     keys = sorted({r.street_key for r in reads}, key=len, reverse=True)[:_MAX_SUGGEST_KEYS]
+    reads = [r for r in reads if r.street_key in keys]
     if not keys:
         return []
+    grams = {key: _trigrams(key) for key in keys}
+    similarity: dict[tuple[str, str], float] = {}
     scored: dict[str, float] = {}
-    for settlement, s_key, street, st_key, houses in _street_candidates(keys, on):
+    for settlement, s_key, street, st_key, houses in _street_candidates(reads, keys, on):
+        if st_key not in grams:
+            grams[st_key] = _trigrams(st_key)
         for reading in reads:
-            score = trigram_similarity(reading.street_key, st_key)
+            pair = (reading.street_key, st_key)
+            if pair not in similarity:
+                a, b = grams[reading.street_key], grams[st_key]
+                similarity[pair] = len(a & b) / len(a | b) if a and b else 0.0
+            score = similarity[pair]
             if score < SIMILARITY or not settlement_fits(reading.rest, s_key):
                 continue
             if reading.house and rule_specificity(reading.house, houses) is None:
