@@ -74,6 +74,11 @@ def representatives_answer(text: str) -> tuple[str, dict | None]:
         result = representatives_for_address(text)
     except ValidationError as error:
         return escape(" ".join(error.messages)), None
+    return representatives_message(result, text)
+
+
+def representatives_message(result, text: str) -> tuple[str, dict | None]:
+    """The answer for a lookup result (deputies.selectors.Representatives)."""
     if not result.matches:
         lines = [f"<b>{escape(_('No district found'))}</b>", escape(result.hint)]
         suggestions = _suggestions(result)
