@@ -20,8 +20,16 @@ MAX_CHOICES = 5
 ROOM_FOR_FOOTER = 300
 
 
+def bold(text: str) -> str:
+    return f"<b>{escape(text)}</b>"
+
+
+def italic(text: str) -> str:
+    return f"<i>{escape(text)}</i>"
+
+
 def _demo(obj) -> str:
-    return f" ({escape(_('demo data'))})" if getattr(obj, "is_demo", False) else ""
+    return " ({})".format(escape(_("demo data"))) if getattr(obj, "is_demo", False) else ""
 
 
 def _deputy_line(deputy: Deputy) -> str:
@@ -80,20 +88,20 @@ def representatives_answer(text: str) -> tuple[str, dict | None]:
 def representatives_message(result, text: str) -> tuple[str, dict | None]:
     """The answer for a lookup result (deputies.selectors.Representatives)."""
     if not result.matches:
-        lines = [f"<b>{escape(_('No district found'))}</b>", escape(result.hint)]
+        lines = [bold(_("No district found")), escape(result.hint)]
         suggestions = _suggestions(result)
         if suggestions:
-            lines.append(f"<b>{escape(_('Did you mean:'))}</b>")
+            lines.append(bold(_("Did you mean:")))
             lines += [f"• {escape(s)}" for s in suggestions]
         lines.append(escape(_("Send /help to see how to write an address.")))
         return "\n".join(lines), (_keyboard(suggestions) if suggestions else None)
     if len(result.matches) > 1:
         labels = [m.match.label for m in result.matches[:MAX_CHOICES]]
-        lines = [f"<b>{escape(_('Several addresses match. Choose yours:'))}</b>"]
+        lines = [bold(_("Several addresses match. Choose yours:"))]
         lines += [f"• {escape(label)}" for label in labels]
         return "\n".join(lines), _keyboard(labels)
     match = result.matches[0]
-    lines = [f"<b>{escape(_('Representatives for %(address)s') % {'address': match.match.label})}</b>"]
+    lines = [bold(_("Representatives for %(address)s") % {"address": match.match.label})]
     for group in match.groups:
         maslikhat = group.maslikhat
         lines.append("")
@@ -102,16 +110,16 @@ def representatives_message(result, text: str) -> tuple[str, dict | None]:
             district = group.seat.district
             number = f"№ {district.number}" + (f" · {district.name}" if district.name else "")
             lines.append(
-                f"{escape(_('Your single-mandate district:'))} "
+                escape(_("Your single-mandate district:")) + " "
                 f"{link(absolute(district.get_absolute_url()), number)}{_demo(district)}"
             )
             if group.seat.deputy:
-                lines.append(f"<i>{escape(Deputy.Mandate.SINGLE_MANDATE.label)}</i>")
+                lines.append(italic(Deputy.Mandate.SINGLE_MANDATE.label))
                 lines.append(_deputy_line(group.seat.deputy))
             else:
                 lines.append(escape(_("This seat is vacant.")))
         if group.party_list:
-            lines.append(f"<i>{escape(_('Party-list deputies (they represent the whole territory)'))}</i>")
+            lines.append(italic(_("Party-list deputies (they represent the whole territory)")))
             lines += [_deputy_line(deputy) for deputy in group.party_list]
     return _fit(lines, "\n" + _page_link(text)), {"remove_keyboard": True}
 
@@ -119,7 +127,7 @@ def representatives_message(result, text: str) -> tuple[str, dict | None]:
 def help_text() -> str:
     return "\n".join(
         [
-            f"<b>{escape(_('Dauys: who represents your address'))}</b>",
+            bold(_("Dauys: who represents your address")),
             escape(
                 _(
                     "Send me an address: the settlement, the street and the house number, e.g. “Almaty, Abai "
