@@ -11,6 +11,7 @@ from django.utils import translation
 from deputies.models import Deputy
 from deputies.selectors import representatives_for_address
 from notifications.models import NotificationPreference, TelegramChat, TelegramLinkToken
+from notifications.registry import listed_event_types
 from notifications.telegram.linking import chat_key
 from telegram_bot.answers import representatives_message
 from tests.factories import UserFactory
@@ -79,15 +80,13 @@ def test_linking_by_deep_link_answers_in_the_account_language_and_turns_telegram
     # The settings page now has a Telegram column and a disconnect button.
     page = client.get("/en/notifications/settings/").content.decode()
     assert "In Telegram" in page and "Disconnect Telegram" in page and "t.me/" not in page
-    response = client.post(
-        "/en/notifications/settings/",
-        {
-            **{f"email:{e}": "immediate" for e in ("hearing.registered",)},
-            "in_app:hearing.registered": "on",
-            "telegram:hearing.registered": "weekly",
-        },
-    )
-    assert response.status_code in (200, 302)
+    form = {}
+    for event in listed_event_types():
+        form.update({f"in_app:{event.key}": "on", f"email:{event.key}": "immediate" if event.email else "off"})
+        if event.email:
+            form[f"telegram:{event.key}"] = "immediate"
+    form["telegram:hearing.registered"] = "weekly"
+    assert client.post("/en/notifications/settings/", form).status_code == 302
     assert NotificationPreference.objects.get(user=user, event="hearing.registered").telegram == "weekly"
 
     client.post("/en/notifications/telegram/unlink/")
