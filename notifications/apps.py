@@ -12,12 +12,15 @@ class NotificationsConfig(AppConfig):
             personal_data,
         )
         from notifications.selectors import UNREAD_COUNT, staff_may_see_deliveries, unread_rows_of_outer_user
+        from notifications.telegram import personal_data as telegram_personal_data
+        from notifications.telegram import tasks as telegram_tasks  # noqa: F401 - registers the Celery tasks
         from notifications.templatetags.notification_tags import district_follow_panel, follow_panel
         from portal.access import register_user_count
         from portal.panels import register_panel
         from portal.staff import StaffSection, register_staff_section
 
         personal_data.register()
+        telegram_personal_data.register()
         register_user_count(UNREAD_COUNT, unread_rows_of_outer_user)
         register_staff_section(
             StaffSection(

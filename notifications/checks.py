@@ -4,6 +4,7 @@ model. Each fails at start; before, the first two failed one email at a time at 
 last was silently dropped from the follow form."""
 
 from django.apps import apps
+from django.conf import settings
 from django.core import checks
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
@@ -76,4 +77,20 @@ def check_followables(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         )
         for label in sorted(followable_labels())
         if not _model_exists(label)
+    ]
+
+
+@checks.register()
+def check_telegram_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A bot token without the bot's username (no deep link) or the webhook secret (no webhook)."""
+    if not getattr(settings, "TELEGRAM_BOT_TOKEN", ""):
+        return []
+    return [
+        checks.Error(
+            f"TELEGRAM_BOT_TOKEN is set but {name} is not.",
+            hint="Set both or neither (docs/telegram.md).",
+            id="notifications.E004",
+        )
+        for name in ("TELEGRAM_BOT_USERNAME", "TELEGRAM_WEBHOOK_SECRET")
+        if not getattr(settings, name, "")
     ]

@@ -22,16 +22,17 @@ def period_key(period: str, now: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def digest_build(*, period: str, now: datetime | None = None) -> Iterator[int]:
+def digest_build(*, period: str, now: datetime | None = None, model=EmailDelivery) -> Iterator[int]:
     """Create (once) the digest delivery of every user with held items for this period, fold the
     items into it, and yield the ids of digests still to send. Running it again in the same period
-    creates nothing new; items held after a digest was sent wait for the next period."""
+    creates nothing new; items held after a digest was sent wait for the next period. `model`: the
+    channel's delivery table (EmailDelivery, or TelegramDelivery for Telegram digests)."""
     if period not in PERIODS:
         raise ValueError(f"Unknown digest period {period!r}")
     now = now or timezone.now()
     event, key = f"digest.{period}", period_key(period, now)
-    Status = EmailDelivery.Status
-    held = EmailDelivery.objects.filter(status=Status.HELD, digest=period, created_at__lte=now)
+    Status = model.Status
+    held = model.objects.filter(status=Status.HELD, digest=period, created_at__lte=now)
     last_user = 0
     while True:
         # Keyset pages of user ids: bounded memory whatever the number of subscribers.
@@ -42,19 +43,19 @@ def digest_build(*, period: str, now: datetime | None = None) -> Iterator[int]:
             return
         last_user = users[-1]
         with transaction.atomic():
-            EmailDelivery.objects.bulk_create(
-                [EmailDelivery(user_id=uid, event=event, key=key, status=Status.PENDING) for uid in users],
+            model.objects.bulk_create(
+                [model(user_id=uid, event=event, key=key, status=Status.PENDING) for uid in users],
                 ignore_conflicts=True,
             )
             pending = list(
-                EmailDelivery.objects.select_for_update()
+                model.objects.select_for_update()
                 .filter(event=event, key=key, user_id__in=users, status=Status.PENDING)
                 .values_list("user_id", "pk")
             )
             held.filter(user_id__in=[uid for uid, _pk in pending]).update(
                 status=Status.DIGESTED,
                 digest_delivery_id=Subquery(
-                    EmailDelivery.objects.filter(event=event, key=key, user_id=OuterRef("user_id")).values("pk")[:1]
+                    model.objects.filter(event=event, key=key, user_id=OuterRef("user_id")).values("pk")[:1]
                 ),
             )
         yield from (pk for _uid, pk in pending)

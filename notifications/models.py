@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.crypto import EncryptedTextField
+
 
 class Notification(models.Model):
     """An in-app notification. One per (user, event, key): notifying twice changes nothing."""
@@ -85,7 +87,8 @@ class EmailDelivery(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """A user's channels for one event type. No row means the defaults: in-app on, email at once."""
+    """A user's channels for one event type. No row means the defaults: in-app on, email at once,
+    Telegram off."""
 
     class Email(models.TextChoices):
         OFF = "off", _("No email")
@@ -99,6 +102,9 @@ class NotificationPreference(models.Model):
     event = models.CharField(max_length=60)
     in_app = models.BooleanField(_("in the inbox"), default=True)
     email = models.CharField(_("by email"), max_length=10, choices=Email.choices, default=Email.IMMEDIATE)
+    # Telegram (docs/telegram.md): off unless the person linked a chat; linking turns it on at once
+    # for every event they get at once by email. Same modes as email.
+    telegram = models.CharField(_("in Telegram"), max_length=10, choices=Email.choices, default=Email.OFF)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -132,3 +138,77 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.object_type}:{self.object_id}"
+
+
+# ------------------------------------------------------------------------------
+# Telegram: a chat linked to an account, single-use link tokens, the Telegram outbox
+# (docs/telegram.md). A parallel path beside EmailDelivery: the email path is not touched.
+# ------------------------------------------------------------------------------
+class TelegramChat(models.Model):
+    """The Telegram chat an account receives its notifications in (one per account, one account per
+    chat). The chat id is personal data: encrypted at rest, found through its keyed hash."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="telegram_chat")
+    chat_id = EncryptedTextField()
+    chat_key = models.CharField(max_length=64, unique=True)  # portal.crypto.keyed_hash(chat id, purpose="telegram")
+    language_code = models.CharField(max_length=10, blank=True, default="")  # as Telegram reported it
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Telegram chat")
+        verbose_name_plural = _("Telegram chats")
+
+    def __str__(self):
+        return f"telegram → {self.user_id}"
+
+
+class TelegramLinkToken(models.Model):
+    """The one-time part of a "Connect Telegram" deep link (t.me/<bot>?start=<nonce><signature>)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="telegram_tokens")
+    nonce = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expires_at"], name="telegram_token_user")]
+
+    def __str__(self):
+        return f"telegram token → {self.user_id}"
+
+
+class TelegramDelivery(models.Model):
+    """One Telegram message to one recipient for one event occurrence: the same claim protocol as
+    EmailDelivery (pending -> sending -> sent | failed | skipped; held -> digested)."""
+
+    Status = EmailDelivery.Status
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="telegram_deliveries")
+    event = models.CharField(max_length=60)
+    key = models.CharField(max_length=120)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    scope_code = models.CharField(max_length=40, blank=True, default="")
+    digest = models.CharField(max_length=10, blank=True, default="")
+    digest_delivery = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="digest_items"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "event", "key"], name="telegram_delivery_once")]
+        indexes = [
+            models.Index(fields=["event", "key", "status"], name="telegram_delivery_occurrence"),
+            models.Index(fields=["status", "queued_at"], name="telegram_delivery_recovery"),
+            models.Index(fields=["digest", "status", "user"], name="telegram_delivery_digest"),
+        ]
+
+    def __str__(self):
+        return f"telegram {self.event} → {self.user_id}: {self.status}"

@@ -19,6 +19,8 @@ from notifications.models import EmailDelivery, Notification, NotificationPrefer
 from notifications.registry import DIGEST_EVENTS, EventType, event_types, get_event, listed_event_types
 from notifications.selectors import staff_may_see_scope
 from notifications.tasks import email_fanout_task
+from notifications.telegram import outbox as telegram_outbox
+from notifications.telegram.tasks import telegram_fanout_task
 from portal.audit import audit_record
 
 log = logging.getLogger(__name__)
@@ -66,13 +68,14 @@ def notify(*, event: str, obj, recipients: Iterable, key: str = "") -> int:
     scope_code = _scope_code(event_type, obj)[:40]
     total = 0
     queued_immediate = False
+    queued_telegram = [False]  # Telegram rows waiting to be sent at once (a parallel outbox)
     batch: list[int] = []
 
     def flush(user_ids: list[int]) -> bool:
         prefs = {
             p["user_id"]: p
             for p in NotificationPreference.objects.filter(event=event, user_id__in=user_ids).values(
-                "user_id", "in_app", "email"
+                "user_id", "in_app", "email", "telegram"
             )
         }
         Notification.objects.bulk_create(
@@ -85,6 +88,15 @@ def notify(*, event: str, obj, recipients: Iterable, key: str = "") -> int:
         )
         if not event_type.email:
             return False
+        queued_telegram[0] |= telegram_outbox.deliveries_write(
+            event=event,
+            key=key,
+            object_type=object_type,
+            object_id=object_id,
+            scope_code=scope_code,
+            user_ids=user_ids,
+            prefs=prefs,
+        )
         deliveries = []
         for uid in user_ids:
             mode = prefs.get(uid, {}).get("email", NotificationPreference.Email.IMMEDIATE)
@@ -119,6 +131,8 @@ def notify(*, event: str, obj, recipients: Iterable, key: str = "") -> int:
         # robust: a broker outage must not fail the committed change; the recovery task
         # (notifications.tasks.email_recover_task, on beat) queues the rows that were left pending.
         transaction.on_commit(lambda: _queue_email(event, key), robust=True)
+    if queued_telegram[0]:
+        transaction.on_commit(lambda: telegram_fanout_task.delay(event, key), robust=True)
     return total
 
 
@@ -142,18 +156,23 @@ def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def preferences_save(*, user, choices: dict[str, tuple[bool, str]]) -> None:
-    """choices: {event key: (in_app, email mode)} for registered event types only."""
+def preferences_save(*, user, choices: dict[str, tuple[bool, str]], telegram: dict[str, str] | None = None) -> None:
+    """choices: {event key: (in_app, email mode)} for registered event types only; telegram: {event
+    key: Telegram mode} when the person has a linked chat (same modes as email)."""
     known = {e.key for e in listed_event_types()}
     modes = set(NotificationPreference.Email.values)
+    telegram = telegram or {}
     for event, (_in_app, email) in choices.items():
         if event not in known or email not in modes:
             raise ValidationError(_("Unknown notification setting."))
+    if any(event not in known or mode not in modes for event, mode in telegram.items()):
+        raise ValidationError(_("Unknown notification setting."))
     with transaction.atomic():
         for event, (in_app, email) in choices.items():
-            NotificationPreference.objects.update_or_create(
-                user=user, event=event, defaults={"in_app": bool(in_app), "email": email}
-            )
+            defaults = {"in_app": bool(in_app), "email": email}
+            if event in telegram:
+                defaults["telegram"] = telegram[event]
+            NotificationPreference.objects.update_or_create(user=user, event=event, defaults=defaults)
 
 
 def notification_unsubscribe(*, user_id: int, event: str) -> list[str]:

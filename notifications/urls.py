@@ -9,6 +9,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", views.notification_open, name="notification_read"),
     path("notifications/read-all/", views.notifications_read_all, name="notification_read_all"),
     path("notifications/settings/", views.preferences, name="notification_preferences"),
+    path("notifications/telegram/unlink/", views.telegram_unlink, name="notification_telegram_unlink"),
     path("follows/", views.follow_list, name="follow_list"),
     path("follows/add/", views.follow_add, name="follow_add"),
     path("follows/remove/", views.follow_remove, name="follow_remove"),

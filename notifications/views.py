@@ -19,6 +19,8 @@ from notifications import selectors, services
 from notifications.emails import read_unsubscribe_token
 from notifications.models import EmailDelivery, Notification, NotificationPreference
 from notifications.registry import DIGEST_EVENTS, event_types, listed_event_types
+from notifications.telegram import linking as telegram_linking
+from notifications.telegram import telegram_enabled
 
 
 def _next_url(request, default: str) -> str:
@@ -68,10 +70,20 @@ def notifications_read_all(request):
 # ------------------------------------------------------------------------------
 # Preferences
 # ------------------------------------------------------------------------------
+def _telegram_choices():
+    return [
+        ("off", _("Not in Telegram")),
+        ("immediate", _("At once")),
+        ("daily", _("Daily digest")),
+        ("weekly", _("Weekly digest")),
+    ]
+
+
 class PreferencesForm(forms.Form):
-    def __init__(self, *args, events, current, **kwargs):
+    def __init__(self, *args, events, current, telegram: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.events = events
+        self.telegram = telegram  # the person has a linked chat: a Telegram column
         for event in events:
             pref = current.get(event.key)
             self.fields[f"in_app:{event.key}"] = forms.BooleanField(
@@ -82,12 +94,30 @@ class PreferencesForm(forms.Form):
                 label=gettext_lazy("By email"),
                 initial=pref.email if pref and event.email else ("immediate" if event.email else "off"),
             )
+            if telegram and event.email:
+                self.fields[f"telegram:{event.key}"] = forms.ChoiceField(
+                    choices=_telegram_choices(),
+                    label=gettext_lazy("In Telegram"),
+                    initial=pref.telegram if pref else "off",
+                )
 
     def rows(self):
         return [
-            {"event": event, "in_app": self[f"in_app:{event.key}"], "email": self[f"email:{event.key}"]}
+            {
+                "event": event,
+                "in_app": self[f"in_app:{event.key}"],
+                "email": self[f"email:{event.key}"],
+                "telegram": self[f"telegram:{event.key}"] if f"telegram:{event.key}" in self.fields else None,
+            }
             for event in self.events
         ]
+
+    def telegram_choices(self) -> dict[str, str]:
+        return {
+            event.key: self.cleaned_data[f"telegram:{event.key}"]
+            for event in self.events
+            if f"telegram:{event.key}" in self.fields
+        }
 
     def choices(self) -> dict[str, tuple[bool, str]]:
         return {
@@ -100,16 +130,28 @@ class PreferencesForm(forms.Form):
 def preferences(request):
     events = listed_event_types()
     current = {p.event: p for p in NotificationPreference.objects.filter(user=request.user)}
-    form = PreferencesForm(request.POST or None, events=events, current=current)
+    chat = telegram_linking.telegram_chat_of(request.user) if telegram_enabled() else None
+    form = PreferencesForm(request.POST or None, events=events, current=current, telegram=chat is not None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.preferences_save(user=request.user, choices=form.choices())
+            services.preferences_save(user=request.user, choices=form.choices(), telegram=form.telegram_choices())
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Your notification settings have been saved."))
             return redirect("notification_preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    telegram = None
+    if telegram_enabled():
+        telegram = {"chat": chat, "link": None if chat else telegram_linking.telegram_link_url(user=request.user)}
+    return render(request, "notifications/preferences.html", {"form": form, "telegram": telegram})
+
+
+@login_required
+@require_POST
+def telegram_unlink(request):
+    if telegram_linking.telegram_unlink(user=request.user):
+        messages.success(request, _("Telegram is disconnected: nothing more will be sent there."))
+    return redirect("notification_preferences")
 
 
 # ------------------------------------------------------------------------------

@@ -34,4 +34,19 @@ app.conf.beat_schedule = {
         "args": ("weekly",),
     },
     "notifications-recover": {"task": "notifications.tasks.email_recover_task", "schedule": crontab(minute="*/5")},
+    # Telegram (docs/telegram.md): the same digests and recovery, for the Telegram outbox.
+    "telegram-digest-daily": {
+        "task": "notifications.telegram.tasks.telegram_digest_task",
+        "schedule": crontab(hour=8, minute=0),
+        "args": ("daily",),
+    },
+    "telegram-digest-weekly": {
+        "task": "notifications.telegram.tasks.telegram_digest_task",
+        "schedule": crontab(hour=8, minute=0, day_of_week=1),
+        "args": ("weekly",),
+    },
+    "telegram-recover": {
+        "task": "notifications.telegram.tasks.telegram_recover_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }

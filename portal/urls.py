@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("letters.api_urls")),
     path("", include("petitions.feed_urls")),
     path("", include("hearings.feed_urls")),
+    path("telegram/", include("telegram_bot.urls")),  # Telegram's webhook: not language-prefixed
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
 ]

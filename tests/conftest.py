@@ -212,6 +212,12 @@ def celery_worker(transactional_db, settings):
     mailer = settings.MAILERS["default"]
     if mailer["BACKEND"].endswith("smtp.EmailBackend"):
         extra["EMAIL_URL"] = f"smtp://{mailer['OPTIONS']['host']}:{mailer['OPTIONS']['port']}"
+    if settings.TELEGRAM_BOT_TOKEN:  # the fake Bot API of tests/telegram
+        extra.update(
+            TELEGRAM_BOT_TOKEN=settings.TELEGRAM_BOT_TOKEN,
+            TELEGRAM_API_URL=settings.TELEGRAM_API_URL,
+            TELEGRAM_RATE=str(settings.TELEGRAM_RATE),
+        )
     worker = CeleryWorker(worker_env(extra))
     app.control.purge()
     worker.start()

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"portal": 0, "deputies": 1, "petitions": 2, "recalls": 2, "hearings": 2}
+FLOORS = {
+    "portal": 0,
+    "notifications": 0.5,
+    "deputies": 1,
+    "petitions": 2,
+    "recalls": 2,
+    "hearings": 2,
+    "telegram_bot": 2,
+}
 
 
 def _imported_apps(path: Path) -> set[str]:

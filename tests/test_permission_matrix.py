@@ -357,6 +357,7 @@ MATRIX = [
     Row("notification_read_all", "POST", signed_in(OK)),
     Row("notification_preferences", "GET", signed_in(OK)),
     Row("notification_preferences", "POST", signed_in(OK)),
+    Row("notification_telegram_unlink", "POST", signed_in(OK)),
     Row("follow_list", "GET", signed_in(OK)),
     Row(
         "follow_add",
@@ -437,6 +438,7 @@ PUBLIC = {
     "hearings:detail": "public page",
     "hearings:document": "published agenda and minutes are public records",
     "notification_unsubscribe": "one-click unsubscribe by signed token (RFC 8058), no session",
+    "telegram_bot:webhook": "Telegram's server; 403 without the webhook secret header (tests/telegram/test_bot.py)",
     "api-representatives": "address lookup",
     "api-address-suggest": "address suggestions",
     "maslikhat-list": "public register",

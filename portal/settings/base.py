@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "recalls",
     "hearings",
     "letters",
+    "telegram_bot",
 ]
 
 MIDDLEWARE = [
@@ -327,7 +328,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # httpx logs every request URL at INFO, and a Bot API URL holds the bot token.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
 
 # Shown on every page: this instance carries demo data (seed_demo sets it per record too).
@@ -345,3 +347,14 @@ NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "8
 # Messages per second on one SMTP connection (a chunk task holds one); 0 means no limit.
 NOTIFICATIONS_SMTP_RATE = float(os.environ.get("NOTIFICATIONS_SMTP_RATE", "20"))
 NOTIFICATIONS_UNSUBSCRIBE_MAILTO = os.environ.get("NOTIFICATIONS_UNSUBSCRIBE_MAILTO", "")
+
+# ------------------------------------------------------------------------------
+# Telegram (docs/telegram.md): off unless TELEGRAM_BOT_TOKEN is set (no page offers it then)
+# https://core.telegram.org/bots/api
+# ------------------------------------------------------------------------------
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_BOT_USERNAME = os.environ.get("TELEGRAM_BOT_USERNAME", "").lstrip("@")
+TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
+TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
+# Messages per second across all workers (Telegram allows about 30 for bulk notifications).
+TELEGRAM_RATE = float(os.environ.get("TELEGRAM_RATE", "25"))

@@ -32,6 +32,11 @@ if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = f"dauys-test-{_CHECKOUT}"  # noqa: F405
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 
+# Telegram is off in tests unless a test turns it on against the fake Bot API (tests/telegram/).
+TELEGRAM_BOT_TOKEN = ""
+TELEGRAM_API_URL = "http://127.0.0.1:9"
+TELEGRAM_WEBHOOK_SECRET = ""
+
 # The Celery worker that the celery_worker fixture starts runs these settings too.
 if os.environ.get("DAUYS_TEST_WORKER") == "1":
     CELERY_TASK_ALWAYS_EAGER = False
@@ -39,6 +44,10 @@ if os.environ.get("DAUYS_TEST_WORKER") == "1":
     CELERY_IMPORTS = ["tests.notifications.notification_events"]
     if os.environ.get("EMAIL_URL"):
         globals().update(email_settings_from_url(os.environ["EMAIL_URL"]))
+    # The fixture passes the fake Bot API's address and a token when a test uses Telegram.
+    TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+    TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", TELEGRAM_API_URL)
+    TELEGRAM_RATE = float(os.environ.get("TELEGRAM_RATE", "25"))
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
