@@ -16,6 +16,9 @@ class PortalConfig(AppConfig):
         from portal import personal_data_holders
 
         personal_data_holders.register()
+        from portal.mfa import connect_signals
+
+        connect_signals()
         # Sent once per app by migrate and flush; listening for portal's alone runs loaders once.
         post_migrate.connect(_on_post_migrate, sender=self, dispatch_uid="dauys-reference-data")
         self._notifications()
