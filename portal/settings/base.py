@@ -312,6 +312,8 @@ DAUYS_SITE_NAME = "Dauys"
 # Notifications (docs/notifications.md): absolute links in emails, the sending lease, SMTP pacing
 # ------------------------------------------------------------------------------
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The project's name in emails (allauth's included: never the sites framework's "example.com").
+SITE_NAME = os.environ.get("SITE_NAME", "Dauys")
 # A worker owns a claimed email this long; longer than one SMTP transaction can take (timeout 20 s).
 NOTIFICATIONS_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "300"))
 # Pending emails queued longer ago than this are queued again by the recovery task (beat).
