@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import LocalizedNameMixin, localized
+from portal.uploads import JPEG, PNG, GatedImageField
 
 
 class AdministrativeUnit(LocalizedNameMixin, models.Model):
@@ -143,7 +144,10 @@ class Deputy(models.Model):
     )
     full_name = models.CharField(_("full name"), max_length=200)  # shown as written, never translated
     name_key = models.CharField(max_length=200, blank=True, editable=False)  # Latin skeleton for name search
-    photo = models.ImageField(_("photo"), upload_to="deputies/", blank=True)
+    # Through the upload gate: re-encoded from pixels (no EXIF/GPS, nothing appended), type by content.
+    photo = GatedImageField(
+        _("photo"), upload_to="deputies/", blank=True, upload_kinds=(PNG, JPEG), upload_max_bytes=5 * 1024 * 1024
+    )
     party = models.CharField(_("party"), max_length=100, blank=True, help_text=_("Empty for self-nominated."))
     mandate = models.CharField(_("mandate"), max_length=20, choices=Mandate.choices)
     district = models.ForeignKey(

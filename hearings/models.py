@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.append_only import AppendOnlyMixin
 from portal.i18n import localized
+from portal.uploads import PDF, GatedFileField
 
 LANGUAGE_CHOICES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 
@@ -225,7 +226,12 @@ def _document_path(instance, filename):
 class HearingDocumentBase(models.Model):
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="%(class)ss")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file (PDF)"), upload_to=_document_path)
+    file = GatedFileField(
+        _("file (PDF)"),
+        upload_to=_document_path,
+        upload_kinds=(PDF,),
+        upload_max_bytes=getattr(settings, "HEARINGS_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024),
+    )
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from petitions.common import AppendOnlyHistory, RulesBase
+from portal import uploads
 
 
 class PetitionRules(RulesBase):
@@ -415,7 +416,11 @@ class PetitionCountSample(models.Model):
 
 class AnswerAttachment(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="answer_attachments")
-    file = models.FileField(upload_to="petitions/answers/%Y/%m/")
+    file = uploads.GatedFileField(
+        upload_to="petitions/answers/%Y/%m/",
+        upload_kinds=(uploads.PDF, uploads.DOCX, uploads.PNG, uploads.JPEG),
+        upload_max_bytes=10 * 1024 * 1024,
+    )
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
