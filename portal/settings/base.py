@@ -161,7 +161,6 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "Dauys: "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -314,6 +313,7 @@ DAUYS_SITE_NAME = "Dauys"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The project's name in emails (allauth's included: never the sites framework's "example.com").
 SITE_NAME = os.environ.get("SITE_NAME", "Dauys")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
 # A worker owns a claimed email this long; longer than one SMTP transaction can take (timeout 20 s).
 NOTIFICATIONS_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "300"))
 # Pending emails queued longer ago than this are queued again by the recovery task (beat).

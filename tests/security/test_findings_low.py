@@ -28,3 +28,40 @@ def test_search_does_not_match_a_rejected_petitions_hidden_text(client, rejected
         assert "Rjtitle" not in client.get("/ru/petitions/", {"q": prefix}).content.decode()
     assert client.get("/api/v1/petitions/", {"q": "Rjtitle"}).json()["count"] == 1
     assert rejected.pk not in [p.pk for p in selectors.similar_petitions(title="", text=f"{SECRET} {SECRET}")]
+
+
+# ------------------------------------------------------------------------------
+# 8. Sign-up with an email that has an account does the same work as a new account
+# ------------------------------------------------------------------------------
+def _signup(client, email):
+    from tests.security import hashers
+
+    hashers.COMPUTED.clear()
+    response = client.post(
+        "/en/accounts/signup/",
+        {"email": email, "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"},
+    )
+    return response, len(hashers.COMPUTED)
+
+
+def test_signup_does_the_same_password_work_whether_or_not_the_email_has_an_account(client, settings, mailoutbox):
+    from tests.factories import UserFactory
+
+    settings.PASSWORD_HASHERS = ["tests.security.hashers.CountingHasher"]
+    UserFactory(email="taken@example.kz")
+    new, new_work = _signup(client, "fresh@example.kz")
+    client.logout()
+    taken, taken_work = _signup(client, "taken@example.kz")
+    assert new.status_code == taken.status_code == 302 and new["Location"] == taken["Location"]
+    assert new_work == taken_work == 1
+
+
+def test_allauth_emails_carry_the_projects_name_not_example_com(client, settings, mailoutbox):
+    settings.SITE_NAME = "Dauys test"
+    client.post(
+        "/en/accounts/signup/",
+        {"email": "named@example.kz", "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"},
+    )
+    message = mailoutbox[-1]
+    assert "example.com" not in message.subject + message.body
+    assert "Dauys test" in message.body
