@@ -65,3 +65,60 @@ def test_allauth_emails_carry_the_projects_name_not_example_com(client, settings
     message = mailoutbox[-1]
     assert "example.com" not in message.subject + message.body
     assert "Dauys test" in message.body
+
+
+# ------------------------------------------------------------------------------
+# 9. Every CSV neutralises formula cells, through one writer
+# ------------------------------------------------------------------------------
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+cmd", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def _cells(body: str) -> list[str]:
+    import csv
+    import io
+
+    return [cell for row in csv.reader(io.StringIO(body.lstrip("\ufeff"))) for cell in row]
+
+
+def test_the_public_petitions_export_neutralises_formula_cells(client, make_petition):
+    petition = make_petition(Petition.Status.OPEN)
+    Petition.objects.filter(pk=petition.pk).update(title=FORMULAS[0])
+    body = b"".join(client.get("/petitions/export.csv").streaming_content).decode()
+    cells = _cells(body)
+    assert "'" + FORMULAS[0] in cells and FORMULAS[0] not in cells
+
+
+def test_the_hearing_registrations_export_neutralises_emails_and_names(client, staff, almaty):
+    from hearings.services import registration_create
+    from tests.factories import UserFactory
+    from tests.security.conftest import make_hearing
+
+    hearing = make_hearing(staff, almaty)
+    registration_create(user=UserFactory(email="=cmd|' /C calc'!A0@example.kz", first_name="@SUM(1)"), hearing=hearing)
+    client.force_login(staff)
+    cells = _cells(client.get(f"/en/staff/hearings/{hearing.pk}/registrations.csv").content.decode())
+    assert "'=cmd|' /C calc'!A0@example.kz" in cells and "'@SUM(1)" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_every_csv_the_project_writes_goes_through_the_one_writer():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from portal.csv_export import csv_writer, neutralise, read_cell
+
+    for value in FORMULAS:
+        assert neutralise(value) == "'" + value and read_cell(neutralise(value)) == value
+    assert neutralise(-5) == -5 and neutralise("Абай 10") == "Абай 10"
+    root = Path(settings.BASE_DIR)
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.glob("*/**/*.py")
+        if not {".venv", "tests", "bench", "var"} & set(path.relative_to(root).parts)
+        and path.name != "csv_export.py"
+        and re.search(r"csv\.(writer|DictWriter)\(", path.read_text())
+    ]
+    assert not offenders, f"CSV written without portal.csv_export.csv_writer: {offenders}"
+    assert csv_writer
