@@ -122,3 +122,24 @@ def test_every_csv_the_project_writes_goes_through_the_one_writer():
     ]
     assert not offenders, f"CSV written without portal.csv_export.csv_writer: {offenders}"
     assert csv_writer
+
+
+# ------------------------------------------------------------------------------
+# 11. Dates out of range answer 400 with a translated message, on pages and the API
+# ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/hearings/?to=9999-12-31",
+        "/api/v1/hearings/?from=0001-01-01",
+        "/ru/hearings/?date_to=9999-12-31",
+        "/ru/hearings/?date_from=0001-01-01",
+        "/ru/hearings/calendar/?month=9999-12",
+        "/ru/hearings/calendar/?month=1-1",
+        "/ru/hearings/calendar/?month=2026-13",
+    ],
+)
+def test_dates_out_of_range_answer_400_with_a_translated_message(client, url):
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 400
+    assert "Укажите" in response.content.decode()
