@@ -165,3 +165,32 @@ class RejectNullCharactersMiddleware:
 
             return bad_request(request)
         return self.get_response(request)
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body over the limit before anything reads it (CSRF, forms, uploads): 413 with a
+    translated message. Django's DATA_UPLOAD_MAX_MEMORY_SIZE bounds form fields but not file parts,
+    so without this a 300 MB anonymous POST to the sign-in page was parsed in full. Anonymous requests
+    get the small limit (they never carry files), signed-in ones the large one. Place it after the
+    authentication middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        limit = settings.MAX_REQUEST_BYTES if signed_in else settings.MAX_ANONYMOUS_REQUEST_BYTES
+        if length > limit:
+            from django.http import JsonResponse
+            from django.shortcuts import render
+
+            message = _("The request is too large.")
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return render(request, "413.html", {"message": message}, status=413)
+        return self.get_response(request)

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -205,7 +206,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields and JSON bodies, files aside
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Whole request bodies (portal.middleware.RequestBodyLimitMiddleware), refused before anything reads
+# them: anonymous requests carry forms, never files; signed-in staff attach at most 5 files of 10 MB.
+# The front web server must enforce the larger one too (docs/operations.md: client_max_body_size).
+MAX_ANONYMOUS_REQUEST_BYTES = int(os.environ.get("MAX_ANONYMOUS_REQUEST_BYTES", str(1024 * 1024)))
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(60 * 1024 * 1024)))
+# /healthz details (database, cache, broker) for callers sending this in X-Health-Token; unset: loopback only.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
 # ------------------------------------------------------------------------------
 # Email: EMAIL_URL like smtp://user:pass@host:port, smtp+tls://..., console:, file:///path

@@ -143,3 +143,50 @@ def test_dates_out_of_range_answer_400_with_a_translated_message(client, url):
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
     assert response.status_code == 400
     assert "Укажите" in response.content.decode()
+
+
+# ------------------------------------------------------------------------------
+# Hardening: the audit log refuses TRUNCATE too
+# ------------------------------------------------------------------------------
+def test_the_audit_log_refuses_truncate_from_the_applications_connections():
+    from django.db import DatabaseError, connection, transaction
+
+    from portal.audit import audit_record
+    from portal.models import AuditEntry
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's")
+    audit_record(actor=None, action="test.entry", obj=None)
+    with pytest.raises(DatabaseError, match="TRUNCATE refused"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL dauys.maintenance = 'off'")
+            cursor.execute("TRUNCATE portal_auditentry")
+    assert AuditEntry.objects.filter(action="test.entry").exists()
+
+
+# ------------------------------------------------------------------------------
+# Hardening: request-body limits, /healthz detail only for internal callers
+# ------------------------------------------------------------------------------
+def test_a_huge_anonymous_post_is_refused_before_it_is_read(client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MAX_ANONYMOUS_REQUEST_BYTES = 64 * 1024
+    big = SimpleUploadedFile("x.bin", b"\x00" * (200 * 1024))
+    response = client.post("/ru/accounts/login/", {"login": "a@example.kz", "password": "x", "f": big})
+    assert response.status_code == 413 and "Слишком большой запрос" in response.content.decode()
+    api = client.post("/api/v1/petitions/", {"f": SimpleUploadedFile("x.bin", b"\x00" * (200 * 1024))})
+    assert api.status_code == 413
+    assert client.post("/ru/accounts/login/", {"login": "a@example.kz", "password": "x"}).status_code == 200
+
+
+def test_healthz_tells_the_public_only_up_or_down(client, settings):
+    public = client.get("/healthz", REMOTE_ADDR="203.0.113.9")
+    assert public.status_code == 200 and public.json() == {"status": "up"}
+    proxied = client.get("/healthz", HTTP_X_FORWARDED_FOR="203.0.113.9")  # loopback, but via the proxy
+    assert proxied.json() == {"status": "up"}
+    assert client.get("/healthz").json()["database"] == "ok"  # loopback, direct
+    settings.HEALTHZ_TOKEN = "internal-secret-token"
+    internal = client.get("/healthz", REMOTE_ADDR="203.0.113.9", HTTP_X_HEALTH_TOKEN="internal-secret-token")
+    assert internal.json()["database"] == "ok"
+    wrong = client.get("/healthz", REMOTE_ADDR="203.0.113.9", HTTP_X_HEALTH_TOKEN="guess")
+    assert wrong.json() == {"status": "up"}
