@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import LocalizedNameMixin, localized
+from portal.textsafety import strip_bidi_fields
 from portal.uploads import JPEG, PNG, GatedImageField
 
 
@@ -192,6 +193,7 @@ class Deputy(models.Model):
     def save(self, *args, **kwargs):
         from deputies.addresses import fold
 
+        strip_bidi_fields(self, "full_name")
         self.name_key = " ".join(fold(word) for word in self.full_name.split())[:200]
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.append_only import AppendOnlyMixin
 from portal.i18n import localized
+from portal.textsafety import strip_bidi_fields
 from portal.uploads import PDF, GatedFileField
 
 LANGUAGE_CHOICES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
@@ -177,6 +178,10 @@ class Hearing(models.Model):
     def __str__(self):
         return self.topic
 
+    def save(self, *args, **kwargs):
+        strip_bidi_fields(self, "topic_kk", "topic_ru", "topic_en", "related_petition_title")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("hearings:detail", args=[self.pk])
 
@@ -244,6 +249,10 @@ class HearingDocumentBase(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        strip_bidi_fields(self, "title")
+        super().save(*args, **kwargs)
 
 
 class AgendaDocument(HearingDocumentBase):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.common import AppendOnlyHistory, RulesBase
 from portal import uploads
+from portal.textsafety import strip_bidi_fields
 
 
 class PetitionRules(RulesBase):
@@ -241,6 +242,7 @@ class Petition(models.Model):
     def save(self, *args, **kwargs):
         if not self.share_token:
             self.share_token = secrets.token_urlsafe(12)
+        strip_bidi_fields(self, "title")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -190,3 +190,60 @@ def test_healthz_tells_the_public_only_up_or_down(client, settings):
     assert internal.json()["database"] == "ok"
     wrong = client.get("/healthz", REMOTE_ADDR="203.0.113.9", HTTP_X_HEALTH_TOKEN="guess")
     assert wrong.json() == {"status": "up"}
+
+
+# ------------------------------------------------------------------------------
+# Hardening: bidirectional controls stripped from titles and names
+# ------------------------------------------------------------------------------
+RLO = "\u202e"
+
+
+def test_right_to_left_overrides_are_stripped_from_titles_and_names(make_petition, staff, almaty):
+    from deputies.models import Deputy
+    from tests.factories import DeputyFactory, UserFactory
+    from tests.security.conftest import make_hearing
+
+    petition = services.petition_create(
+        author=UserFactory(), title=f"Жол {RLO}fdp.exe", text="Текст петиции " * 5, maslikhat=almaty, topic="transport"
+    )
+    assert Petition.objects.get(pk=petition.pk).title == "Жол fdp.exe"
+    person = UserFactory(first_name=f"Ай{RLO}гүл", last_name="\u2066Сейтова\u2069")
+    person.refresh_from_db()
+    assert (person.first_name, person.last_name) == ("Айгүл", "Сейтова")
+    deputy = DeputyFactory(maslikhat=almaty, full_name=f"Депутат\u200f {RLO}Бекұлы")
+    assert Deputy.objects.get(pk=deputy.pk).full_name == "Депутат Бекұлы"
+    hearing = make_hearing(staff, almaty)
+    hearing.topic_ru = f"Бюджет {RLO}2027"
+    hearing.save()
+    hearing.refresh_from_db()
+    assert hearing.topic_ru == "Бюджет 2027"
+
+
+# ------------------------------------------------------------------------------
+# Hardening: the lockout is per (account, network), and the owner is alerted
+# ------------------------------------------------------------------------------
+def test_failed_logins_lock_the_account_only_for_that_network_and_alert_the_owner(
+    client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.factories import UserFactory
+
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+    official = UserFactory(email="akim.staff@example.kz")
+    attacker = {"REMOTE_ADDR": "203.0.113.77"}
+    for _attempt in range(6):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/en/accounts/login/", {"login": official.email, "password": "guess"}, **attacker)
+    locked = client.post(
+        "/en/accounts/login/", {"login": official.email, "password": "correct-horse-battery"}, **attacker
+    )
+    assert locked.status_code == 200 and "_auth_user_id" not in client.session
+    alerts = [m for m in mailoutbox if m.to == [official.email]]
+    assert len(alerts) == 1 and "203.0.113.0/24" in alerts[0].body
+    # The official, from their own network, is not locked out.
+    client.logout()
+    own = client.post(
+        "/en/accounts/login/",
+        {"login": official.email, "password": "correct-horse-battery"},
+        REMOTE_ADDR="198.51.100.4",
+    )
+    assert own.status_code == 302 and client.session.get("_auth_user_id") == str(official.pk)
