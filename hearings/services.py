@@ -27,9 +27,9 @@ from hearings.models import (
     QuestionVote,
     Registration,
 )
+from notifications.follows import follow_add, followers_of
+from notifications.services import notify
 from portal.audit import audit_record
-from portal.follows import follow_add, followers_of
-from portal.notifications import notify
 from portal.uploads import PDF, check_upload
 from portal.workdays import add_working_days
 

@@ -91,10 +91,10 @@ def _representatives_panel(request, lookup=None, **_ctx) -> str:
 
 
 def recall_ready() -> None:
+    from notifications.registry import EventType, register_event, register_followable
     from petitions import recall_admin  # noqa: F401 - registers the admin classes
     from petitions.recall_access import commission_scopes
     from petitions.recall_seed import seed_recalls
-    from portal.notifications import EventType, register_event
     from portal.panels import register_panel
     from portal.seeding import register_reference_data, register_seeder
     from portal.staff import StaffSection, register_staff_section
@@ -109,6 +109,7 @@ def recall_ready() -> None:
                 context=_stage_context(title, text),
             )
         )
+    register_followable("petitions.recallrequest")
     register_staff_section(
         StaffSection(
             key="recalls",

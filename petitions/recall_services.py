@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from deputies.addresses import AddressInputError
 from deputies.models import Deputy
+from notifications.follows import follow_add, followers_of
+from notifications.services import notify
 from petitions import recall_rules
 from petitions.iin import validate_iin
 from petitions.recall_access import is_commission_for, is_deputy_user
@@ -29,9 +31,7 @@ from petitions.recall_models import (
 )
 from portal.audit import audit_record
 from portal.crypto import keyed_hash
-from portal.follows import follow_add, followers_of
 from portal.models import Role, RoleGrant, User
-from portal.notifications import notify
 from portal.workdays import add_working_days
 
 Status = RecallRequest.Status

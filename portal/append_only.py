@@ -45,6 +45,7 @@ $$ LANGUAGE plpgsql;
 def no_truncate_sql(table: str) -> tuple[str, str]:
     """(create, drop) SQL for a PostgreSQL trigger refusing TRUNCATE on `table`."""
     create = NO_TRUNCATE_FUNCTION + (
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};\n"
         f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}\n"
         "  FOR EACH STATEMENT EXECUTE FUNCTION dauys_refuse_truncate();\n"
     )

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/audit/", views.audit_log, name="audit_log"),
     path("", include("portal.account_urls")),
+    path("", include("notifications.urls")),
     path("", include("deputies.urls")),
     path("", include("petitions.urls")),
     path("", include("hearings.urls")),

@@ -491,10 +491,10 @@ def test_the_matrix_names_real_urls():
 def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 - fixtures
     from hearings import services as hearing_services
     from hearings.models import Question
+    from notifications.models import EmailDelivery, Notification
     from petitions import recall_services
     from petitions import services as petition_services
     from petitions.recall_models import RecallRequest
-    from portal.models import EmailDelivery, Notification
     from tests.petitions.test_recall_support import ensure_reference_data, forming_recall, smd_deputy
     from tests.security.conftest import make_hearing
 
@@ -566,9 +566,10 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
 def _snapshot():
     """What a refused request must leave untouched."""
     from hearings.models import Hearing, Question, QuestionVote, Registration
+    from notifications.models import EmailDelivery, Follow, Notification
     from petitions.models import Signature
     from petitions.recall_models import RecallRequest, RecallSignature
-    from portal.models import AuditEntry, EmailDelivery, Follow, Notification, RoleGrant
+    from portal.models import AuditEntry, RoleGrant
 
     return (
         AuditEntry.objects.count(),

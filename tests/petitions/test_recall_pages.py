@@ -2,10 +2,11 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from notifications.emails import build_message
+from notifications.models import EmailDelivery
 from petitions import recall_services as services
 from petitions.recall_models import RecallRequest, RecallSignature
-from portal.emails import build_message
-from portal.models import AuditEntry, EmailDelivery
+from portal.models import AuditEntry
 from portal.panels import render_panels
 from portal.staff import staff_sections_for
 from tests.factories import DeputyFactory, UserFactory

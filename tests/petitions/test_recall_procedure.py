@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from deputies.models import Convocation, Deputy
+from notifications.models import Notification
 from petitions import recall_rules
 from petitions import recall_services as services
 from petitions.recall_models import (
@@ -15,7 +16,7 @@ from petitions.recall_models import (
     RecallSignatureCheck,
 )
 from petitions.recall_selectors import recall_vacancies_for_districts
-from portal.models import AuditEntry, Notification, Role
+from portal.models import AuditEntry, Role
 from portal.workdays import add_working_days
 from tests.factories import DeputyFactory, UserFactory, grant
 from tests.petitions.test_recall_support import (

@@ -6,10 +6,10 @@ import json
 import pytest
 from django.urls import reverse
 
+from notifications.models import Follow, Notification
 from petitions import services
 from petitions.models import Petition, Signature
 from petitions.tally import petitions_tally
-from portal.models import Follow, Notification
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

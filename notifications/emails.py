@@ -7,7 +7,7 @@ The sending protocol (docs/notifications.md explains the guarantee):
    re-send after a crash carries the same Message-ID as the first attempt.
 3. mark sent with one UPDATE right after the server's 250 reply.
 A worker that dies between 1 and 3 leaves the row "sending"; when the lease has passed,
-portal.tasks.email_recover_task queues it again and the next claim takes it over."""
+notifications.tasks.email_recover_task queues it again and the next claim takes it over."""
 
 import logging
 import smtplib
@@ -24,8 +24,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from portal.models import EmailDelivery
-from portal.notifications import DIGEST_EVENTS, get_event
+from notifications.models import EmailDelivery
+from notifications.registry import DIGEST_EVENTS, get_event
 
 log = logging.getLogger(__name__)
 

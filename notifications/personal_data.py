@@ -1,15 +1,14 @@
-"""The portal kernel's own holders of personal data: follows, in-app notifications, notification
-preferences and email deliveries. Registered in PortalConfig.ready().
+"""Personal data held by notifications: follows, in-app notifications, notification preferences and
+email deliveries. Registered with portal.personal_data in NotificationsConfig.ready().
 
 Deletion removes follows, notifications and preferences, and every email not yet sent (a deleted
 account receives nothing more); delivery rows already sent stay as counts on the anonymised account."""
 
+from notifications.models import EmailDelivery, Follow, Notification, NotificationPreference
 from portal.personal_data import PersonalDataHolder, register_personal_data
 
 
 def _export(user) -> dict:
-    from portal.models import EmailDelivery, Follow, Notification, NotificationPreference
-
     return {
         "follows": list(
             Follow.objects.filter(user=user).order_by("created_at").values("object_type", "object_id", "created_at")
@@ -29,8 +28,6 @@ def _export(user) -> dict:
 
 
 def _erase(user) -> None:
-    from portal.models import EmailDelivery, Follow, Notification, NotificationPreference
-
     Follow.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()

@@ -3,7 +3,7 @@
 from django import template
 from django.template.loader import render_to_string
 
-from portal.follows import followable_model, is_following
+from notifications.follows import followable_model, is_following
 
 register = template.Library()
 
@@ -22,7 +22,7 @@ def follow_context(request, obj) -> dict | None:
 
 def follow_panel(request, obj) -> str:
     context = follow_context(request, obj)
-    return render_to_string("portal/notifications/follow_button.html", context, request=request) if context else ""
+    return render_to_string("notifications/follow_button.html", context, request=request) if context else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -41,4 +41,4 @@ def district_follow_panel(request, lookup=None, **_context) -> str:
     districts = [d for d in districts if d]
     if not districts:
         return ""
-    return render_to_string("portal/notifications/district_follow.html", {"districts": districts}, request=request)
+    return render_to_string("notifications/district_follow.html", {"districts": districts}, request=request)

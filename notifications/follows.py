@@ -1,7 +1,8 @@
 """Follows: a user follows a deputy, a maslikhat, their district, a petition, a recall, a hearing.
 
-Objects are named by model label and primary key, so portal needs no import of the apps. Apps call
-`follow_add(user=, obj=)` when a user signs or registers (idempotent, one INSERT), and
+Objects are named by model label and primary key, so notifications imports none of the apps. Apps
+register what may be followed (`notifications.registry.register_followable`) in AppConfig.ready(),
+call `follow_add(user=, obj=)` when a user signs or registers (idempotent, one INSERT), and
 `followers_of(obj, ...)` to address a notification."""
 
 from django.apps import apps
@@ -9,27 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from portal.models import Follow
-
-# Model labels a user may follow through the follow form. Apps add theirs with register_followable;
-# labels whose app is not installed are ignored.
-_FOLLOWABLE: set[str] = {
-    "deputies.deputy",
-    "deputies.maslikhat",
-    "deputies.electoraldistrict",
-    "petitions.petition",
-    "petitions.recallrequest",
-    "hearings.hearing",
-}
-
-
-def register_followable(model_label: str) -> None:
-    _FOLLOWABLE.add(model_label.lower())
+from notifications.models import Follow
+from notifications.registry import followable_labels
 
 
 def followable_model(object_type: str):
-    """The model class for a followable label, or None."""
-    if object_type not in _FOLLOWABLE:
+    """The model class for a registered followable label, or None."""
+    if object_type not in followable_labels():
         return None
     try:
         return apps.get_model(object_type)

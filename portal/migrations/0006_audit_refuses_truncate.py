@@ -18,5 +18,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("portal", "0004_notifications_follows_preferences")]
+    dependencies = [("portal", "0005_notifications_move_to_their_app")]
     operations = [migrations.RunPython(forwards, backwards)]

@@ -14,12 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from portal import follows as follow_services
-from portal import notification_selectors as selectors
-from portal import notification_services as services
-from portal.emails import read_unsubscribe_token
-from portal.models import EmailDelivery, Notification, NotificationPreference
-from portal.notifications import DIGEST_EVENTS, event_types, listed_event_types
+from notifications import follows as follow_services
+from notifications import selectors, services
+from notifications.emails import read_unsubscribe_token
+from notifications.models import EmailDelivery, Notification, NotificationPreference
+from notifications.registry import DIGEST_EVENTS, event_types, listed_event_types
 
 
 def _next_url(request, default: str) -> str:
@@ -40,7 +39,7 @@ def inbox(request):
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
     return render(
         request,
-        "portal/notifications/inbox.html",
+        "notifications/inbox.html",
         {"page": page, "rows": selectors.inbox_rows(page.object_list), "unread_only": request.GET.get("unread") == "1"},
     )
 
@@ -110,7 +109,7 @@ def preferences(request):
         else:
             messages.success(request, _("Your notification settings have been saved."))
             return redirect("notification_preferences")
-    return render(request, "portal/notifications/preferences.html", {"form": form})
+    return render(request, "notifications/preferences.html", {"form": form})
 
 
 # ------------------------------------------------------------------------------
@@ -118,7 +117,7 @@ def preferences(request):
 # ------------------------------------------------------------------------------
 @login_required
 def follow_list(request):
-    return render(request, "portal/notifications/follows.html", {"rows": follow_services.follows_of_user(request.user)})
+    return render(request, "notifications/follows.html", {"rows": follow_services.follows_of_user(request.user)})
 
 
 @require_POST
@@ -159,7 +158,7 @@ def unsubscribe(request, token: str):
     parsed = read_unsubscribe_token(token)
     events = event_types()
     if parsed is None or not (parsed[1] in events or parsed[1] in DIGEST_EVENTS):
-        return render(request, "portal/notifications/unsubscribe.html", {"invalid": True}, status=400)
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
     user_id, event = parsed
     if event in DIGEST_EVENTS:
         label = _("Daily digest") if event == "digest.daily" else _("Weekly digest")
@@ -167,8 +166,8 @@ def unsubscribe(request, token: str):
         label = events[event].label
     if request.method == "POST":
         services.notification_unsubscribe(user_id=user_id, event=event)
-        return render(request, "portal/notifications/unsubscribe.html", {"done": True, "label": label})
-    return render(request, "portal/notifications/unsubscribe.html", {"label": label})
+        return render(request, "notifications/unsubscribe.html", {"done": True, "label": label})
+    return render(request, "notifications/unsubscribe.html", {"label": label})
 
 
 # ------------------------------------------------------------------------------
@@ -191,7 +190,7 @@ def staff_deliveries(request):
         row["label"] = labels.get(row["event"], row["event"])
     return render(
         request,
-        "portal/notifications/staff_deliveries.html",
+        "notifications/staff_deliveries.html",
         {"page": page, "event": event, "failed_only": failed_only, "events": sorted(labels.items())},
     )
 
@@ -210,7 +209,7 @@ def staff_occurrence(request):
     label = event_types()[event].label if event in event_types() else event
     return render(
         request,
-        "portal/notifications/staff_occurrence.html",
+        "notifications/staff_occurrence.html",
         {
             "page": page,
             "event": event,

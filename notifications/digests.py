@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from portal.models import EmailDelivery
+from notifications.models import EmailDelivery
 
 PERIODS = ("daily", "weekly")
 BATCH = 500

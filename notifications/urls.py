@@ -1,8 +1,8 @@
-"""URLs of the notification centre, included (language-prefixed) from portal/account_urls.py."""
+"""URLs of notifications, included (language-prefixed) from the root URLconf (portal/urls.py)."""
 
 from django.urls import path
 
-from portal import notification_views as views
+from notifications import views
 
 urlpatterns = [
     path("notifications/", views.inbox, name="notification_inbox"),

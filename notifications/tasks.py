@@ -1,4 +1,4 @@
-"""Celery tasks of the portal kernel: thin wrappers around services, idempotent, retried.
+"""Celery tasks of notifications (names `notifications.tasks.*`): thin wrappers around services, idempotent, retried.
 
 Every task here may run twice, concurrently, or be cut off by a killed worker: the delivery rows
 (unique per recipient and event occurrence, claimed before sending) make that harmless."""
@@ -17,7 +17,7 @@ FANOUT_CHUNK = 200  # messages per chunk task, and per SMTP connection
 def _queue_chunks(ids) -> int:
     """Queue send tasks for an iterator of delivery ids, FANOUT_CHUNK at a time, noting when each
     row was queued so that the recovery task leaves recently queued rows alone."""
-    from portal.models import EmailDelivery
+    from notifications.models import EmailDelivery
 
     count = 0
     chunk: list[int] = []
@@ -42,7 +42,7 @@ def _queue_chunks(ids) -> int:
 def email_fanout_task(event: str, key: str) -> int:
     """Split the pending deliveries of one event occurrence into chunks, a task per chunk. Streams
     the ids: 100,000 recipients never sit in memory at once."""
-    from portal.models import EmailDelivery
+    from notifications.models import EmailDelivery
 
     ids = (
         EmailDelivery.objects.filter(event=event, key=key, status=EmailDelivery.Status.PENDING)
@@ -61,7 +61,7 @@ def email_fanout_task(event: str, key: str) -> int:
     max_retries=8,
 )
 def email_chunk_send_task(delivery_ids: list[int]) -> int:
-    from portal.emails import send_chunk
+    from notifications.emails import send_chunk
 
     return send_chunk(delivery_ids)
 
@@ -73,7 +73,7 @@ def email_recover_task() -> int:
     died between claiming and marking sent); rows out of attempts are marked failed."""
     from django.db.models import Q
 
-    from portal.models import EmailDelivery
+    from notifications.models import EmailDelivery
 
     now = timezone.now()
     Status = EmailDelivery.Status
@@ -97,6 +97,6 @@ def email_recover_task() -> int:
 def digest_send_task(period: str) -> int:
     """Daily or weekly digests: one email per user and period (a delivery with a unique key),
     gathering the held deliveries of events that user chose to receive as a digest."""
-    from portal.digests import digest_build
+    from notifications.digests import digest_build
 
     return _queue_chunks(digest_build(period=period))

@@ -1,11 +1,20 @@
-"""Reads of the notification centre: inbox, unread count, delivery status for staff."""
+"""Reads of notifications: inbox, unread count, delivery status for staff."""
 
 from django.apps import apps
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet
 
+from notifications.models import EmailDelivery, Notification
+from notifications.registry import event_types
 from portal.access import scopes_for
-from portal.models import EmailDelivery, Notification, Role
-from portal.notifications import event_types
+from portal.models import Role
+
+UNREAD_COUNT = "notifications.unread"  # the header's badge, read with the user's roles (portal.access)
+
+
+def unread_rows_of_outer_user() -> QuerySet:
+    """The unread notifications of the user of the outer query: registered with
+    portal.access.register_user_count, so the badge costs no query of its own."""
+    return Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
 
 
 def unread_count(user) -> int:

@@ -10,11 +10,11 @@ from urllib.parse import urlparse
 import pytest
 from django.db import transaction
 
-from portal.models import EmailDelivery, NotificationPreference
-from portal.notifications import notify
+from notifications.models import EmailDelivery, NotificationPreference
+from notifications.services import notify
 from tests.conftest import CeleryWorker, SMTPSink, free_port
 from tests.factories import UserFactory
-from tests.portal.notification_events import TEST_EVENT, news_object
+from tests.notifications.notification_events import TEST_EVENT, news_object
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -77,7 +77,7 @@ def test_event_reaches_smtp_once_per_recipient_in_their_language_with_one_click_
 
 
 def test_a_task_delivered_twice_sends_once(smtp_server, celery_worker):
-    from portal.tasks import email_chunk_send_task
+    from notifications.tasks import email_chunk_send_task
 
     almaty = news_object("kz-75")
     readers = [UserFactory() for _ in range(6)]
@@ -155,7 +155,7 @@ def short_lease(monkeypatch):
 def test_a_worker_killed_mid_batch_and_restarted_leaves_exactly_one_email_each(
     short_lease, slow_smtp, celery_worker, settings
 ):
-    from portal.tasks import email_recover_task
+    from notifications.tasks import email_recover_task
 
     almaty = news_object("kz-75")
     readers = [UserFactory() for _ in range(40)]

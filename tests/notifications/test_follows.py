@@ -7,11 +7,11 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from portal.follows import follow_add, follow_remove, followers_of
-from portal.models import EmailDelivery, Follow, Notification
-from portal.notifications import notify
+from notifications.follows import follow_add, follow_remove, followers_of
+from notifications.models import EmailDelivery, Follow, Notification
+from notifications.services import notify
 from tests.factories import DeputyFactory, ElectoralDistrictFactory, UserFactory
-from tests.portal.notification_events import TEST_EVENT, news_object
+from tests.notifications.notification_events import TEST_EVENT, news_object
 
 pytestmark = pytest.mark.django_db
 

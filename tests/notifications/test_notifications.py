@@ -10,14 +10,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import emails
-from portal.digests import digest_build
-from portal.models import AuditEntry, EmailDelivery, Notification, NotificationPreference, Role
-from portal.notification_services import deliveries_retry, notification_unsubscribe, preferences_save
-from portal.notifications import notify
-from portal.tasks import digest_send_task, email_recover_task
+from notifications import emails
+from notifications.digests import digest_build
+from notifications.models import EmailDelivery, Notification, NotificationPreference
+from notifications.services import deliveries_retry, notification_unsubscribe, notify, preferences_save
+from notifications.tasks import digest_send_task, email_recover_task
+from portal.models import AuditEntry, Role
 from tests.factories import UserFactory, grant
-from tests.portal.notification_events import TEST_EVENT, news_object
+from tests.notifications.notification_events import TEST_EVENT, news_object
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ CELERY_IMPORTS in portal.settings.test) in the Celery worker the celery_worker f
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.notifications import EventType, register_event
+from notifications.registry import EventType, register_event
 
 TEST_EVENT = "test.news"
 
