@@ -19,7 +19,7 @@ from deputies.selectors import address_lookup
 from notifications.follows import followers_of
 from notifications.services import notify
 from petitions import access
-from petitions.common import add_months, email_domain, ip_prefix
+from petitions.common import email_domain, ip_prefix
 from petitions.models import AnswerAttachment, Petition, PetitionEvent, Signature
 from petitions.selectors import invalidation_candidates, rules_for_maslikhat
 from petitions.text import render_markdown
@@ -29,7 +29,7 @@ from portal.cache import OUTAGE as REDIS_OUTAGE
 from portal.cache import ResilientRedisCache
 from portal.models import Role, RoleGrant
 from portal.uploads import CheckedUpload, check_upload
-from portal.workdays import add_working_days
+from portal.workdays import add_months, add_working_days
 
 S = Petition.Status
 AUTHOR, MODERATOR, ANSWERER, SYSTEM = "author", "moderator", "answerer", "system"

@@ -17,8 +17,8 @@ app.conf.beat_schedule = {
     "petitions-tally": {"task": "petitions.tasks.petition_tally_task", "schedule": 10.0},
     "petitions-deadlines": {"task": "petitions.tasks.petition_deadlines_task", "schedule": crontab(minute="*/15")},
     "petitions-recount": {"task": "petitions.tasks.petition_recount_task", "schedule": crontab(hour=3, minute=0)},
-    "recalls-deadlines": {"task": "petitions.tasks.recall_deadlines_task", "schedule": crontab(minute="*/15")},
-    "recalls-retention": {"task": "petitions.tasks.recall_retention_task", "schedule": crontab(hour=4, minute=0)},
+    "recalls-deadlines": {"task": "recalls.tasks.recall_deadlines_task", "schedule": crontab(minute="*/15")},
+    "recalls-retention": {"task": "recalls.tasks.recall_retention_task", "schedule": crontab(hour=4, minute=0)},
     "hearings-reminders": {"task": "hearings.tasks.hearing_reminders_task", "schedule": crontab(minute="*/5")},
     "notifications-digest-daily": {
         "task": "notifications.tasks.digest_send_task",

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "notifications",
     "deputies",
     "petitions",
+    "recalls",
     "hearings",
 ]
 
@@ -289,7 +290,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status`; name each enum after its model so clients get stable names.
     "ENUM_NAME_OVERRIDES": {
         "HearingStatusEnum": "hearings.models.Hearing.Status",
-        "RecallStatusEnum": "petitions.recall_models.RecallRequest.Status",
+        "RecallStatusEnum": "recalls.models.RecallRequest.Status",
         "DeputyStatusEnum": "deputies.models.Deputy.Status",
         "PetitionStatusEnum": "petitions.models.Petition.Status",
         "SignatureStatusEnum": "petitions.models.Signature.Status",
