@@ -25,6 +25,7 @@ from portal.audit import audit_record
 from portal.crypto import keyed_hash
 from portal.iin import validate_iin
 from portal.models import Role, RoleGrant, User
+from portal.textsafety import strip_bidi
 from portal.workdays import add_working_days
 from recalls import rules as recall_rules
 from recalls.access import is_commission_for, is_deputy_user
@@ -318,7 +319,7 @@ def recall_start(
         errors["grounds"] = [
             _("The statement of grounds may not be longer than %(n)s characters.") % {"n": MAX_GROUNDS}
         ]
-    full_name = (full_name or "").strip()
+    full_name = strip_bidi((full_name or "").strip())
     if not full_name:
         errors["full_name"] = [_("Write your full name as in your identity document.")]
     probe = RecallRequest(deputy=deputy, district=deputy.district, maslikhat=deputy.maslikhat)
@@ -369,7 +370,7 @@ def recall_join(
     today = today or _today()
     _require_verified_account(user)
     errors = {}
-    full_name = (full_name or "").strip()
+    full_name = strip_bidi((full_name or "").strip())
     if not full_name:
         errors["full_name"] = [_("Write your full name as in your identity document.")]
     iin_value, iin_hash, address = _voter_details(iin, address, recall, on=today, rules=recall.rules, errors=errors)
