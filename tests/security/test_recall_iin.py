@@ -126,3 +126,13 @@ def test_group_members_full_names_are_encrypted_at_rest(recall_forming):
         cursor.execute("SELECT full_name FROM petitions_recallgroupmember WHERE id = %s", [member.pk])
         stored = cursor.fetchone()[0]
     assert member.full_name and member.full_name not in stored and "Мүше" not in stored
+
+
+def test_the_callers_page_shows_the_claimed_signature_like_a_real_one(client, recall):
+    used = iins(1, start=700)[0]
+    services.recall_sign(user=UserFactory(), recall=recall, iin=used, address=address_for(recall.district), today=TODAY)
+    prober = UserFactory()
+    client.force_login(prober)
+    assert _sign(client, recall, used).status_code == 201
+    page = client.get(f"/en/recalls/{recall.pk}/").content.decode()
+    assert "You signed on" in page and used[-4:] in page
