@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import SUPERUSER_ONLY_ROLES
 from portal.models import Role, User
 
 
@@ -11,7 +12,7 @@ class RoleGrantForm(forms.Form):
 
     def __init__(self, *args, actor, maslikhats, **kwargs):
         super().__init__(*args, **kwargs)
-        roles = Role.choices if actor.is_superuser else [c for c in Role.choices if c[0] != Role.MODERATOR]
+        roles = Role.choices if actor.is_superuser else [c for c in Role.choices if c[0] not in SUPERUSER_ONLY_ROLES]
         self.fields["role"].choices = roles
         self.fields["maslikhat"].choices = [(m.code, m.name) for m in maslikhats]
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from deputies.admin_map import maslikhat_names
 from deputies.models import CURRENT_CONVOCATION, CURRENT_CONVOCATION_ELECTED_ON, AdministrativeUnit, Maslikhat
+from portal.csv_export import csv_writer, read_cell
 
 UNIT_COLUMNS = ["code", "kind", "parent", "name_kk", "name_ru", "name_en"]
 TIER2_KINDS = {"district", "city_oblast"}
@@ -538,7 +539,9 @@ def read_csv_text(text: str, columns: list[str]) -> tuple[list[tuple[int, dict]]
     if missing:
         return [], [_("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}]
     try:
-        return [(n, {k: (v or "").strip() for k, v in row.items() if k}) for n, row in enumerate(reader, start=2)], []
+        return [
+            (n, {k: read_cell((v or "").strip()) for k, v in row.items() if k}) for n, row in enumerate(reader, start=2)
+        ], []
     except csv.Error as error:
         return [], [_("The file is not valid CSV: %(error)s") % {"error": error}]
 
@@ -555,7 +558,7 @@ def districts_export(maslikhats=None) -> str:
     if maslikhats is not None:
         rows = rows.filter(district__maslikhat__in=maslikhats)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(DISTRICT_COLUMNS)
     for row in rows.iterator(chunk_size=2000):
         writer.writerow([row.district.maslikhat.code, row.district.number, row.settlement, row.street, row.houses])
@@ -573,7 +576,7 @@ def deputies_export(maslikhats=None) -> str:
     if maslikhats is not None:
         deputies = deputies.filter(maslikhat__in=maslikhats)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(DEPUTY_COLUMNS)
     for d in deputies:
         writer.writerow(

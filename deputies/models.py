@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import LocalizedNameMixin, localized
+from portal.textsafety import strip_bidi_fields
+from portal.uploads import JPEG, PNG, GatedImageField
 
 
 class AdministrativeUnit(LocalizedNameMixin, models.Model):
@@ -208,7 +210,10 @@ class Deputy(models.Model):
     )
     full_name = models.CharField(_("full name"), max_length=200)  # shown as written, never translated
     name_key = models.CharField(max_length=200, blank=True, editable=False)  # Latin skeleton for name search
-    photo = models.ImageField(_("photo"), upload_to="deputies/", blank=True)
+    # Through the upload gate: re-encoded from pixels (no EXIF/GPS, nothing appended), type by content.
+    photo = GatedImageField(
+        _("photo"), upload_to="deputies/", blank=True, upload_kinds=(PNG, JPEG), upload_max_bytes=5 * 1024 * 1024
+    )
     party = models.CharField(_("party"), max_length=100, blank=True, help_text=_("Empty for self-nominated."))
     mandate = models.CharField(_("mandate"), max_length=20, choices=Mandate.choices)
     district = models.ForeignKey(
@@ -260,6 +265,7 @@ class Deputy(models.Model):
     def save(self, *args, **kwargs):
         from deputies.addresses import fold
 
+        strip_bidi_fields(self, "full_name")
         self.name_key = " ".join(fold(word) for word in self.full_name.split())[:200]
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from deputies.access import access_maslikhat_for_staff, staff_maslikhats
 from deputies.models import AddressCoverage, Deputy, ElectoralDistrict
+from portal.access import may_grant_role
 from portal.models import RoleGrant
 from portal.services import role_grant, role_revoke
 
@@ -41,8 +42,16 @@ def staff_roles(request):
         RoleGrant.objects.active().filter(scope_code__in=codes).select_related("user").order_by("scope_code", "role")
     )
     names = {m.code: m.name for m in maslikhats}
-    rows = [{"grant": g, "maslikhat_name": names.get(g.scope_code, g.scope_code)} for g in grants[:500]]
-    return render(request, "deputies/staff/roles.html", {"form": form, "rows": rows})
+    rows = [
+        {
+            "grant": g,
+            "maslikhat_name": names.get(g.scope_code, g.scope_code),
+            "may_revoke": may_grant_role(request.user, g.role, g.scope_code),
+        }
+        for g in grants[:500]
+    ]
+    status = 400 if request.method == "POST" else 200  # a POST that got here was refused
+    return render(request, "deputies/staff/roles.html", {"form": form, "rows": rows}, status=status)
 
 
 @login_required

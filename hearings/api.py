@@ -15,6 +15,7 @@ from deputies.models import Maslikhat
 from deputies.serializers import MaslikhatRefSerializer
 from hearings import selectors, services
 from hearings.models import Hearing
+from portal.dates import EARLIEST, LATEST, out_of_range_message
 
 
 class HearingSerializer(serializers.ModelSerializer):
@@ -96,9 +97,12 @@ def _date_param(request, name):
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         raise ValidationError({name: [_("Use a date like 2026-05-01.")]}) from None
+    if not EARLIEST <= value <= LATEST:
+        raise ValidationError({name: [out_of_range_message()]})
+    return value
 
 
 @extend_schema(

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Maslikhat, StandingCommission
 from hearings.models import LANGUAGE_CHOICES, HearingType, Question
+from portal.dates import validate_date_in_range
 
 DATETIME_WIDGET = {"type": "datetime-local"}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -174,5 +175,15 @@ class HearingFilterForm(forms.Form):
         empty_label=_("All maslikhats"),
     )
     type = forms.ChoiceField(label=_("Type"), choices=[("", _("All types")), *HearingType.choices], required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
+    )

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.append_only import AppendOnlyMixin
 from portal.i18n import localized
 from portal.rules import RulesBase
+from portal.textsafety import strip_bidi_fields
+from portal.uploads import PDF, GatedFileField
 
 LANGUAGE_CHOICES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 
@@ -167,6 +169,10 @@ class Hearing(models.Model):
     def __str__(self):
         return self.topic
 
+    def save(self, *args, **kwargs):
+        strip_bidi_fields(self, "topic_kk", "topic_ru", "topic_en", "related_petition_title")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("hearings:detail", args=[self.pk])
 
@@ -216,7 +222,12 @@ def _document_path(instance, filename):
 class HearingDocumentBase(models.Model):
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="%(class)ss")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file (PDF)"), upload_to=_document_path)
+    file = GatedFileField(
+        _("file (PDF)"),
+        upload_to=_document_path,
+        upload_kinds=(PDF,),
+        upload_max_bytes=getattr(settings, "HEARINGS_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024),
+    )
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -229,6 +240,10 @@ class HearingDocumentBase(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        strip_bidi_fields(self, "title")
+        super().save(*args, **kwargs)
 
 
 class AgendaDocument(HearingDocumentBase):

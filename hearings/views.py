@@ -16,6 +16,7 @@ from hearings import selectors, services
 from hearings.events import qr_png, qr_svg
 from hearings.forms import HearingFilterForm, QuestionForm
 from hearings.models import AgendaDocument, Hearing, MinutesDocument, Question, Registration
+from portal.dates import parse_month
 
 
 def _error_text(error: Exception) -> str:
@@ -35,6 +36,11 @@ def _filters(request):
     }
 
 
+def _bad_filters(form) -> bool:
+    """A filter the page cannot apply (a date out of range) answers 400 with the form's message."""
+    return form.is_bound and any(name in form.errors for name in ("date_from", "date_to"))
+
+
 def hearing_list(request):
     form, filters = _filters(request)
     if not any(request.GET.get(k) for k in ("date_from", "date_to", "past")):
@@ -47,21 +53,23 @@ def hearing_list(request):
         request,
         "hearings/list.html",
         {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
+        status=400 if _bad_filters(form) else 200,
     )
 
 
 def _month(request) -> date:
     raw = request.GET.get("month", "")
-    try:
-        year, month = (int(part) for part in raw.split("-", 1))
-        return date(year, month, 1)
-    except ValueError:
+    if not raw:
         return timezone.localdate().replace(day=1)
+    return parse_month(raw)
 
 
 def hearing_calendar(request):
     form, filters = _filters(request)
-    first = _month(request)
+    try:
+        first = _month(request)
+    except ValidationError as error:
+        return render(request, "400.html", {"message": " ".join(error.messages)}, status=400)
     weeks = selectors.hearing_month_grid(
         first.year, first.month, maslikhat=filters["maslikhat"], hearing_type=filters["hearing_type"]
     )

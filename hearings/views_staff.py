@@ -1,7 +1,5 @@
 """Staff console for hearings, scoped to the staff member's maslikhats (404 for any other)."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +24,7 @@ from hearings.forms import (
     PostponeForm,
 )
 from hearings.models import Hearing
+from portal.csv_export import csv_writer
 
 
 def _require_staff(user):
@@ -258,7 +257,7 @@ def staff_registrations_csv(request, pk: int):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="hearing-{hearing.pk}-registrations.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 (Kazakh letters) correctly only with a BOM
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         ["position", "first_name", "last_name", "email", "status", "code", "registered_at", "checked_in_at"]
     )
@@ -267,8 +266,8 @@ def staff_registrations_csv(request, pk: int):
         writer.writerow(
             [
                 registration.position,
-                _safe(user.first_name),
-                _safe(user.last_name),
+                user.first_name,
+                user.last_name,
                 user.email,
                 registration.status,
                 registration.code,
@@ -279,8 +278,3 @@ def staff_registrations_csv(request, pk: int):
             ]
         )
     return response
-
-
-def _safe(value: str) -> str:
-    """Spreadsheet formula injection: a name starting with = + - @ is shown as text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value

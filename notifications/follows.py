@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from notifications.models import Follow
-from notifications.registry import followable_labels
+from notifications.registry import followable_labels, followable_visible_to
 
 
 def followable_model(object_type: str):
@@ -48,7 +48,8 @@ def follow_add_by_ref(*, user, object_type: str, object_id: str) -> object:
     """The follow form's use case: validates that the object exists and may be followed."""
     model = followable_model(object_type)
     obj = model.objects.filter(pk=object_id).first() if model is not None and str(object_id).isdigit() else None
-    if obj is None:
+    # An object the user may not see answers exactly like one that does not exist (issue 13, finding 6).
+    if obj is None or not followable_visible_to(user, obj):
         raise ValidationError(_("This cannot be followed."))
     follow_add(user=user, obj=obj)
     return obj
@@ -89,7 +90,7 @@ def follows_of_user(user) -> list[dict]:
     rows = []
     for follow in follows:
         obj = objects.get((follow.object_type, follow.object_id))
-        if obj is None:
+        if obj is None or not followable_visible_to(user, obj):
             continue
         rows.append(
             {

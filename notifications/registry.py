@@ -62,14 +62,21 @@ def get_event(key: str) -> EventType:
 # ------------------------------------------------------------------------------
 # Followables: the model labels a user may follow through the follow form
 # ------------------------------------------------------------------------------
-_FOLLOWABLE: set[str] = set()
+_FOLLOWABLE: dict[str, Callable | None] = {}
 
 
-def register_followable(model_label: str) -> None:
+def register_followable(model_label: str, *, visible: Callable | None = None) -> None:
     """Let users follow objects of this model ("deputies.deputy"). A label that names no installed
-    model fails the system checks (notifications.E003)."""
-    _FOLLOWABLE.add(model_label.lower())
+    model fails the system checks (notifications.E003). `visible(user, obj) -> bool` is the app's own
+    rule for who may see an object (as its page does); without it every object is public. An object
+    the user may not see cannot be followed (answered like a missing one) and is not listed."""
+    _FOLLOWABLE[model_label.lower()] = visible
 
 
 def followable_labels() -> frozenset[str]:
     return frozenset(_FOLLOWABLE)
+
+
+def followable_visible_to(user, obj) -> bool:
+    rule = _FOLLOWABLE.get(obj._meta.label_lower)
+    return rule is None or bool(rule(user, obj))

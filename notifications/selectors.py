@@ -96,6 +96,17 @@ def delivery_summary(user, *, event: str = "", failed_only: bool = False) -> Que
     return rows
 
 
+def occurrence_counts(deliveries: QuerySet) -> dict[str, int]:
+    return {row["status"]: row["n"] for row in deliveries.order_by().values("status").annotate(n=Count("pk"))}
+
+
+def mask_email(email: str) -> str:
+    """a***@e***.kz: enough to tell two failures apart, not to learn who signed."""
+    local, _, domain = (email or "").partition("@")
+    name, _, tld = domain.rpartition(".")
+    return f"{local[:1]}***@{name[:1]}***.{tld}" if domain else "***"
+
+
 def occurrence_deliveries(user, *, event: str, key: str) -> QuerySet:
     return (
         deliveries_for_staff(user)

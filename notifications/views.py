@@ -19,8 +19,10 @@ from notifications import selectors, services
 from notifications.emails import read_unsubscribe_token
 from notifications.models import EmailDelivery, Notification, NotificationPreference
 from notifications.registry import DIGEST_EVENTS, event_types, listed_event_types
+from notifications.selectors import mask_email
 from notifications.telegram import linking as telegram_linking
 from notifications.telegram import telegram_enabled
+from portal.logging import mask_personal_data
 
 
 def _next_url(request, default: str) -> str:
@@ -243,22 +245,33 @@ def staff_occurrence(request):
     event, key = request.GET.get("event", ""), request.GET.get("key", "")
     status = request.GET.get("status", EmailDelivery.Status.FAILED)
     deliveries = selectors.occurrence_deliveries(request.user, event=event, key=key)
-    if not deliveries.exists():
+    counts = selectors.occurrence_counts(deliveries)
+    if not counts:
         raise Http404
-    if status in EmailDelivery.Status.values:
-        deliveries = deliveries.filter(status=status)
-    page = Paginator(deliveries, 100).get_page(request.GET.get("page"))
+    # Staff see counts and failures; a recipient's address only for a failure, and masked (issue 13).
+    failures = deliveries.filter(status=EmailDelivery.Status.FAILED)
+    page = Paginator(failures, 100).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "recipient": mask_email(d.user.email),
+            "attempts": d.attempts,
+            "error": mask_personal_data(d.last_error or ""),
+            "created_at": d.created_at,
+        }
+        for d in page
+    ]
     label = event_types()[event].label if event in event_types() else event
     return render(
         request,
         "notifications/staff_occurrence.html",
         {
             "page": page,
+            "rows": rows,
             "event": event,
             "key": key,
             "label": label,
+            "counts": [(text, counts.get(value, 0)) for value, text in EmailDelivery.Status.choices],
             "status": status,
-            "statuses": EmailDelivery.Status.choices,
         },
     )
 

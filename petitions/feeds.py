@@ -1,6 +1,5 @@
 """Atom feed per maslikhat and open-data exports (no personal data: counts, dates, texts)."""
 
-import csv
 import json
 
 from django.contrib.syndication.views import Feed
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from deputies.models import Maslikhat
 from petitions.models import Petition
 from petitions.selectors import petition_district_counts
+from portal.csv_export import csv_writer
 
 EXPORT_FIELDS = [
     "id",
@@ -95,7 +95,7 @@ class _Echo:
 
 
 def _csv_response(header, rows, filename):
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
 
     def stream():
         yield writer.writerow(header)

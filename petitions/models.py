@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import uploads
 from portal.append_only import AppendOnlyHistory
 from portal.rules import RulesBase
+from portal.textsafety import strip_bidi_fields
 
 
 class PetitionRules(RulesBase):
@@ -243,6 +245,7 @@ class Petition(models.Model):
     def save(self, *args, **kwargs):
         if not self.share_token:
             self.share_token = secrets.token_urlsafe(12)
+        strip_bidi_fields(self, "title")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -418,7 +421,11 @@ class PetitionCountSample(models.Model):
 
 class AnswerAttachment(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="answer_attachments")
-    file = models.FileField(upload_to="petitions/answers/%Y/%m/")
+    file = uploads.GatedFileField(
+        upload_to="petitions/answers/%Y/%m/",
+        upload_kinds=(uploads.PDF, uploads.DOCX, uploads.PNG, uploads.JPEG),
+        upload_max_bytes=10 * 1024 * 1024,
+    )
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +47,11 @@ def petition_list(*, maslikhat: str = "", status: str = "", topic: str = "", sor
     if topic in Petition.Topic.values:
         petitions = petitions.filter(topic=topic)
     if q:
-        petitions = petitions.filter(Q(title__icontains=q) | Q(text__icontains=q))
+        # Only what the public page shows: a rejected petition's text is private (access.may_view_text),
+        # so a search must not match it either (it could be recovered letter by letter).
+        petitions = petitions.filter(
+            Q(title__icontains=q) | (Q(text__icontains=q) & ~Q(status=Petition.Status.REJECTED))
+        )
     if sort == "closing":
         petitions = petitions.filter(status__in=Petition.SIGNABLE_STATUSES)
     return petitions.order_by(*SORTS.get(sort, SORTS["popular"]))
@@ -69,7 +73,12 @@ def similar_petitions(*, title: str, text: str = "", exclude_pk=None, limit: int
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        vector = SearchVector("title", weight="A", config="simple") + SearchVector("text", weight="B", config="simple")
+        public_text = Case(
+            When(status=Petition.Status.REJECTED, then=Value("")), default=F("text"), output_field=TextField()
+        )
+        vector = SearchVector("title", weight="A", config="simple") + SearchVector(
+            public_text, weight="B", config="simple"
+        )
         query = SearchQuery(" | ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
         return base.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0.05).order_by("-rank", "-id")[:limit]
     condition = Q()

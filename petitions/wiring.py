@@ -87,7 +87,9 @@ def register() -> None:
                 key=key, label=label, template=key.replace(".", "_"), model="petitions.petition", context=email_context
             )
         )
-    register_followable("petitions.petition")
+    from petitions.access import may_view
+
+    register_followable("petitions.petition", visible=lambda user, petition: may_view(user, petition))
     register_staff_section(
         StaffSection(
             key="petitions",

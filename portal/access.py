@@ -89,10 +89,18 @@ def is_official(user) -> bool:
     return user.is_superuser or any(scopes_for(user, role) for role in Role.values)
 
 
-def may_grant_role(actor, role: str, scope_code: str) -> bool:
-    """Roles are granted by a superuser, or by staff of the same maslikhat (never moderator)."""
+# Roles only a superuser grants or revokes. The election commission is independent of the maslikhat:
+# its staff never make or unmake commission members (issue 13, separation of duties).
+SUPERUSER_ONLY_ROLES = frozenset({Role.COMMISSION, Role.MODERATOR})
+
+
+def may_grant_role(actor, role: str, scope_code: str, *, user=None) -> bool:
+    """Roles are granted by a superuser, or by staff of the same maslikhat (never commission or
+    moderator); no one grants or takes a role for themselves."""
     if not getattr(actor, "is_authenticated", False):
+        return False
+    if user is not None and getattr(user, "pk", None) == actor.pk:
         return False
     if actor.is_superuser:
         return True
-    return role != Role.MODERATOR and has_role(actor, Role.STAFF, scope_code)
+    return role not in SUPERUSER_ONLY_ROLES and has_role(actor, Role.STAFF, scope_code)

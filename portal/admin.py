@@ -1,7 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from portal.models import AuditEntry, RoleGrant, User
+
+# The admin signs in through the site's own sign-in (allauth): its rate limits and lockout, the
+# second factor, one place to audit. /admin/login/ only forwards there (tests/security/test_mfa_session.py).
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 @admin.register(User)

@@ -44,3 +44,27 @@ CREATE TRIGGER {table}_no_update BEFORE UPDATE OR DELETE ON {table}
 """
     drop = f"DROP TRIGGER IF EXISTS {table}_no_update ON {table}; DROP FUNCTION IF EXISTS {table}_append_only();"
     return create, drop
+
+
+# A session that must empty such a table on purpose (a test run's flush, a maintenance script) sets
+# `dauys.maintenance = on`; the application's connections never do (docs/operations.md).
+NO_TRUNCATE_FUNCTION = """
+CREATE OR REPLACE FUNCTION dauys_refuse_truncate() RETURNS trigger AS $$
+BEGIN
+  IF coalesce(current_setting('dauys.maintenance', true), '') = 'on' THEN
+    RETURN NULL;
+  END IF;
+  RAISE EXCEPTION '% is append-only: TRUNCATE refused', TG_TABLE_NAME;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def no_truncate_sql(table: str) -> tuple[str, str]:
+    """(create, drop) SQL for a PostgreSQL trigger refusing TRUNCATE on `table`."""
+    create = NO_TRUNCATE_FUNCTION + (
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};\n"
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}\n"
+        "  FOR EACH STATEMENT EXECUTE FUNCTION dauys_refuse_truncate();\n"
+    )
+    return create, f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};"

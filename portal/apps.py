@@ -14,5 +14,8 @@ class PortalConfig(AppConfig):
         from portal.seeding import _on_post_migrate, register_seeder
 
         register_seeder(0, "portal", seed_portal)
+        from portal.mfa import connect_signals
+
+        connect_signals()
         # Sent once per app by migrate and flush; listening for portal's alone runs loaders once.
         post_migrate.connect(_on_post_migrate, sender=self, dispatch_uid="dauys-reference-data")

@@ -1,4 +1,9 @@
-"""GET /healthz: the state of the database, the cache and the broker, for load balancers."""
+"""GET /healthz: up or down for everyone (load balancers need no more); the state of the database,
+the cache and the broker only for an internal caller: a request from loopback that no proxy forwarded,
+or one carrying the `X-Health-Token` header equal to the HEALTHZ_TOKEN setting."""
+
+import hmac
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +42,19 @@ def _broker() -> str:
         return "down"
 
 
+def _internal(request) -> bool:
+    token = getattr(settings, "HEALTHZ_TOKEN", "")
+    sent = request.headers.get("X-Health-Token", "")
+    if token and sent and hmac.compare_digest(token.encode(), sent.encode()):
+        return True
+    if "HTTP_X_FORWARDED_FOR" in request.META or "HTTP_FORWARDED" in request.META:
+        return False  # came through the front server: a member of the public
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
 @never_cache
 def healthz(request):
     report = {"database": _database(), "cache": _cache(), "broker": _broker()}
@@ -45,4 +63,7 @@ def healthz(request):
         if all(v in {"ok", "eager"} for v in report.values())
         else ("down" if report["database"] == "down" else "degraded")
     )
-    return JsonResponse(report, status=503 if report["database"] == "down" else 200)
+    status = 503 if report["database"] == "down" else 200
+    if not _internal(request):
+        report = {"status": "down" if status == 503 else "up"}
+    return JsonResponse(report, status=status)

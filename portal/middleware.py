@@ -37,16 +37,30 @@ class RequestContextMiddleware:
             _current_ip.reset(token)
 
 
-def _official_area(path: str) -> bool:
+def _strip_language(path: str) -> list[str]:
     parts = path.strip("/").split("/")
     if parts and parts[0] in {code for code, _name in settings.LANGUAGES}:
         parts = parts[1:]
-    return bool(parts) and parts[0] in {"staff", "admin"}
+    return parts
+
+
+# What an official may reach before passing MFA in this session: sign-in, sign-out, enrolment and the
+# second-factor step (all under accounts/), and files that carry no data.
+_MFA_EXEMPT_FIRST_SEGMENTS = {"accounts", "static", "healthz", "favicon.ico"}
+
+
+def _mfa_exempt(path: str) -> bool:
+    parts = _strip_language(path)
+    return bool(parts) and parts[0] in _MFA_EXEMPT_FIRST_SEGMENTS
 
 
 class OfficialsNeedMFAMiddleware:
-    """Deputies, staff, commission members, moderators and superusers must enrol an authenticator
-    before they reach the staff area or the admin."""
+    """Deputies, staff, commission members, moderators and superusers hold powers that show on many
+    pages (non-public petitions, officials' notes, the API), not only under /staff/ and /admin/. So the
+    requirement follows the role, not the path: an official whose *session* has not passed the second
+    factor reaches nothing but the account pages until it does. Without an authenticator they are
+    sent to enrol one; with one, to confirm with it (allauth's re-authentication by TOTP). The API
+    answers 403 with a translated reason."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -54,17 +68,39 @@ class OfficialsNeedMFAMiddleware:
     def __call__(self, request):
         if (
             getattr(settings, "DAUYS_REQUIRE_MFA_FOR_OFFICIALS", True)
-            and _official_area(request.path_info)
             and request.user.is_authenticated
+            and not _mfa_exempt(request.path_info)
         ):
-            from allauth.mfa.models import Authenticator
-
-            from portal.access import is_official
-
-            if is_official(request.user) and not Authenticator.objects.filter(user=request.user).exists():
-                messages.warning(request, _("Officials must turn on two-factor authentication before continuing."))
-                return redirect("mfa_activate_totp")
+            refusal = self._refusal(request)
+            if refusal is not None:
+                return refusal
         return self.get_response(request)
+
+    @staticmethod
+    def _refusal(request):
+        from portal.access import is_official
+        from portal.mfa import has_authenticator, session_passed_mfa
+
+        if session_passed_mfa(request) or not is_official(request.user):
+            return None
+        enrolled = has_authenticator(request.user)
+        if enrolled:
+            message = _("Officials must confirm this sign-in with their authenticator before continuing.")
+        else:
+            message = _("Officials must turn on two-factor authentication before continuing.")
+        if request.path_info.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse({"detail": message}, status=403)
+        from urllib.parse import urlencode
+
+        from django.urls import reverse
+
+        messages.warning(request, message)
+        if not enrolled:
+            return redirect("mfa_activate_totp")
+        next_url = request.get_full_path() if request.method == "GET" else "/"
+        return redirect(reverse("mfa_reauthenticate") + "?" + urlencode({"next": next_url}))
 
 
 class DatabaseUnavailableMiddleware:
@@ -128,4 +164,33 @@ class RejectNullCharactersMiddleware:
             from portal.views import bad_request
 
             return bad_request(request)
+        return self.get_response(request)
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body over the limit before anything reads it (CSRF, forms, uploads): 413 with a
+    translated message. Django's DATA_UPLOAD_MAX_MEMORY_SIZE bounds form fields but not file parts,
+    so without this a 300 MB anonymous POST to the sign-in page was parsed in full. Anonymous requests
+    get the small limit (they never carry files), signed-in ones the large one. Place it after the
+    authentication middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        limit = settings.MAX_REQUEST_BYTES if signed_in else settings.MAX_ANONYMOUS_REQUEST_BYTES
+        if length > limit:
+            from django.http import JsonResponse
+            from django.shortcuts import render
+
+            message = _("The request is too large.")
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return render(request, "413.html", {"message": message}, status=413)
         return self.get_response(request)

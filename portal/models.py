@@ -60,6 +60,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.public_name or self.email
 
+    def save(self, *args, **kwargs):
+        from portal.textsafety import strip_bidi_fields
+
+        strip_bidi_fields(self, "first_name", "last_name")
+        super().save(*args, **kwargs)
+
     @property
     def public_name(self) -> str:
         """First name and surname initial, as the state petitions portal shows signers."""

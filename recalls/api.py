@@ -135,8 +135,9 @@ class RecallSignInputSerializer(serializers.Serializer):
 
 class RecallSignApi(APIView):
     """Sign a recall request: 201 new signature, 200 already signed by this account with this IIN,
-    409 when the IIN or the account was already used for another signature, 400 with translated
-    reasons by field (a refused IIN under `iin`)."""
+    409 when this account already signed with another IIN, 429 past the hourly IIN attempts, 400 with
+    translated reasons by field (a refused IIN under `iin`). An IIN another account already gave is
+    answered like a new signature (no oracle of who signed); the commission sees both, flagged."""
 
     permission_classes = [permissions.IsAuthenticated]
 
@@ -174,6 +175,8 @@ class RecallSignApi(APIView):
             )
         except recall_services.AlreadySigned as error:
             return Response(validation_error_payload(error), status=status.HTTP_409_CONFLICT)
+        except recall_services.TooManyIinAttempts as error:
+            return Response(validation_error_payload(error), status=status.HTTP_429_TOO_MANY_REQUESTS)
         body = {
             "detail": _("Thank you: your signature has been recorded.")
             if created

@@ -73,6 +73,12 @@ class RecallRules(RulesBase):
         _("days to keep IINs and addresses after the procedure ends"), default=90
     )
     retention_unconfirmed = models.BooleanField(_("retention period unconfirmed"), default=True)
+    # Not law: how many IINs one account, and one network (/24, /48), may try per hour on recall
+    # signatures and group joins, so that nobody can probe whose IIN signed (issue 13).
+    iin_attempts_per_account_per_hour = models.PositiveSmallIntegerField(
+        _("IIN attempts per account per hour"), default=10
+    )
+    iin_attempts_per_network_per_hour = models.PositiveIntegerField(_("IIN attempts per network per hour"), default=300)
 
     class Meta(RulesBase.Meta):
         db_table = "petitions_recallrules"  # the table was born in petitions; kept, not renamed
@@ -266,7 +272,7 @@ class RecallGroupMember(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = EncryptedTextField(_("full name"))  # personal data, encrypted like the IIN
     iin = EncryptedTextField(_("IIN"))
     iin_hash = models.CharField(max_length=64)
     address = EncryptedTextField(_("address"))
@@ -320,6 +326,8 @@ class RecallSignature(models.Model):
     result = models.CharField(_("verification"), max_length=10, choices=Result.choices, default=Result.PENDING)
     invalid_reason = models.CharField(_("reason"), max_length=20, choices=InvalidReason.choices, blank=True)
     in_sample = models.BooleanField(_("in the random sample"), default=False)
+    # Another account tried to sign with this IIN (RecallIinCollision): the commission checks both.
+    contested = models.BooleanField(_("IIN also given by another account"), default=False)
 
     class Meta:
         db_table = "petitions_recallsignature"  # the table was born in petitions; kept, not renamed
@@ -373,3 +381,43 @@ class RecallTransition(AppendOnlyHistory):
 
     def __str__(self):
         return f"{self.recall_id}: {self.from_status} → {self.to_status}"
+
+
+class RecallIinCollision(models.Model):
+    """A signature or a group join with an IIN that another account had already given for this
+    recall. The caller was answered as if accepted (no oracle of who signed); the attempt waits here,
+    flagged beside the first one, for the commission to verify which is the voter's."""
+
+    class Kind(models.TextChoices):
+        SIGNATURE = "signature", _("Signature")
+        MEMBER = "member", _("Initiative group member")
+
+    recall = models.ForeignKey(RecallRequest, on_delete=models.CASCADE, related_name="iin_collisions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    earlier_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    iin = EncryptedTextField(_("IIN"))
+    iin_hash = models.CharField(max_length=64)
+    address = EncryptedTextField(_("address"), blank=True)
+    full_name = EncryptedTextField(_("full name"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("IIN given by two accounts")
+        verbose_name_plural = _("IINs given by two accounts")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recall", "kind", "user"], name="recall_collision_one_per_account"),
+        ]
+        indexes = [models.Index(fields=["recall", "iin_hash"])]
+
+    def __str__(self):
+        return f"{self.recall_id} · {self.kind} · {self.pk}"
+
+    @property
+    def masked_iin(self) -> str:
+        return mask(self.iin)

@@ -7,7 +7,7 @@ encrypted, while the procedure needs them for the election commission's verifica
 deleted with the rest by the retention purge (recall_purge_personal_data, RecallRules.retention_days
 after the procedure ends)."""
 
-from recalls.models import RecallGroupMember, RecallSignature
+from recalls.models import RecallGroupMember, RecallIinCollision, RecallSignature
 
 
 def export_recalls(user) -> dict:
@@ -42,3 +42,5 @@ def export_recalls(user) -> dict:
 def erase_recalls(user) -> None:
     RecallSignature.objects.filter(user=user).update(user=None)
     RecallGroupMember.objects.filter(user=user).update(user=None)
+    RecallIinCollision.objects.filter(user=user).update(user=None)
+    RecallIinCollision.objects.filter(earlier_user=user).update(earlier_user=None)

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from recalls.access import access_recall_for_viewer
-from recalls.models import RecallGroupMember, RecallRequest, RecallSignature, RecallTransition
+from recalls.models import RecallGroupMember, RecallIinCollision, RecallRequest, RecallSignature, RecallTransition
 
 Status = RecallRequest.Status
 
@@ -135,13 +135,28 @@ def recall_get_page(pk) -> RecallPage:
 def recall_membership(recall: RecallRequest, user) -> RecallGroupMember | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return recall.members.filter(user=user).first()
+    member = recall.members.filter(user=user).first()
+    if member is None:
+        # A join with an IIN another account gave is shown to its caller as a join (no oracle).
+        claim = recall.iin_collisions.filter(user=user, kind=RecallIinCollision.Kind.MEMBER).first()
+        if claim is not None:
+            member = RecallGroupMember(
+                recall=recall, user=user, full_name=claim.full_name, iin=claim.iin, joined_at=claim.created_at
+            )
+    return member
 
 
 def recall_signature_of(recall: RecallRequest, user) -> RecallSignature | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return recall.signatures.filter(user=user).first()
+    signature = recall.signatures.filter(user=user).first()
+    if signature is None:
+        # A signature with an IIN another account gave is shown to its caller as signed (no oracle);
+        # the commission decides which of the two is the voter's.
+        claim = recall.iin_collisions.filter(user=user, kind=RecallIinCollision.Kind.SIGNATURE).first()
+        if claim is not None:
+            signature = RecallSignature(recall=recall, user=user, iin=claim.iin, signed_at=claim.created_at)
+    return signature
 
 
 # ------------------------------------------------------------------------------

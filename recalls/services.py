@@ -25,11 +25,13 @@ from portal.audit import audit_record
 from portal.crypto import keyed_hash
 from portal.iin import validate_iin
 from portal.models import Role, RoleGrant, User
+from portal.textsafety import strip_bidi
 from portal.workdays import add_working_days
 from recalls import rules as recall_rules
 from recalls.access import is_commission_for, is_deputy_user
 from recalls.models import (
     RecallGroupMember,
+    RecallIinCollision,
     RecallRequest,
     RecallSignature,
     RecallSignatureCheck,
@@ -42,7 +44,84 @@ MAX_REPLY = 5000
 
 
 class AlreadySigned(ValidationError):
-    """This IIN (or this account) has already signed this recall, by someone else or another IIN."""
+    """This account has already signed this recall with another IIN."""
+
+
+class TooManyIinAttempts(ValidationError):
+    """An account or a network tried more IINs than RecallRules allows per hour."""
+
+
+# ------------------------------------------------------------------------------
+# IINs: attempts are limited, and an IIN already given by another account is never revealed
+# ------------------------------------------------------------------------------
+def _network() -> str:
+    import ipaddress
+
+    from portal.middleware import current_ip
+
+    try:
+        address = ipaddress.ip_address(current_ip() or "")
+    except ValueError:
+        return ""  # no request (a command, the demo seed): no network to count
+    return str(ipaddress.ip_network(f"{address}/{24 if address.version == 4 else 48}", strict=False))
+
+
+def _count_iin_attempt(user, rules, iin_hash: str) -> None:
+    """Count a distinct IIN tried by the account and by the network this hour (a retry with the same
+    IIN is not a new attempt); refuse past RecallRules' hourly limits. Counted in the cache: a Redis
+    outage lets attempts through, and the unique constraints still hold."""
+    from django.core.cache import cache
+
+    hour = timezone.now().strftime("%Y%m%d%H")
+    network = _network()
+    limits = [(f"recall-iin:user:{user.pk}:{hour}", rules.iin_attempts_per_account_per_hour)]
+    if network:
+        limits.append((f"recall-iin:net:{network}:{hour}", rules.iin_attempts_per_network_per_hour))
+    for key, limit in limits:
+        if not cache.add(f"{key}:{iin_hash}", 1, 3600):
+            continue  # this IIN was already counted here this hour
+        cache.add(key, 0, 3600)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            count = 1
+        if count and count > limit:
+            raise TooManyIinAttempts(_("Too many attempts with IINs. Please try again in an hour."), code="throttled")
+
+
+def _record_collision(*, kind: str, recall, user, iin: str, iin_hash: str, address: str, full_name: str, earlier_user):
+    """Keep the attempt for the commission, flag the first use, and tell the first account's owner."""
+    from portal.security_mail import security_mail
+
+    collision, created = RecallIinCollision.objects.get_or_create(
+        recall=recall,
+        kind=kind,
+        user=user,
+        defaults={
+            "iin": iin,
+            "iin_hash": iin_hash,
+            "address": address,
+            "full_name": full_name,
+            "earlier_user": earlier_user,
+        },
+    )
+    if created:
+        if kind == RecallIinCollision.Kind.SIGNATURE:
+            RecallSignature.objects.filter(recall=recall, iin_hash=iin_hash).update(contested=True)
+        audit_record(
+            actor=user,
+            action=f"recall.iin_collision.{kind}",
+            obj=recall,
+            scope_code=recall.maslikhat.code,
+            after={"collision": collision.pk},
+        )
+        if earlier_user is not None:
+            security_mail(
+                users=[earlier_user],
+                template="recall_iin_used",
+                context={"recall": recall, "deputy_name": recall.deputy.full_name},
+            )
+    return collision
 
 
 # ------------------------------------------------------------------------------
@@ -240,7 +319,7 @@ def recall_start(
         errors["grounds"] = [
             _("The statement of grounds may not be longer than %(n)s characters.") % {"n": MAX_GROUNDS}
         ]
-    full_name = (full_name or "").strip()
+    full_name = strip_bidi((full_name or "").strip())
     if not full_name:
         errors["full_name"] = [_("Write your full name as in your identity document.")]
     probe = RecallRequest(deputy=deputy, district=deputy.district, maslikhat=deputy.maslikhat)
@@ -291,15 +370,33 @@ def recall_join(
     today = today or _today()
     _require_verified_account(user)
     errors = {}
-    full_name = (full_name or "").strip()
+    full_name = strip_bidi((full_name or "").strip())
     if not full_name:
         errors["full_name"] = [_("Write your full name as in your identity document.")]
     iin_value, iin_hash, address = _voter_details(iin, address, recall, on=today, rules=recall.rules, errors=errors)
+    _count_iin_attempt(user, recall.rules, iin_hash)
     with transaction.atomic():
         recall = _lock(recall)
         _require_status(recall, Status.GROUP_FORMING)
-        if recall.members.filter(Q(user=user) | Q(iin_hash=iin_hash)).exists():
+        if (
+            recall.members.filter(user=user).exists()
+            or recall.iin_collisions.filter(user=user, kind=RecallIinCollision.Kind.MEMBER).exists()
+        ):
             raise ValidationError(_("You are already a member of this initiative group."), code="duplicate")
+        earlier = recall.members.filter(iin_hash=iin_hash).select_related("user").first()
+        if earlier is not None:
+            # Another account gave this IIN: answered as a join (no oracle), kept for the commission.
+            _record_collision(
+                kind=RecallIinCollision.Kind.MEMBER,
+                recall=recall,
+                user=user,
+                iin=iin_value,
+                iin_hash=iin_hash,
+                address=address,
+                full_name=full_name,
+                earlier_user=earlier.user,
+            )
+            return RecallGroupMember(recall=recall, user=user, full_name=full_name, iin=iin_value, iin_hash=iin_hash)
         member = RecallGroupMember.objects.create(
             recall=recall, user=user, full_name=full_name, iin=iin_value, iin_hash=iin_hash, address=address
         )
@@ -432,6 +529,12 @@ def recall_sign(
         raise PermissionDenied(_("The deputy cannot sign a recall request against themselves."))
     errors = {}
     iin_value, iin_hash, address = _voter_details(iin, address, recall, on=today, rules=recall.rules, errors=errors)
+    _count_iin_attempt(user, recall.rules, iin_hash)
+    claimed = recall.iin_collisions.filter(user=user, kind=RecallIinCollision.Kind.SIGNATURE).first()
+    if claimed is not None:  # this account's signature is the one waiting for the commission
+        if claimed.iin_hash == iin_hash:
+            return _unsaved_signature(recall, user, iin_value, iin_hash, address), False
+        raise AlreadySigned(_("You have already signed this recall request."), code="duplicate_user")
     try:
         with transaction.atomic():
             signature = RecallSignature.objects.create(
@@ -444,11 +547,28 @@ def recall_sign(
             return mine, False
         if mine is not None:
             raise AlreadySigned(_("You have already signed this recall request."), code="duplicate_user") from None
-        raise AlreadySigned(
-            {"iin": [_("A signature with this IIN has already been given for this recall request.")]},
-            code="duplicate_iin",
-        ) from None
+        # The IIN was given from another account. Answering "already used" would tell anyone whose IIN
+        # has signed (an oracle) and lock the voter out after a theft: the answer is the one of an
+        # accepted signature, and both go to the commission, flagged (issue 13, finding 3).
+        earlier = RecallSignature.objects.filter(recall=recall, iin_hash=iin_hash).first()
+        with transaction.atomic():
+            _record_collision(
+                kind=RecallIinCollision.Kind.SIGNATURE,
+                recall=recall,
+                user=user,
+                iin=iin_value,
+                iin_hash=iin_hash,
+                address=address,
+                full_name="",
+                earlier_user=earlier.user if earlier is not None else None,
+            )
+            follow_add(user=user, obj=recall)
+        return _unsaved_signature(recall, user, iin_value, iin_hash, address), True
     return signature, True
+
+
+def _unsaved_signature(recall, user, iin_value, iin_hash, address) -> RecallSignature:
+    return RecallSignature(recall=recall, user=user, iin=iin_value, iin_hash=iin_hash, address=address)
 
 
 def recall_submit_signatures(*, actor: User, recall: RecallRequest, today: date | None = None) -> RecallRequest:
@@ -706,6 +826,7 @@ def recall_purge_personal_data(*, today: date | None = None) -> int:
             recall.group_size = max(recall.group_size, recall.members.count())
             recall.signatures.all().delete()
             recall.members.all().delete()
+            recall.iin_collisions.all().delete()
             recall.initiator = None
             recall.purged_at = timezone.now()
             recall.save()

@@ -376,8 +376,11 @@ def staff_recall_signatures(request, pk: int):
     page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     tally = recall_selectors.recall_verification_tally(recall)
-    if rows:
-        recall_services.recall_audit_iin_view(actor=request.user, recall=recall, what="signatures", count=len(rows))
+    collisions = list(recall.iin_collisions.order_by("created_at", "pk"))
+    if rows or collisions:
+        recall_services.recall_audit_iin_view(
+            actor=request.user, recall=recall, what="signatures", count=len(rows) + len(collisions)
+        )
     return render(
         request,
         "recalls/staff_queue.html",
@@ -392,6 +395,7 @@ def staff_recall_signatures(request, pk: int):
             "reasons": RecallSignature.InvalidReason.choices,
             "results": RecallSignature.Result.choices,
             "can_mark": recall.status == RecallRequest.Status.VERIFICATION,
+            "collisions": collisions,
         },
     )
 

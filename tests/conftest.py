@@ -44,6 +44,44 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+class SignInClient:
+    """Mixed into the test client: force_login leaves the session as the site's sign-in would. A user
+    with an authenticator has passed the second factor too (allauth's record in the session); pass
+    mfa=False to open a session that has not (tests of the MFA requirement do)."""
+
+    def force_login(self, user, backend=None, *, mfa: bool | None = None):
+        super().force_login(user, backend)
+        if mfa is None:
+            from portal.mfa import has_authenticator
+
+            mfa = has_authenticator(user)
+        if mfa:
+            mark_session_mfa(self, user)
+
+
+def mark_session_mfa(client, user) -> None:
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+
+    now = time.time()
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+
+
+@pytest.fixture
+def client():
+    from django.test import Client
+
+    return type("DauysClient", (SignInClient, Client), {})()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -62,3 +62,16 @@ class DeputyFactory(DjangoModelFactory):
 
     class Params:
         party_list = factory.Trait(mandate=Deputy.Mandate.PARTY_LIST, district=None)
+
+
+def tiny_pdf() -> bytes:
+    """A one-page PDF written by pypdf: what the upload gate must accept (it parses every PDF)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.write(out)
+    return out.getvalue()

@@ -99,8 +99,33 @@ MATRIX = [
     Row("staff_home", "GET", STAFF_AREA, staff=True),
     Row("audit_log", "GET", signed_in(403, superuser=OK), staff=True),
     Row("deputies:staff_roles", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
-    Row("deputies:staff_roles", "POST", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("deputies:staff_roles", "POST", signed_in(403, staff_a=400, staff_b=400, superuser=400), staff=True),
     Row("deputies:staff_role_revoke", "POST", signed_in(404, staff_a=OK, superuser=OK), pk("grant_a"), staff=True),
+    # Separation of duties (issue 13): no self-grants; commission roles only by a superuser.
+    Row(
+        "deputies:staff_roles",
+        "POST",
+        signed_in(403, staff_a=400, staff_b=400, superuser=400),
+        data=lambda w: {"email": w.actor.email if w.actor else "", "role": "deputy", "maslikhat": A},
+        staff=True,
+        label="self-grant",
+    ),
+    Row(
+        "deputies:staff_roles",
+        "POST",
+        signed_in(403, staff_a=400, staff_b=400, superuser=OK),
+        data=lambda w: {"email": w.citizen.email, "role": "commission", "maslikhat": A},
+        staff=True,
+        label="commission grant",
+    ),
+    Row(
+        "deputies:staff_role_revoke",
+        "POST",
+        signed_in(404, staff_a=403, superuser=OK),
+        pk("commission_grant_a"),
+        staff=True,
+        label="commission revoke",
+    ),
     Row("staff_notifications", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
     Row(
         "staff_notification_occurrence",
@@ -518,7 +543,7 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     w.staff_b = UserFactory(mfa=True, first_name="StaffB")
     grant(w.staff_b, Role.STAFF, B)
     w.commission_a = UserFactory(mfa=True, first_name="Commission")
-    grant(w.commission_a, Role.COMMISSION, A)
+    w.commission_grant_a = grant(w.commission_a, Role.COMMISSION, A)
     w.moderator = UserFactory(mfa=True, first_name="Moderator")
     grant(w.moderator, Role.MODERATOR, A)
     w.superuser = UserFactory(is_superuser=True, is_staff=True, mfa=True)
@@ -674,6 +699,7 @@ def test_permission_matrix(row, world, client):
     results, problems = {}, []
     for role in ROLES:
         user = getattr(world, role)
+        world.actor = user
         client.logout()
         if user is not None:
             client.force_login(user)

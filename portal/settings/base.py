@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -166,7 +167,6 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "Dauys: "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -211,7 +211,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields and JSON bodies, files aside
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Whole request bodies (portal.middleware.RequestBodyLimitMiddleware), refused before anything reads
+# them: anonymous requests carry forms, never files; signed-in staff attach at most 5 files of 10 MB.
+# The front web server must enforce the larger one too (docs/operations.md: client_max_body_size).
+MAX_ANONYMOUS_REQUEST_BYTES = int(os.environ.get("MAX_ANONYMOUS_REQUEST_BYTES", str(1024 * 1024)))
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(60 * 1024 * 1024)))
+# /healthz details (database, cache, broker) for callers sending this in X-Health-Token; unset: loopback only.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
 # ------------------------------------------------------------------------------
 # Email: EMAIL_URL like smtp://user:pass@host:port, smtp+tls://..., console:, file:///path
@@ -339,6 +348,9 @@ DAUYS_SITE_NAME = "Dauys"
 # Notifications (docs/notifications.md): absolute links in emails, the sending lease, SMTP pacing
 # ------------------------------------------------------------------------------
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The project's name in emails (allauth's included: never the sites framework's "example.com").
+SITE_NAME = os.environ.get("SITE_NAME", "Dauys")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
 # A worker owns a claimed email this long; longer than one SMTP transaction can take (timeout 20 s).
 NOTIFICATIONS_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "300"))
 # Pending emails queued longer ago than this are queued again by the recovery task (beat).

@@ -10,12 +10,12 @@ from hearings.models import Hearing
 from hearings.panels import deputy_record, maslikhat_record
 from hearings.services import hearing_publish_minutes, registration_create
 from portal.models import AuditEntry
-from tests.factories import DeputyFactory, UserFactory
+from tests.factories import DeputyFactory, UserFactory, tiny_pdf
 from tests.hearings.conftest import local
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 def nauryz_hearing(schedule, **extra):

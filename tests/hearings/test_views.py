@@ -8,12 +8,12 @@ from deputies.models import StandingCommission
 from hearings.models import AgendaDocument, Hearing, Question, QuestionVote, Registration
 from hearings.services import question_moderate, question_submit, question_vote, registration_create
 from portal.models import AuditEntry, Role
-from tests.factories import UserFactory, grant
+from tests.factories import UserFactory, grant, tiny_pdf
 from tests.hearings.conftest import days_ahead
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 def test_public_list_calendar_and_detail_with_bounded_queries(schedule, client, django_assert_max_num_queries):

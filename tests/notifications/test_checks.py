@@ -11,7 +11,7 @@ from notifications import checks, registry
 @pytest.fixture
 def registrations():
     """Registrations made in a test are undone afterwards."""
-    events, followables = dict(registry._EVENTS), set(registry._FOLLOWABLE)
+    events, followables = dict(registry._EVENTS), dict(registry._FOLLOWABLE)
     yield
     registry._EVENTS.clear()
     registry._EVENTS.update(events)

@@ -264,3 +264,23 @@ def test_staff_page_shows_only_own_maslikhat_and_failures(client, almaty, superu
     assert client.get(reverse("staff_notifications")).status_code == 403
     client.force_login(superuser)
     assert "astana" in client.get(reverse("staff_notifications")).content.decode()
+
+
+def test_staff_see_counts_and_failures_with_masked_addresses_never_the_signers_emails(client, almaty):
+    """Issue 13, finding 5: the delivery page listed every recipient's email to staff."""
+    sent_to = UserFactory(email="signer.sent@example.kz")
+    failed_to = UserFactory(email="signer.failed@example.kz")
+    _notify(almaty, [sent_to, failed_to], key="almaty")
+    EmailDelivery.objects.filter(key="almaty", user=sent_to).update(status="sent")
+    EmailDelivery.objects.filter(key="almaty", user=failed_to).update(
+        status="failed", last_error="550 <signer.failed@example.kz>: mailbox unavailable"
+    )
+    staff = UserFactory(mfa=True)
+    grant(staff, Role.STAFF, "kz-75")
+    client.force_login(staff)
+    for status in ("", "sent", "failed", "pending"):
+        page = client.get(
+            reverse("staff_notification_occurrence"), {"event": TEST_EVENT, "key": "almaty", "status": status}
+        ).content.decode()
+        assert "signer.sent@example.kz" not in page and "signer.failed@example.kz" not in page
+        assert "s***@e***.kz" in page and "mailbox unavailable" in page

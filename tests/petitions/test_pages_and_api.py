@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from petitions import services
 from petitions.models import Petition
 from petitions.tally import petitions_tally
-from tests.factories import UserFactory
+from tests.factories import UserFactory, tiny_pdf
 
 pytestmark = pytest.mark.django_db
 S = Petition.Status
@@ -187,13 +187,13 @@ def test_answer_page_checks_attachments(client, make_petition, staff):
     fake = SimpleUploadedFile("answer.pdf", b"MZ not a pdf", content_type="application/pdf")
     response = client.post(f"/ru/staff/petitions/{petition.pk}/answer/", {"text": "Ответ", "attachments": [fake]})
     assert response.status_code == 200 and Petition.objects.get(pk=petition.pk).status == S.AWAITING_ANSWER
-    good = SimpleUploadedFile("answer.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    good = SimpleUploadedFile("answer.pdf", tiny_pdf(), content_type="application/pdf")
     response = client.post(
         f"/ru/staff/petitions/{petition.pk}/answer/", {"text": "Ответ маслихата", "attachments": [good]}
     )
     assert response.status_code == 302
     petition.refresh_from_db()
-    assert petition.status == S.ANSWERED and petition.answer_attachments.get().size == len(b"%PDF-1.4 test")
+    assert petition.status == S.ANSWERED and petition.answer_attachments.get().size == len(tiny_pdf())
     assert "answer.pdf" in client.get(f"/ru/petitions/{petition.pk}/").content.decode()
 
 

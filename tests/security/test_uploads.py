@@ -13,7 +13,18 @@ from PIL import Image
 from portal import uploads
 from portal.uploads import check_upload
 
-PDF = b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+def _tiny_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _tiny_pdf()
 
 
 def upload(name, data, content_type="application/octet-stream"):
@@ -168,3 +179,168 @@ def test_hearing_agenda_goes_through_the_gate(staff, almaty):
     assert not AgendaDocument.objects.exists()
     agenda_document_add(actor=staff, hearing=hearing, upload=upload("agenda.pdf", PDF))
     assert AgendaDocument.objects.count() == 1
+
+
+# ------------------------------------------------------------------------------
+# Issue 13, finding 4: a real PDF parser, DOCX parts and relationships, every file field gated
+# ------------------------------------------------------------------------------
+def real_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def build_pdf(objects: list[bytes]) -> bytes:
+    """A PDF with a correct cross-reference table; object 1 is the catalogue."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<<%s/Length %d>>\nstream\n" % (extra, len(data)) + data + b"\nendstream"
+
+
+CATALOG = b"<</Type/Catalog/Pages 2 0 R/OpenAction 4 0 R>>"
+PAGES = b"<</Type/Pages/Kids[]/Count 0>>"
+HIDDEN_JS = b"4 0 <</S/JavaScript/JS(app.alert(1))>>"
+
+
+def object_stream(encoded: bytes, filters: bytes) -> bytes:
+    return stream(encoded, b"/Type/ObjStm/N 1/First 4/Filter" + filters)
+
+
+@pytest.mark.parametrize(
+    "pdf",
+    [
+        build_pdf([CATALOG, PAGES, object_stream(HIDDEN_JS.hex().encode() + b">", b"/ASCIIHexDecode")]),
+        build_pdf(
+            [CATALOG, PAGES, object_stream(__import__("base64").a85encode(HIDDEN_JS) + b"~>", b"/ASCII85Decode")]
+        ),
+        build_pdf(
+            [
+                CATALOG,
+                PAGES,
+                object_stream(zlib.compress(HIDDEN_JS).hex().encode() + b">", b"[/ASCIIHexDecode/FlateDecode]"),
+            ]
+        ),
+    ],
+    ids=["asciihex-object-stream", "ascii85-object-stream", "hex-then-flate"],
+)
+def test_javascript_hidden_behind_any_filter_is_found(pdf):
+    with pytest.raises(ValidationError, match="JavaScript"):
+        check_upload(upload("x.pdf", pdf), kinds=(uploads.PDF,))
+
+
+def test_a_stream_that_inflates_past_the_budget_is_refused(monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_INFLATED_BYTES", 1024 * 1024)
+    bomb = stream(zlib.compress(b"\x00" * (3 * 1024 * 1024), 9), b"/Filter/FlateDecode")
+    pdf = build_pdf([b"<</Type/Catalog/Pages 2 0 R>>", PAGES, bomb])
+    with pytest.raises(ValidationError, match="could not be checked completely"):
+        check_upload(upload("x.pdf", pdf), kinds=(uploads.PDF,))
+
+
+@pytest.mark.parametrize(
+    "catalog",
+    [
+        b"<</Type/Catalog/Pages 2 0 R/Names<</EmbeddedFiles<</Names[(setup.exe) 3 0 R]>>>>>>",
+        b"<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[]/XFA 3 0 R>>>>",
+    ],
+    ids=["embedded-file", "xfa-form"],
+)
+def test_embedded_files_and_xfa_forms_are_refused(catalog):
+    payload = stream(zlib.compress(b"MZ payload"), b"/Type/EmbeddedFile/Filter/FlateDecode")
+    with pytest.raises(ValidationError, match="embedded files"):
+        check_upload(upload("x.pdf", build_pdf([catalog, PAGES, payload])), kinds=(uploads.PDF,))
+
+
+def test_a_pdf_the_parser_cannot_read_is_refused_and_a_real_one_passes():
+    with pytest.raises(ValidationError, match="could not be checked completely"):
+        check_upload(upload("x.pdf", b"%PDF-1.4\n" + b"\x00garbage" * 50), kinds=(uploads.PDF,))
+    assert check_upload(upload("x.pdf", real_pdf()), kinds=(uploads.PDF,)).kind == "pdf"
+
+
+def test_word_documents_with_embedded_programs_nested_macros_or_remote_templates_are_refused():
+    settings_rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'attachedTemplate" Target="http://evil.example/t.dotm" TargetMode="External"/></Relationships>'
+    )
+    cases = {
+        "macros": {"word/embeddings/setup.exe": b"MZ\x90\x00"},
+        "macros ": {"word/embeddings/Microsoft_Excel_Macro-Enabled_Worksheet1.xlsm": b"PK\x03\x04"},
+        "outside content": {"word/_rels/settings.xml.rels": settings_rels},
+    }
+    for message, parts in cases.items():
+        with pytest.raises(ValidationError, match=message.strip()):
+            check_upload(upload("answer.docx", docx(parts)), kinds=(uploads.DOCX,))
+    hyperlink = settings_rels.replace("attachedTemplate", "hyperlink")
+    assert check_upload(upload("a.docx", docx({"word/_rels/document.xml.rels": hyperlink})), kinds=(uploads.DOCX,))
+
+
+def test_every_file_field_of_every_project_app_goes_through_the_gate():
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import models
+
+    project = str(settings.BASE_DIR)
+    file_fields, ungated = [], []
+    for model in apps.get_models():
+        path = str(model._meta.app_config.path)
+        if not path.startswith(project) or "site-packages" in path:
+            continue
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField):
+                file_fields.append(f"{model._meta.label}.{field.name}")
+                if not isinstance(field, (uploads.GatedFileField, uploads.GatedImageField)):
+                    ungated.append(f"{model._meta.label}.{field.name}")
+    assert "deputies.Deputy.photo" in file_fields and "petitions.AnswerAttachment.file" in file_fields
+    assert not ungated, f"file fields that skip portal.uploads: {ungated}"
+
+
+@pytest.mark.django_db
+def test_a_file_stored_by_any_code_path_passes_the_gate(staff, almaty):
+    from django.core.files.base import ContentFile
+
+    from hearings.models import AgendaDocument
+    from tests.security.conftest import make_hearing
+
+    hearing = make_hearing(staff, almaty)
+    document = AgendaDocument(hearing=hearing, title="x", size=1)
+    with pytest.raises(ValidationError, match="JavaScript"):
+        document.file.save("agenda.pdf", ContentFile(b"%PDF-1.4\n<</S/JavaScript/JS(1)>>"), save=False)
+    assert not document.file
+
+
+@pytest.mark.django_db
+def test_deputy_photos_go_through_the_gate(staff, almaty):
+    from deputies.models import Deputy
+    from deputies.services import deputy_update
+    from tests.factories import DeputyFactory
+
+    deputy = DeputyFactory(maslikhat=almaty)
+    deputy_update(actor=staff, deputy=deputy, data={"photo": upload("face.jpg", jpeg_with_gps())})
+    deputy = Deputy.objects.get(pk=deputy.pk)
+    stored = deputy.photo.read()
+    assert b"secret description" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert not image.getexif()
+    before = deputy.photo.name
+    with pytest.raises(ValidationError) as error:
+        deputy_update(
+            actor=staff, deputy=deputy, data={"photo": upload("face.png", png_with_metadata(b"<script>1</script>"))}
+        )
+    assert "photo" in error.value.message_dict
+    assert Deputy.objects.get(pk=deputy.pk).photo.name == before
