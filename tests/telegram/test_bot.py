@@ -160,7 +160,7 @@ def test_an_unknown_address_gets_the_hint_with_html_escaped(
 def test_did_you_mean_lists_the_lookup_suggestions_as_text_and_buttons(imported):
     result = representatives_for_address("Алматы, Абылайханская 15")
     assert result.matches == []
-    # The lookup gains `suggestions` on another branch; the answer reads them wherever they are.
+    # The answer lists whatever suggestions the lookup gives, escaped.
     result.suggestions = [{"address": "Алматы, пр. Абылай хана, 15"}, "Алматы, <i>Абая</i>"]
     with translation.override("en"):
         text, keyboard = representatives_message(result, "Алматы, Абылайханская 15")
@@ -169,4 +169,6 @@ def test_did_you_mean_lists_the_lookup_suggestions_as_text_and_buttons(imported)
     assert [row[0]["text"] for row in keyboard["keyboard"]] == ["Алматы, пр. Абылай хана, 15", "Алматы, <i>Абая</i>"]
     with translation.override("en"):
         text, keyboard = representatives_message(representatives_for_address("Алматы, Абылайханская 15"), "x")
-    assert "Did you mean" not in text and keyboard is None
+    # The real lookup's own "did you mean" reaches the chat too.
+    assert "Did you mean:" in text and "• Алматы, пр. Абылай хана 15" in text
+    assert [row[0]["text"] for row in keyboard["keyboard"]] == ["Алматы, пр. Абылай хана 15"]
