@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from petitions import access, selectors, services
+from petitions import access, selectors, services, signing
 from petitions.forms import AnswerForm, ApproveForm, InvalidateForm, RejectForm
 from petitions.models import Petition
 from petitions.views import _apply_errors
@@ -158,7 +158,7 @@ def invalidate(request, pk):
         )
         if request.method == "POST" and request.POST.get("confirm") == "1":
             try:
-                done = services.signatures_invalidate(
+                done = signing.signatures_invalidate(
                     petition=petition,
                     actor=request.user,
                     ip_prefix=data["ip_prefix"].strip(),

@@ -30,10 +30,10 @@ from recalls import rules as recall_rules
 from recalls.access import is_commission_for, is_deputy_user
 from recalls.models import (
     RecallGroupMember,
+    RecallHistory,
     RecallRequest,
     RecallSignature,
     RecallSignatureCheck,
-    RecallTransition,
 )
 
 Status = RecallRequest.Status
@@ -181,7 +181,7 @@ def _transition(
     if to_status in RecallRequest.TERMINAL:
         recall.ended_on = today or _today()
     recall.save()
-    RecallTransition.objects.create(
+    RecallHistory.objects.create(
         recall=recall,
         from_status=from_status,
         to_status=to_status,
@@ -268,7 +268,7 @@ def recall_start(
                 address=address,
                 is_initiator=True,
             )
-            RecallTransition.objects.create(recall=recall, from_status="", to_status=Status.GROUP_FORMING, actor=user)
+            RecallHistory.objects.create(recall=recall, from_status="", to_status=Status.GROUP_FORMING, actor=user)
             audit_record(
                 actor=user,
                 action="recall.start",
