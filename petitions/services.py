@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from petitions.models import Petition, PetitionHistory
 from petitions.text import render_markdown
 from petitions.transitions import petition_transition
+from portal import transitions as engine
 from portal import uploads
 from portal.access import require_verified_email
 from portal.uploads import CheckedUpload, check_upload
@@ -70,7 +71,7 @@ def petition_take_for_moderation(*, petition: Petition, actor) -> Petition:
 
 def petition_approve(*, petition: Petition, actor, note: str = "") -> Petition:
     """Publish by link: the petition starts gathering its first supporters."""
-    with transaction.atomic():
+    with engine.atomic():  # both moves or neither; the author is told after the commit
         if Petition.objects.filter(pk=petition.pk, status=S.SUBMITTED).exists():
             petition = petition_transition(petition=petition, to=S.IN_MODERATION, actor=actor)
         return petition_transition(petition=petition, to=S.GATHERING_SUPPORT, actor=actor, note=note)

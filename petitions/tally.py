@@ -19,6 +19,7 @@ from petitions.common import tally_lock
 from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, Signature
 from petitions.transitions import petition_transition
 from petitions.watch import drop_watched
+from portal import transitions as engine
 
 logger = logging.getLogger(__name__)
 LOCK = "petitions.tally"
@@ -170,8 +171,10 @@ def _progress_percents(rules) -> list[int]:
 
 def petition_progress_notices() -> int:
     """Tell the author and the followers when residents' signatures reach a share of the threshold
-    named by the rules (33% and 66% by default), once per share: the conditional UPDATE decides who
-    notifies, so a second tally never repeats a notice."""
+    named by the rules (33% and 66% by default), once per share. Run after the tally's transaction:
+    the fan-out to followers takes seconds and holds no lock. The notice is written first, then the
+    conditional UPDATE records it; notify() writes once per (recipient, event, key), so a run that
+    stops in between repeats nothing when the next one sends the same notice."""
     sent = 0
     candidates = (
         Petition.objects.filter(status=S.OPEN, threshold__gt=0, resident_signature_count__gt=0)
@@ -185,24 +188,23 @@ def petition_progress_notices() -> int:
             continue
         percent = due[-1]
         with transaction.atomic():
-            updated = Petition.objects.filter(pk=petition.pk, progress_noticed_percent__lt=percent).update(
+            recipients = chain([petition.author_id], followers_of(petition).iterator(chunk_size=2000))
+            notify(
+                event="petition.progress",
+                obj=petition,
+                recipients=recipients,
+                key=f"petition:{petition.pk}:progress:{percent}",
+            )
+            sent += Petition.objects.filter(pk=petition.pk, progress_noticed_percent__lt=percent).update(
                 progress_noticed_percent=percent
             )
-            if updated:
-                recipients = chain([petition.author_id], followers_of(petition).iterator(chunk_size=2000))
-                notify(
-                    event="petition.progress",
-                    obj=petition,
-                    recipients=recipients,
-                    key=f"petition:{petition.pk}:progress:{percent}",
-                )
-                sent += 1
     return sent
 
 
 def petitions_tally() -> dict | None:
-    """One tally. None when another tally holds the lock (running twice at once is a no-op)."""
-    with tally_lock(LOCK) as acquired:
+    """One tally. None when another tally holds the lock (running twice at once is a no-op). The
+    crossings' notifications and the progress notices are sent after the tally's transaction."""
+    with engine.atomic(), tally_lock(LOCK) as acquired:
         if not acquired:
             return None
         now = timezone.now()
@@ -210,16 +212,15 @@ def petitions_tally() -> dict | None:
         if rows:
             _sample(rows, now)
         moved = _crossings()
-        if rows:
-            petition_progress_notices()
     if rows:
         drop_watched(pk for pk, _total, _residents, _seen in rows)
+        petition_progress_notices()
     return {"petitions": len(rows), "signatures": sum(r[3] for r in rows), "moved": moved}
 
 
 def petitions_recount() -> dict | None:
     """Recount everything from the signature rows and correct the stored counts."""
-    with tally_lock(LOCK) as acquired:
+    with engine.atomic(), tally_lock(LOCK) as acquired:
         if not acquired:
             return None
         now = timezone.now()

@@ -13,20 +13,27 @@ each, the actor's roles on an object, and a small named function per state for w
 6. write the audit entry (`portal.audit`);
 7. after the block: the app's `event` function notifies.
 
-The notification runs after the engine's transaction block, never inside it: fanning out to 100,000
-followers takes ~8 s, and inside the block the row lock would be held all that time (the tally and
-every signature's foreign-key check wait on it). When the engine's block is the outermost transaction,
-the row is committed and unlocked by then; `notify()` writes the inbox rows in a transaction of its own
-and queues the emails with `transaction.on_commit`. A caller that nests `transition()` in a
-transaction of its own (to make two moves at once) keeps the lock until it commits and is notified at
-the end of the engine's block, inside the caller's transaction, as before; services whose event
-reaches followers do not nest it.
+A service that must read the locked row to validate the request first (recalls, hearings) locks it
+itself and passes it with `locked=True`, and the fields it decided with `changes`; a service that
+makes several writes around a move uses `portal.transitions.atomic()` instead of
+`transaction.atomic()`, so the notifications wait until its block is done too.
+
+The notification runs after the transaction block, never inside it: fanning out to 100,000 followers
+takes ~8 s, and inside the block the row lock would be held all that time (the tally and every
+signature's foreign-key check wait on it). When the block is the outermost transaction, the row is
+committed and unlocked by then; the event writes the inbox rows in a transaction of its own and
+`notify()` queues the emails with `transaction.on_commit`; a failure to notify is logged and does not
+undo the move (as `on_commit(robust=True)`). Inside a transaction the caller opened with
+`transaction.atomic()` (a test's, or code not yet using `atomic()` below), the event runs at the end of
+the block, in that transaction, and rolls back with it.
 
 `portal` knows no app: the tables, history models and notifications are the apps' own.
 """
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +91,16 @@ class Table:
         current = getattr(obj, self.status_field)
         return [to for (frm, to), who in self.moves.items() if frm == current and roles & who]
 
+    def check(self, obj: models.Model, to: str, actor) -> None:
+        """Refuse the move as `transition()` would, changing nothing: a ValidationError for a move the
+        table does not list, PermissionDenied for an actor without a role that may make it."""
+        current = getattr(obj, self.status_field)
+        who = self.moves.get((current, to))
+        if who is None:
+            raise self.refused(obj, current, to)
+        if not self.roles_of(actor, obj) & who:
+            raise PermissionDenied(str(self.forbidden))
+
 
 def _values(obj: models.Model) -> dict[str, Any]:
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if not f.primary_key}
@@ -99,22 +116,34 @@ def transition(
     audit_action: str,
     event: Callable[[Move], None] | None = None,
     locked: bool = False,
+    changes: dict | None = None,
+    audit_before: dict | None = None,
+    audit_after: dict | None = None,
     **details,
 ) -> models.Model:
     """Move `obj` to `to` (steps in the module docstring) and return the moved row.
 
     locked: `obj` is a row the caller has already locked in its transaction (it read the row under
-    the lock to validate the request); the engine then uses it instead of reading it again."""
+    the lock to validate the request); the engine then uses it instead of reading it again.
+    changes: fields the caller decided with the move ({field name: value}), set after the checks
+    and saved with it.
+    audit_before, audit_after: what the audit entry records beside the status."""
     with transaction.atomic():
         row = obj if locked else table.lock().select_for_update(of=("self",)).get(pk=obj.pk)
         from_status = getattr(row, table.status_field)
-        who = table.moves.get((from_status, to))
-        if who is None:
-            raise table.refused(row, from_status, to)
-        if not table.roles_of(actor, row) & who:
-            raise PermissionDenied(str(table.forbidden))
-        move = Move(obj=row, from_status=from_status, to=to, actor=actor, details=details)
+        table.check(row, to, actor)
+        move = Move(
+            obj=row,
+            from_status=from_status,
+            to=to,
+            actor=actor,
+            details=details,
+            audit_before=dict(audit_before or {}),
+            audit_after=dict(audit_after or {}),
+        )
         before = _values(row)
+        for name, value in (changes or {}).items():
+            setattr(row, name, value)
         enter = table.on_enter.get(to)
         if enter is not None:
             enter(move)
@@ -136,8 +165,35 @@ def transition(
         if table.on_saved is not None:
             table.on_saved(move)
     if event is not None:
-        _after_the_lock(event, move)
+        pending = _pending.get()
+        if pending is not None:
+            pending.append((event, move))
+        else:
+            _after_the_lock(event, move)
     return row
+
+
+_pending: ContextVar[list | None] = ContextVar("portal_transitions_pending", default=None)
+
+
+@contextmanager
+def atomic() -> Iterator[None]:
+    """`transaction.atomic()` for a service that moves a row among other writes: the notifications of
+    the moves made inside wait until the whole block is done (committed and unlocked when it is the
+    outermost transaction), and are dropped if it fails."""
+    if _pending.get() is not None:
+        with transaction.atomic():
+            yield
+        return
+    pending: list = []
+    token = _pending.set(pending)
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        _pending.reset(token)
+    for event, move in pending:
+        _after_the_lock(event, move)
 
 
 def _after_the_lock(event: Callable[[Move], None], move: Move) -> None:
