@@ -8,7 +8,7 @@ from itertools import chain
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -95,8 +95,10 @@ def _tally_portable(now) -> list[tuple[int, int, int, int]]:
         ],
         ignore_conflicts=True,
     )
-    valid = Sum(ExpressionWrapper(Q(status=Signature.Status.VALID), output_field=IntegerField()))
-    counted = Sum(ExpressionWrapper(Q(counted=True), output_field=IntegerField()))
+    # Count(filter=...), not SUM of a boolean: PostgreSQL has no SUM(boolean), and the equivalence
+    # test (tests/petitions/test_tally_equivalence.py) runs this on PostgreSQL beside the SQL one.
+    valid = Count("pk", filter=Q(status=Signature.Status.VALID))
+    counted = Count("pk", filter=Q(counted=True))
     groups = list(
         Signature.objects.filter(pk__in=ids)
         .values("petition_id", "district_id", "is_resident")
