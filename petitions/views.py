@@ -16,14 +16,7 @@ from petitions import access, selectors, services, signing, transitions, watch
 from petitions.forms import PetitionForm, SignForm
 from petitions.models import Petition, PetitionHistory, Signature
 from portal.middleware import client_ip
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from portal.views_helpers import REFUSALS, flash_call, flash_refusal, form_errors
 
 
 def petition_list(request):
@@ -126,9 +119,9 @@ def petition_create(request):
                 topic=data["topic"],
             )
         except PermissionDenied as error:
-            messages.error(request, str(error))
+            flash_refusal(request, error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request, _("Your draft is saved. Check the similar petitions below, then submit it for moderation.")
@@ -150,7 +143,7 @@ def petition_edit(request, pk):
         try:
             services.petition_update_draft(petition=petition, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Your draft is saved."))
             return redirect(petition.get_absolute_url())
@@ -174,12 +167,7 @@ def petition_act(request, pk, action):
     if action not in AUTHOR_ACTIONS:
         raise Http404
     service, done = AUTHOR_ACTIONS[action]
-    try:
-        service(petition=petition, actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
-        messages.success(request, str(done))
+    flash_call(request, lambda: service(petition=petition, actor=request.user), done)
     return redirect(petition.get_absolute_url())
 
 
@@ -201,10 +189,8 @@ def petition_sign(request, pk):
                 ip=client_ip(request),
                 honeypot=form.cleaned_data["website"],
             )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
+        except REFUSALS as error:
+            form_errors(form, error)
         except signing.SigningRateLimited as error:
             form.add_error(None, error.message)
         else:
@@ -223,13 +209,11 @@ def petition_sign(request, pk):
 @require_POST
 def petition_unsign(request, pk):
     petition = access.access_petition_for_viewer(request.user, pk, request.POST.get("link", ""))
-    try:
-        withdrawn = signing.petition_unsign(petition=petition, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if withdrawn:
-            messages.success(request, _("Your signature is withdrawn."))
+    flash_call(
+        request,
+        lambda: signing.petition_unsign(petition=petition, user=request.user),
+        lambda withdrawn: _("Your signature is withdrawn.") if withdrawn else "",
+    )
     return redirect(petition.get_absolute_url())
 
 
