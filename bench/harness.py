@@ -324,7 +324,7 @@ def make_open_petition(
     from django.contrib.auth.hashers import make_password
 
     from deputies.models import AddressCoverage, ElectoralDistrict, Maslikhat
-    from petitions import services
+    from petitions import services, transitions
     from petitions.models import Petition, PetitionRules
     from portal.models import Role, RoleGrant, User
 
@@ -358,7 +358,7 @@ def make_open_petition(
     )
     services.petition_submit(petition=petition, actor=author)
     services.petition_approve(petition=petition, actor=staff)
-    return services.petition_transition(petition=petition, to=Petition.Status.OPEN, actor=None)
+    return transitions.petition_transition(petition=petition, to=Petition.Status.OPEN, actor=None)
 
 
 # ------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import secrets
 from datetime import datetime, timedelta
 from itertools import chain
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,15 +19,17 @@ from hearings.models import (
     LANGUAGE_CHOICES,
     AgendaDocument,
     Hearing,
-    HearingHistory,
     HearingRules,
     MinutesDocument,
     Question,
     QuestionVote,
     Registration,
 )
+from hearings.transitions import ACTIVE_REGISTRATION, TABLE, hearing_transition, history
 from notifications.follows import follow_add, followers_of
 from notifications.services import notify
+from portal import transitions as engine
+from portal.access import require_verified_email
 from portal.audit import audit_record
 from portal.uploads import PDF, check_upload
 from portal.workdays import add_working_days
@@ -37,7 +38,6 @@ CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no look-alikes (0/O, 1/I/L, 5/S, 8/B
 CODE_LENGTH = 6
 MAX_QUESTIONS_PER_PERSON = 5
 REMINDER_WINDOWS = (("reminder-24h", timedelta(hours=24)), ("reminder-1h", timedelta(hours=1)))
-ACTIVE_REGISTRATION = (Registration.Status.SEATED, Registration.Status.WAITLISTED, Registration.Status.ATTENDED)
 SEATED = (Registration.Status.SEATED, Registration.Status.ATTENDED)
 
 
@@ -59,38 +59,12 @@ def rules_for(hearing_type: str, on=None) -> HearingRules:
     return rules
 
 
-def minutes_due_on(hearing: Hearing, rules: HearingRules):
-    return add_working_days(timezone.localtime(hearing.ends_at).date(), rules.minutes_working_days)
-
-
-def email_verified(user) -> bool:
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+def minutes_due_on(hearing: Hearing, rules: HearingRules, ends_at: datetime | None = None):
+    return add_working_days(timezone.localtime(ends_at or hearing.ends_at).date(), rules.minutes_working_days)
 
 
 def _history(hearing, action, actor=None, reason="", before=None, after=None):
-    HearingHistory.objects.create(
-        hearing=hearing,
-        action=action,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-        before=before or {},
-        after=after or {},
-    )
-
-
-def _registrant_ids(hearing):
-    """Registrants and followers of the hearing (a registration follows it; one may unfollow)."""
-    registrants = hearing.registrations.filter(status__in=ACTIVE_REGISTRATION).values_list("user_id", flat=True)
-    return chain(registrants.iterator(), followers_of(hearing).iterator())
-
-
-def _transition(hearing: Hearing, to: str) -> None:
-    if to not in Hearing.TRANSITIONS[hearing.status]:
-        raise ValidationError(
-            _("A hearing that is “%(status)s” cannot become “%(to)s”.")
-            % {"status": hearing.get_status_display(), "to": Hearing.Status(to).label}
-        )
-    hearing.status = to
+    history(hearing, action, actor, reason=reason, before=before, after=after)
 
 
 # ------------------------------------------------------------------------------
@@ -311,11 +285,11 @@ def hearing_postpone(
     require_staff_of(actor, hearing.maslikhat)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for postponing; registrants will read it.")]})
-    with transaction.atomic():
-        hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    with engine.atomic():
+        hearing = Hearing.objects.select_for_update().select_related("maslikhat").get(pk=hearing.pk)
         if hearing.status == Hearing.Status.HELD or hearing.starts_at <= timezone.now():
             raise ValidationError(_("Only a hearing that has not started yet can be postponed."))
-        _transition(hearing, Hearing.Status.POSTPONED)
+        TABLE.check(hearing, Hearing.Status.POSTPONED, actor)
         if starts_at <= hearing.starts_at:
             raise ValidationError({"starts_at": [_("A postponed hearing must start later than planned.")]})
         errors, _warnings = schedule_problems(
@@ -341,26 +315,27 @@ def hearing_postpone(
             "ends_at": hearing.ends_at.isoformat(),
             "status": hearing.status,
         }
-        hearing.starts_at, hearing.ends_at, hearing.registration_deadline = starts_at, ends_at, registration_deadline
-        hearing.status_reason = reason.strip()
-        hearing.sequence += 1
-        hearing.minutes_due_on = minutes_due_on(hearing, hearing.rules or rules_for(hearing.hearing_type))
-        hearing.save()
-        after = {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "status": hearing.status}
-        _history(hearing, "postponed", actor, reason=hearing.status_reason, before=before, after=after)
-        audit_record(
+        after = {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "status": Hearing.Status.POSTPONED}
+        sequence = hearing.sequence + 1
+        hearing = hearing_transition(
+            hearing,
+            Hearing.Status.POSTPONED,
             actor=actor,
-            action="hearing.postpone",
-            obj=hearing,
+            action="postponed",
+            audit_action="hearing.postpone",
+            changes={
+                "starts_at": starts_at,
+                "ends_at": ends_at,
+                "registration_deadline": registration_deadline,
+                "status_reason": reason.strip(),
+                "sequence": sequence,
+                "minutes_due_on": minutes_due_on(hearing, hearing.rules or rules_for(hearing.hearing_type), ends_at),
+            },
+            reason=reason.strip(),
             before=before,
-            after={**after, "reason": hearing.status_reason},
-            scope_code=hearing.maslikhat.code,
-        )
-        notify(
-            event="hearing.postponed",
-            obj=hearing,
-            recipients=_registrant_ids(hearing),
-            key=f"hearing:{hearing.pk}:postponed:{hearing.sequence}",
+            after=after,
+            audit_after={**after, "reason": reason.strip()},
+            event=("hearing.postponed", f"hearing:{hearing.pk}:postponed:{sequence}"),
         )
     return hearing
 
@@ -434,29 +409,21 @@ def hearing_cancel(*, actor, hearing: Hearing, reason: str) -> Hearing:
     require_staff_of(actor, hearing.maslikhat)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for cancelling; registrants will read it.")]})
-    with transaction.atomic():
-        hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    with engine.atomic():
+        hearing = Hearing.objects.select_for_update().select_related("maslikhat").get(pk=hearing.pk)
         before = {"status": hearing.status}
-        _transition(hearing, Hearing.Status.CANCELLED)
-        hearing.status_reason = reason.strip()
-        hearing.sequence += 1
-        hearing.save(update_fields=["status", "status_reason", "sequence"])
-        _history(
-            hearing, "cancelled", actor, reason=hearing.status_reason, before=before, after={"status": hearing.status}
-        )
-        audit_record(
+        hearing = hearing_transition(
+            hearing,
+            Hearing.Status.CANCELLED,
             actor=actor,
-            action="hearing.cancel",
-            obj=hearing,
+            action="cancelled",
+            audit_action="hearing.cancel",
+            changes={"status_reason": reason.strip(), "sequence": hearing.sequence + 1},
+            reason=reason.strip(),
             before=before,
-            after={"status": hearing.status, "reason": hearing.status_reason},
-            scope_code=hearing.maslikhat.code,
-        )
-        notify(
-            event="hearing.cancelled",
-            obj=hearing,
-            recipients=_registrant_ids(hearing),
-            key=f"hearing:{hearing.pk}:cancelled",
+            after={"status": Hearing.Status.CANCELLED},
+            audit_after={"reason": reason.strip()},
+            event=("hearing.cancelled", f"hearing:{hearing.pk}:cancelled"),
         )
     return hearing
 
@@ -472,8 +439,8 @@ def hearing_publish_minutes(
             validate_pdf(document)
         except ValidationError as error:
             errors.setdefault("files", []).extend(error.messages)
-    with transaction.atomic():
-        hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    with engine.atomic():
+        hearing = Hearing.objects.select_for_update().select_related("maslikhat").get(pk=hearing.pk)
         if hearing.status == Hearing.Status.CANCELLED:
             raise ValidationError(_("A cancelled hearing has no minutes."))
         if hearing.starts_at > timezone.now():
@@ -484,38 +451,28 @@ def hearing_publish_minutes(
             raise ValidationError(errors)
         first_time = hearing.minutes_published_at is None
         before = {"status": hearing.status, "minutes_published_at": str(hearing.minutes_published_at or "")}
-        _transition(hearing, Hearing.Status.HELD)
-        hearing.minutes_text, hearing.decisions, hearing.video_url = (
-            minutes_text.strip(),
-            decisions.strip(),
-            video_url.strip(),
-        )
+        changes = {"minutes_text": minutes_text.strip(), "decisions": decisions.strip(), "video_url": video_url.strip()}
         if first_time:
-            hearing.minutes_published_at = timezone.now()
-        hearing.save()
-        for document in files:
-            _store_document(MinutesDocument, hearing, document, actor)
+            changes["minutes_published_at"] = timezone.now()
         after = {
-            "status": hearing.status,
+            "status": Hearing.Status.HELD,
             "late": hearing.minutes_due_on is not None and timezone.localdate() > hearing.minutes_due_on,
             "files": len(files),
         }
-        _history(hearing, "minutes_published" if first_time else "minutes_updated", actor, before=before, after=after)
-        audit_record(
+        hearing = hearing_transition(
+            hearing,
+            Hearing.Status.HELD,
             actor=actor,
-            action="hearing.minutes_publish",
-            obj=hearing,
+            action="minutes_published" if first_time else "minutes_updated",
+            audit_action="hearing.minutes_publish",
+            changes=changes,
             before=before,
             after=after,
-            scope_code=hearing.maslikhat.code,
+            audit_after=after,
+            event=("hearing.minutes_published", f"hearing:{hearing.pk}:minutes") if first_time else None,
         )
-        if first_time:
-            notify(
-                event="hearing.minutes_published",
-                obj=hearing,
-                recipients=_registrant_ids(hearing),
-                key=f"hearing:{hearing.pk}:minutes",
-            )
+        for document in files:
+            _store_document(MinutesDocument, hearing, document, actor)
     return hearing
 
 
@@ -576,8 +533,7 @@ def registration_create(*, user, hearing: Hearing) -> tuple[Registration, str]:
     requests are counted one after another and never overbook."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to register."))
-    if not email_verified(user):
-        raise PermissionDenied(_("Confirm your email address before registering for a hearing."))
+    require_verified_email(user)
     with transaction.atomic():
         hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
         existing = Registration.objects.filter(hearing=hearing, user=user).first()
@@ -703,8 +659,7 @@ def _person(user) -> str:
 # Questions in advance
 # ------------------------------------------------------------------------------
 def question_submit(*, user, hearing: Hearing, text: str) -> Question:
-    if not getattr(user, "is_authenticated", False) or not email_verified(user):
-        raise PermissionDenied(_("Confirm your email address before asking a question."))
+    require_verified_email(user)
     text = text.strip()
     if len(text) < 10:
         raise ValidationError({"text": [_("Write your question in at least 10 characters.")]})
@@ -722,8 +677,7 @@ def question_submit(*, user, hearing: Hearing, text: str) -> Question:
 
 def question_vote(*, user, question: Question) -> bool:
     """Upvote a published question. True when counted, False when this person had already voted."""
-    if not getattr(user, "is_authenticated", False) or not email_verified(user):
-        raise PermissionDenied(_("Confirm your email address before voting."))
+    require_verified_email(user)
     if not Question.objects.filter(pk=question.pk, status=Question.Status.PUBLISHED).exists():
         raise ValidationError(_("Only published, unanswered questions can be supported."))
     try:

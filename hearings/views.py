@@ -17,12 +17,7 @@ from hearings.events import qr_png, qr_svg
 from hearings.forms import HearingFilterForm, QuestionForm
 from hearings.models import AgendaDocument, Hearing, MinutesDocument, Question, Registration
 from portal.dates import parse_month
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You do not have permission to do this.")
+from portal.views_helpers import flash_call, flash_refusal
 
 
 def _filters(request):
@@ -123,7 +118,7 @@ def hearing_register(request, pk: int):
     try:
         _registration, outcome = services.registration_create(user=request.user, hearing=hearing)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        flash_refusal(request, error)
     else:
         messages.success(
             request,
@@ -140,12 +135,11 @@ def hearing_register(request, pk: int):
 @require_POST
 def hearing_unregister(request, pk: int):
     hearing = get_object_or_404(Hearing, pk=pk)
-    try:
-        services.registration_cancel(user=request.user, hearing=hearing)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Your registration is cancelled."))
+    flash_call(
+        request,
+        lambda: services.registration_cancel(user=request.user, hearing=hearing),
+        _("Your registration is cancelled."),
+    )
     return redirect(hearing)
 
 
@@ -170,12 +164,11 @@ def question_create(request, pk: int):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(hearing)
-    try:
-        services.question_submit(user=request.user, hearing=hearing, text=form.cleaned_data["text"])
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Thank you. Your question will appear once a moderator has read it."))
+    flash_call(
+        request,
+        lambda: services.question_submit(user=request.user, hearing=hearing, text=form.cleaned_data["text"]),
+        _("Thank you. Your question will appear once a moderator has read it."),
+    )
     return redirect(hearing.get_absolute_url() + "#questions")
 
 
@@ -186,7 +179,7 @@ def question_vote(request, pk: int):
     try:
         counted = services.question_vote(user=request.user, question=question)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        flash_refusal(request, error)
     else:
         if counted:
             messages.success(request, _("Your support is counted."))

@@ -25,6 +25,7 @@ from hearings.forms import (
 )
 from hearings.models import Hearing
 from portal.csv_export import csv_writer
+from portal.views_helpers import flash_call, form_errors
 
 
 def _require_staff(user):
@@ -32,16 +33,6 @@ def _require_staff(user):
     if not maslikhats.exists():
         raise PermissionDenied
     return maslikhats
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            for message in field_messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -68,7 +59,7 @@ def staff_schedule(request):
                 # A warning, not a refusal: show it with the box that lets the staff member go ahead.
                 form = HearingScheduleForm(request.POST, request.FILES, maslikhats=maslikhats, confirm=True)
                 form.is_valid()
-            _add_errors(form, error)
+            form_errors(form, error)
         except PermissionDenied:
             form.add_error("maslikhat", _("You are not staff of this maslikhat."))
         else:
@@ -118,7 +109,7 @@ def _action(request, pk, form_class, prefix, call, success, files=False):
         try:
             call(hearing, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("hearings:staff_manage", pk=hearing.pk)
@@ -194,17 +185,16 @@ def staff_question_moderate(request, pk: int):
     question = access_question_for_staff(request.user, pk)
     form = ModerateForm(request.POST)
     if form.is_valid():
-        try:
-            services.question_moderate(
+        flash_call(
+            request,
+            lambda: services.question_moderate(
                 actor=request.user,
                 question=question,
                 status=form.cleaned_data["status"],
                 answer=form.cleaned_data["answer"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The question is updated."))
+            ),
+            _("The question is updated."),
+        )
     else:
         messages.error(request, _("Please correct the errors below."))
     return redirect(reverse("hearings:staff_manage", args=[question.hearing_id]) + "#questions")

@@ -1,6 +1,5 @@
 """Who may see and act on which petition. "Not yours" answers 404 like "missing"."""
 
-from django.core.cache import cache
 from django.http import Http404
 
 from deputies.models import Deputy
@@ -84,27 +83,6 @@ def access_petition_for_viewer(user, pk, link: str = "", queryset=None) -> Petit
         raise Http404 from None
     if not may_view(user, petition, link):
         raise Http404
-    return petition
-
-
-SIGNING_CACHE_KEY = "petitions:signing:{}"
-SIGNING_CACHE_SECONDS = 30
-
-
-def access_petition_for_signing(user, pk, link: str = "") -> Petition:
-    """The petition a signature is for. A listed petition collecting signatures is the same for
-    everyone, so in a surge it comes from the cache: one round trip instead of a three-table query
-    on the row the tally updates. Every state move drops it (services.petition_transition); the
-    timeout bounds an edit made elsewhere (rules in the admin)."""
-    key = SIGNING_CACHE_KEY.format(pk)
-    petition = cache.get(key)
-    if petition is not None:
-        return petition
-    petition = access_petition_for_viewer(
-        user, pk, link, queryset=Petition.objects.select_related("maslikhat", "rules")
-    )
-    if petition.is_listed and petition.is_signable:
-        cache.set(key, petition, SIGNING_CACHE_SECONDS)
     return petition
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from petitions.models import Petition, PetitionEvent, PetitionRules
+from petitions.models import Petition, PetitionHistory, PetitionRules
 
 
 @admin.register(PetitionRules)
@@ -25,8 +25,8 @@ class PetitionRulesAdmin(admin.ModelAdmin):
         return obj is None or not obj.petitions.exists()
 
 
-class PetitionEventInline(admin.TabularInline):
-    model = PetitionEvent
+class PetitionHistoryInline(admin.TabularInline):
+    model = PetitionHistory
     extra = 0
     can_delete = False
     fields = ["created_at", "kind", "from_status", "to_status", "actor", "public_note"]
@@ -51,7 +51,7 @@ class PetitionAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "maslikhat", "topic"]
     search_fields = ["title"]
-    inlines = [PetitionEventInline]
+    inlines = [PetitionHistoryInline]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,6 +1,5 @@
 """The petitions API (DESIGN.md): list and create, detail, sign and withdraw, a cacheable count."""
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -11,13 +10,10 @@ from rest_framework.views import APIView
 
 from deputies.models import Maslikhat
 from deputies.serializers import MaslikhatRefSerializer
-from petitions import access, selectors, services
+from petitions import access, selectors, services, signing, watch
 from petitions.models import Petition
-from petitions.tally import COUNT_CACHE_KEY
 from portal.api import validation_error_payload
 from portal.middleware import client_ip
-
-COUNT_CACHE_SECONDS = 10
 
 
 class PetitionSerializer(serializers.ModelSerializer):
@@ -151,13 +147,13 @@ class PetitionSign(APIView):
     def post(self, request, pk):
         if not request.user.is_authenticated:
             raise NotAuthenticated(_("Sign in first."))
-        petition = access.access_petition_for_signing(
+        petition = watch.access_petition_for_signing(
             request.user, pk, request.query_params.get("link", "") or request.data.get("link", "")
         )
         body = SignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            result = services.petition_sign(
+            result = signing.petition_sign(
                 petition=petition,
                 user=request.user,
                 address=body.validated_data.get("address") or None,
@@ -165,7 +161,7 @@ class PetitionSign(APIView):
                 ip=client_ip(request),
                 honeypot=body.validated_data.get("website", ""),
             )
-        except services.SigningRateLimited as error:
+        except signing.SigningRateLimited as error:
             return Response({"detail": error.message}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         except ValidationError as error:
             return Response(validation_error_payload(error), status=status.HTTP_400_BAD_REQUEST)
@@ -190,7 +186,7 @@ class PetitionUnsign(APIView):
         if not request.user.is_authenticated:
             raise NotAuthenticated(_("Sign in first."))
         petition = access.access_petition_for_viewer(request.user, pk, request.query_params.get("link", ""))
-        if not services.petition_unsign(petition=petition, user=request.user):
+        if not signing.petition_unsign(petition=petition, user=request.user):
             raise NotFound(_("You have not signed this petition."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -203,22 +199,9 @@ class PetitionCount(APIView):
 
     @extend_schema(responses=dict)
     def get(self, request, pk):
-        key = COUNT_CACHE_KEY.format(pk)
-        payload = cache.get(key)
+        payload = watch.petition_count(pk)
         if payload is None:
-            petition = (
-                Petition.objects.listed()
-                .filter(pk=pk)
-                .values("id", "status", "signature_count", "resident_signature_count", "threshold", "last_tallied_at")
-                .first()
-            )
-            if petition is None:
-                raise NotFound(_("Not found."))
-            payload = {
-                **petition,
-                "last_tallied_at": petition["last_tallied_at"].isoformat() if petition["last_tallied_at"] else None,
-            }
-            cache.set(key, payload, COUNT_CACHE_SECONDS)
+            raise NotFound(_("Not found."))
         response = Response(payload)
-        response["Cache-Control"] = f"public, max-age={COUNT_CACHE_SECONDS}"
+        response["Cache-Control"] = f"public, max-age={watch.COUNT_CACHE_SECONDS}"
         return response

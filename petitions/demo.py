@@ -121,7 +121,7 @@ def _signers(count: int) -> list[User]:
 
 
 def seed_petitions(stdout=None) -> str:
-    from petitions import services
+    from petitions import services, transitions
     from petitions.models import Petition, Signature
     from petitions.tally import petitions_tally
 
@@ -172,7 +172,7 @@ def seed_petitions(stdout=None) -> str:
             petition.refresh_from_db()
             # Demo shortcut: Almaty's real threshold (2% of its population) is far above demo numbers,
             # so the system steps that the tally would take at the threshold are taken here directly.
-            services.petition_transition(petition=petition, to=Petition.Status.THRESHOLD_REACHED, actor=None)
+            transitions.petition_transition(petition=petition, to=Petition.Status.THRESHOLD_REACHED, actor=None)
             services.petition_send_for_answer(petition=petition, actor=None)
             services.petition_answer(petition=petition, actor=staff, text=ANSWER)
         created += 1

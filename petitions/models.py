@@ -305,7 +305,7 @@ class Petition(models.Model):
         )
 
 
-class PetitionEvent(AppendOnlyHistory):
+class PetitionHistory(AppendOnlyHistory):
     """The petition's public timeline and its decisions: one row per transition or notable event."""
 
     class Kind(models.TextChoices):
@@ -322,6 +322,7 @@ class PetitionEvent(AppendOnlyHistory):
     is_public = models.BooleanField(default=True)
 
     class Meta(AppendOnlyHistory.Meta):
+        db_table = "petitions_petitionevent"  # the model was PetitionHistory; renamed, the table kept
         verbose_name = _("petition event")
         verbose_name_plural = _("petition history")
 

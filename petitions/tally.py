@@ -4,38 +4,26 @@ stored counts per petition and per electoral district in set-based SQL, stamps t
 crossings and moves the state machine. A nightly recount corrects any drift."""
 
 import logging
+from itertools import chain
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db import connection, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from notifications.follows import followers_of
 from notifications.models import Follow
+from notifications.services import notify
 from petitions.common import tally_lock
 from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, Signature
+from petitions.transitions import petition_transition
+from petitions.watch import drop_watched
+from portal import transitions as engine
 
 logger = logging.getLogger(__name__)
 LOCK = "petitions.tally"
 BATCH = 50_000
-# What watchers reload: the public count (petitions/api.py) and the page anonymous visitors share
-# (petitions/views.py). Both are dropped whenever a tally moves the count or the petition changes
-# state, so a watcher sees a new count within one tally, and neither costs a query when cached.
-COUNT_CACHE_KEY = "petitions:count:{}"
-PAGE_CACHE_KEY = "petitions:page:{}:{}"
-
-
-def drop_watched(pks) -> None:
-    from django.conf import settings
-
-    pks = list(pks)
-    cache.delete_many(
-        [COUNT_CACHE_KEY.format(pk) for pk in pks]
-        + [PAGE_CACHE_KEY.format(pk, code) for pk in pks for code, _name in settings.LANGUAGES]
-    )
-
-
 S = Petition.Status
 
 _PG_TALLY = """
@@ -107,8 +95,10 @@ def _tally_portable(now) -> list[tuple[int, int, int, int]]:
         ],
         ignore_conflicts=True,
     )
-    valid = Sum(ExpressionWrapper(Q(status=Signature.Status.VALID), output_field=IntegerField()))
-    counted = Sum(ExpressionWrapper(Q(counted=True), output_field=IntegerField()))
+    # Count(filter=...), not SUM of a boolean: PostgreSQL has no SUM(boolean), and the equivalence
+    # test (tests/petitions/test_tally_equivalence.py) runs this on PostgreSQL beside the SQL one.
+    valid = Count("pk", filter=Q(status=Signature.Status.VALID))
+    counted = Count("pk", filter=Q(counted=True))
     groups = list(
         Signature.objects.filter(pk__in=ids)
         .values("petition_id", "district_id", "is_resident")
@@ -158,8 +148,6 @@ def _sample(rows, now) -> None:
 
 def _crossings() -> int:
     """Move petitions whose stored counts crossed the support gate or the threshold."""
-    from petitions.services import petition_transition
-
     moved = 0
     for current, target, condition in (
         (S.GATHERING_SUPPORT, S.OPEN, Q(signature_count__gte=F("support_gate"))),
@@ -174,9 +162,51 @@ def _crossings() -> int:
     return moved
 
 
+def _progress_percents(rules) -> list[int]:
+    values = []
+    for part in (rules.progress_notice_percents or "").split(","):
+        part = part.strip()
+        if part.isdigit() and 0 < int(part) < 100:
+            values.append(int(part))
+    return sorted(set(values))
+
+
+def petition_progress_notices() -> int:
+    """Tell the author and the followers when residents' signatures reach a share of the threshold
+    named by the rules (33% and 66% by default), once per share. Run after the tally's transaction:
+    the fan-out to followers takes seconds and holds no lock. The notice is written first, then the
+    conditional UPDATE records it; notify() writes once per (recipient, event, key), so a run that
+    stops in between repeats nothing when the next one sends the same notice."""
+    sent = 0
+    candidates = (
+        Petition.objects.filter(status=S.OPEN, threshold__gt=0, resident_signature_count__gt=0)
+        .select_related("rules")
+        .only("pk", "threshold", "resident_signature_count", "progress_noticed_percent", "author_id", "rules")
+    )
+    for petition in candidates:
+        reached = petition.resident_signature_count * 100 // petition.threshold
+        due = [p for p in _progress_percents(petition.rules) if petition.progress_noticed_percent < p <= reached]
+        if not due:
+            continue
+        percent = due[-1]
+        with transaction.atomic():
+            recipients = chain([petition.author_id], followers_of(petition).iterator(chunk_size=2000))
+            notify(
+                event="petition.progress",
+                obj=petition,
+                recipients=recipients,
+                key=f"petition:{petition.pk}:progress:{percent}",
+            )
+            sent += Petition.objects.filter(pk=petition.pk, progress_noticed_percent__lt=percent).update(
+                progress_noticed_percent=percent
+            )
+    return sent
+
+
 def petitions_tally() -> dict | None:
-    """One tally. None when another tally holds the lock (running twice at once is a no-op)."""
-    with tally_lock(LOCK) as acquired:
+    """One tally. None when another tally holds the lock (running twice at once is a no-op). The
+    crossings' notifications and the progress notices are sent after the tally's transaction."""
+    with engine.atomic(), tally_lock(LOCK) as acquired:
         if not acquired:
             return None
         now = timezone.now()
@@ -184,18 +214,15 @@ def petitions_tally() -> dict | None:
         if rows:
             _sample(rows, now)
         moved = _crossings()
-        if rows:
-            from petitions.services import petition_progress_notices
-
-            petition_progress_notices()
     if rows:
         drop_watched(pk for pk, _total, _residents, _seen in rows)
+        petition_progress_notices()
     return {"petitions": len(rows), "signatures": sum(r[3] for r in rows), "moved": moved}
 
 
 def petitions_recount() -> dict | None:
     """Recount everything from the signature rows and correct the stored counts."""
-    with tally_lock(LOCK) as acquired:
+    with engine.atomic(), tally_lock(LOCK) as acquired:
         if not acquired:
             return None
         now = timezone.now()

@@ -19,6 +19,6 @@ def petition_recount_task():
 
 @shared_task(acks_late=True, ignore_result=True)
 def petition_deadlines_task():
-    from petitions.services import petition_deadlines
+    from petitions.deadlines import petition_deadlines
 
     return petition_deadlines()

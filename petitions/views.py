@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -13,19 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deputies.models import Maslikhat
-from petitions import access, selectors, services
+from petitions import access, selectors, services, signing, transitions, watch
 from petitions.forms import PetitionForm, SignForm
-from petitions.models import Petition, PetitionEvent, Signature
-from petitions.tally import PAGE_CACHE_KEY
+from petitions.models import Petition, PetitionHistory, Signature
 from portal.middleware import client_ip
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from portal.views_helpers import REFUSALS, flash_call, flash_refusal, form_errors
 
 
 def petition_list(request):
@@ -52,34 +43,27 @@ def petition_list(request):
     )
 
 
-# Watchers reload a viral petition's page far more often than anyone signs it (UK, March 2019).
-SHARED_PAGE_SECONDS = 60
-
-
-def _shared_page_key(request, pk) -> str | None:
-    """The cache key of the page every anonymous visitor sees alike (no session, no pending
-    messages, no query string), or None. The tally and every state move drop it
-    (tally.drop_watched), so it is never older than the last tally; the timeout bounds the rest."""
-    if (
+def _shares_the_page(request) -> bool:
+    """Whether the request sees the page every anonymous visitor sees alike (no session, no pending
+    messages, no query string): that page comes from the cache (petitions.watch)."""
+    return not (
         request.GET
         or settings.SESSION_COOKIE_NAME in request.COOKIES
         or "messages" in request.COOKIES
         or request.user.is_authenticated
-    ):
-        return None
-    return PAGE_CACHE_KEY.format(pk, get_language())
+    )
 
 
 def petition_detail(request, pk):
-    shared_key = _shared_page_key(request, pk)
-    if shared_key is not None:
-        html = cache.get(shared_key)
+    shared = _shares_the_page(request)
+    if shared:
+        html = watch.shared_page(pk, get_language())
         if html is not None:
             return HttpResponse(html)
     link = request.GET.get("link", "")
     petition = access.access_petition_for_viewer(request.user, pk, link)
     mine = selectors.signature_of(request.user, petition)
-    events = PetitionEvent.objects.filter(petition=petition).select_related(None)
+    events = PetitionHistory.objects.filter(petition=petition).select_related(None)
     is_author = request.user.is_authenticated and petition.author_id == request.user.pk
     official = access.is_official_of(request.user, petition) if request.user.is_authenticated else False
     if not (is_author or official):
@@ -106,7 +90,7 @@ def petition_detail(request, pk):
         "series_last": series[-1]["count"] if series else 0,
         "supporters": selectors.recent_supporters(petition) if petition.published_at else [],
         "attachments": list(petition.answer_attachments.all()) if petition.status == Petition.Status.ANSWERED else [],
-        "actions": services.allowed_transitions(petition, request.user) if request.user.is_authenticated else [],
+        "actions": transitions.allowed_transitions(petition, request.user) if request.user.is_authenticated else [],
         "similar": selectors.similar_petitions(title=petition.title, text=petition.text, exclude_pk=petition.pk)
         if is_author and petition.status == Petition.Status.DRAFT
         else [],
@@ -115,8 +99,8 @@ def petition_detail(request, pk):
     }
     response = render(request, "petitions/detail.html", context)
     # A page that set a CSRF cookie is personal (it carries a token): never share it.
-    if shared_key is not None and petition.is_listed and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        cache.set(shared_key, response.content, SHARED_PAGE_SECONDS)
+    if shared and petition.is_listed and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        watch.shared_page_store(pk, get_language(), response.content)
     return response
 
 
@@ -135,9 +119,9 @@ def petition_create(request):
                 topic=data["topic"],
             )
         except PermissionDenied as error:
-            messages.error(request, str(error))
+            flash_refusal(request, error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request, _("Your draft is saved. Check the similar petitions below, then submit it for moderation.")
@@ -159,7 +143,7 @@ def petition_edit(request, pk):
         try:
             services.petition_update_draft(petition=petition, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Your draft is saved."))
             return redirect(petition.get_absolute_url())
@@ -183,26 +167,21 @@ def petition_act(request, pk, action):
     if action not in AUTHOR_ACTIONS:
         raise Http404
     service, done = AUTHOR_ACTIONS[action]
-    try:
-        service(petition=petition, actor=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
-        messages.success(request, str(done))
+    flash_call(request, lambda: service(petition=petition, actor=request.user), done)
     return redirect(petition.get_absolute_url())
 
 
 @require_POST
 def petition_sign(request, pk):
     link = request.POST.get("link", "")
-    petition = access.access_petition_for_signing(request.user, pk, link)
+    petition = watch.access_petition_for_signing(request.user, pk, link)
     target = petition.get_absolute_url() + (f"?link={link}" if link else "")
     if not request.user.is_authenticated:
         return redirect(f"{_login_url()}?next={target}")
     form = SignForm(request.POST)
     if form.is_valid():
         try:
-            result = services.petition_sign(
+            result = signing.petition_sign(
                 petition=petition,
                 user=request.user,
                 address=form.cleaned_data["address"],
@@ -210,11 +189,9 @@ def petition_sign(request, pk):
                 ip=client_ip(request),
                 honeypot=form.cleaned_data["website"],
             )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        except services.SigningRateLimited as error:
+        except REFUSALS as error:
+            form_errors(form, error)
+        except signing.SigningRateLimited as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -232,13 +209,11 @@ def petition_sign(request, pk):
 @require_POST
 def petition_unsign(request, pk):
     petition = access.access_petition_for_viewer(request.user, pk, request.POST.get("link", ""))
-    try:
-        withdrawn = services.petition_unsign(petition=petition, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if withdrawn:
-            messages.success(request, _("Your signature is withdrawn."))
+    flash_call(
+        request,
+        lambda: signing.petition_unsign(petition=petition, user=request.user),
+        lambda withdrawn: _("Your signature is withdrawn.") if withdrawn else "",
+    )
     return redirect(petition.get_absolute_url())
 
 

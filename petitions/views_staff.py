@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from petitions import access, selectors, services
+from petitions import access, selectors, services, signing
 from petitions.forms import AnswerForm, ApproveForm, InvalidateForm, RejectForm
 from petitions.models import Petition
-from petitions.views import _apply_errors
+from portal.views_helpers import REFUSALS, flash_refusal, form_errors
 
 S = Petition.Status
 
@@ -79,9 +79,9 @@ def moderate(request, pk):
                     messages.success(request, _("Rejected; the reason is published and the author is told."))
                     return redirect("petitions:staff_queue")
         except ValidationError as error:
-            _apply_errors(reject_form if action == "reject" else approve_form, error)
+            form_errors(reject_form if action == "reject" else approve_form, error)
         except PermissionDenied as error:
-            messages.error(request, str(error))
+            flash_refusal(request, error)
     return render(
         request,
         "petitions/staff/moderate.html",
@@ -114,10 +114,8 @@ def answer(request, pk):
                 text=form.cleaned_data["text"],
                 attachments=form.cleaned_data["attachments"],
             )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
+        except REFUSALS as error:
+            form_errors(form, error)
         else:
             messages.success(request, _("The answer is published and the author and signers are told."))
             return redirect(petition.get_absolute_url())
@@ -158,7 +156,7 @@ def invalidate(request, pk):
         )
         if request.method == "POST" and request.POST.get("confirm") == "1":
             try:
-                done = services.signatures_invalidate(
+                done = signing.signatures_invalidate(
                     petition=petition,
                     actor=request.user,
                     ip_prefix=data["ip_prefix"].strip(),
@@ -167,7 +165,7 @@ def invalidate(request, pk):
                     reason=data["reason"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors(form, error)
             except PermissionDenied:
                 raise Http404 from None
             else:

@@ -4,7 +4,7 @@ and without personal data; the procedure is run through the pages and services, 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from recalls.models import RecallRequest, RecallRules, RecallTransition
+from recalls.models import RecallHistory, RecallRequest, RecallRules
 
 
 @admin.register(RecallRules)
@@ -65,8 +65,8 @@ class RecallRulesAdmin(admin.ModelAdmin):
     ]
 
 
-class RecallTransitionInline(admin.TabularInline):
-    model = RecallTransition
+class RecallHistoryInline(admin.TabularInline):
+    model = RecallHistory
     fields = ["created_at", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
     extra = 0
@@ -80,7 +80,7 @@ class RecallTransitionInline(admin.TabularInline):
 class RecallRequestAdmin(admin.ModelAdmin):
     list_display = ["pk", "deputy", "maslikhat", "status", "created_at", "ended_on", "purged_at", "is_demo"]
     list_filter = ["status", "maslikhat"]
-    inlines = [RecallTransitionInline]
+    inlines = [RecallHistoryInline]
     exclude = ["initiator"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -366,7 +366,7 @@ class RecallSignatureCheck(AppendOnlyHistory):
         return f"{self.signature_id}: {self.result}"
 
 
-class RecallTransition(AppendOnlyHistory):
+class RecallHistory(AppendOnlyHistory):
     """Append-only history of the procedure: the public timeline. PostgreSQL refuses UPDATE and
     DELETE on this table (trigger created by petitions/0002_recall_rules_and_history, where the
     table was born)."""

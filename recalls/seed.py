@@ -16,7 +16,7 @@ from portal.demo import demo_user
 from portal.iin import make_iin
 from portal.models import Role, RoleGrant
 from portal.workdays import add_working_days
-from recalls.models import RecallGroupMember, RecallRequest, RecallTransition
+from recalls.models import RecallGroupMember, RecallHistory, RecallRequest
 from recalls.rules import rules_in_force, signature_threshold
 from recalls.services import recall_sign
 
@@ -155,7 +155,7 @@ def seed_recalls(stdout=None) -> str:
             ("group_forming", "registration_review", 12, members[0]),
             ("registration_review", "collecting", 7, commission),
         ]:
-            RecallTransition.objects.create(
+            RecallHistory.objects.create(
                 recall=recall,
                 from_status=from_status,
                 to_status=to_status,

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from recalls.access import access_recall_for_viewer
-from recalls.models import RecallGroupMember, RecallIinCollision, RecallRequest, RecallSignature, RecallTransition
+from recalls.models import RecallGroupMember, RecallHistory, RecallIinCollision, RecallRequest, RecallSignature
 
 Status = RecallRequest.Status
 
@@ -91,7 +91,7 @@ MAIN_PATH = [
 ]
 
 
-def recall_timeline(recall: RecallRequest, transitions: list[RecallTransition]) -> list[TimelineStep]:
+def recall_timeline(recall: RecallRequest, transitions: list[RecallHistory]) -> list[TimelineStep]:
     """The stages passed (from the history) and the stages still ahead on the main path."""
     steps = [
         TimelineStep(

@@ -1,6 +1,7 @@
 """Write use cases of the recall procedure. Each validates, writes in one transaction, records the
-audit entry and queues notifications on commit. Every change of status goes through `_transition`,
-which checks RecallRequest.TRANSITIONS and appends to the public history.
+audit entry and notifies after the commit. Every change of status goes through the one transition
+engine (recalls.transitions, portal.transitions), which checks who may make which move of
+RecallRequest.TRANSITIONS, appends to the public history and notifies once the row is unlocked.
 
 IINs are handled as local values only: they are encrypted by the model field, looked up by their
 keyed hash, never put into an exception message, an audit entry or a log line."""
@@ -9,7 +10,6 @@ import secrets
 from datetime import date
 from itertools import chain
 
-from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -21,22 +21,25 @@ from deputies.models import Deputy
 from deputies.selectors import address_lookup
 from notifications.follows import follow_add, followers_of
 from notifications.services import notify
+from portal import transitions as engine
+from portal.access import require_verified_email
 from portal.audit import audit_record
 from portal.crypto import keyed_hash
 from portal.iin import validate_iin
-from portal.models import Role, RoleGrant, User
+from portal.models import User
 from portal.textsafety import strip_bidi
 from portal.workdays import add_working_days
 from recalls import rules as recall_rules
 from recalls.access import is_commission_for, is_deputy_user
 from recalls.models import (
     RecallGroupMember,
+    RecallHistory,
     RecallIinCollision,
     RecallRequest,
     RecallSignature,
     RecallSignatureCheck,
-    RecallTransition,
 )
+from recalls.transitions import recall_transition
 
 Status = RecallRequest.Status
 MAX_GROUNDS = 5000
@@ -135,13 +138,6 @@ def _lock(recall: RecallRequest) -> RecallRequest:
     return RecallRequest.objects.select_for_update().with_related().get(pk=recall.pk)
 
 
-def _require_verified_account(user) -> None:
-    if not getattr(user, "is_authenticated", False):
-        raise PermissionDenied(_("Please sign in first."))
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
-        raise PermissionDenied(_("Please confirm your email address first."))
-
-
 def _require_commission(actor, recall: RecallRequest) -> None:
     if not is_commission_for(actor, recall):
         raise PermissionDenied(_("Only the election commission for this territory may do this."))
@@ -208,36 +204,6 @@ def _district_address(address: str, recall: RecallRequest) -> str:
     return address.strip()
 
 
-def _commission_users(recall: RecallRequest):
-    return (
-        RoleGrant.objects.active()
-        .filter(role=Role.COMMISSION, scope_code=recall.maslikhat.code)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-
-
-def _deputy_users(deputy) -> list[int]:
-    ids = set(
-        RoleGrant.objects.active()
-        .filter(role=Role.DEPUTY, scope_code=f"deputy:{deputy.pk}")
-        .values_list("user_id", flat=True)
-    )
-    if deputy.user_id:
-        ids.add(deputy.user_id)
-    return sorted(ids)
-
-
-def _stage_recipients(recall: RecallRequest, to_status: str) -> list[int]:
-    """The deputy is told of every stage; the initiator too; the commission when it must act."""
-    ids = set(_deputy_users(recall.deputy))
-    if recall.initiator_id:
-        ids.add(recall.initiator_id)
-    if to_status in {Status.REGISTRATION_REVIEW, Status.VERIFICATION}:
-        ids.update(_commission_users(recall))
-    return sorted(ids)
-
-
 def _transition(
     recall: RecallRequest,
     to_status: str,
@@ -246,42 +212,11 @@ def _transition(
     note: str = "",
     today: date | None = None,
     audit_after: dict | None = None,
-) -> None:
-    """Move a locked recall to `to_status`: check the table, save, append history, audit, notify."""
-    allowed = RecallRequest.TRANSITIONS.get(recall.status, set())
-    if to_status not in allowed:
-        raise ValidationError(
-            _("A recall request at the stage “%(stage)s” cannot move to “%(target)s”.")
-            % {"stage": recall.get_status_display(), "target": Status(to_status).label},
-            code="transition",
-        )
-    from_status = recall.status
-    recall.status = to_status
-    if to_status in RecallRequest.TERMINAL:
-        recall.ended_on = today or _today()
-    recall.save()
-    RecallTransition.objects.create(
-        recall=recall,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor if getattr(actor, "pk", None) else None,
-        note=note,
-    )
-    audit_record(
-        actor=actor,
-        action=f"recall.{to_status}",
-        obj=recall,
-        scope_code=recall.maslikhat.code,
-        before={"status": from_status},
-        after={"status": to_status, **(audit_after or {})},
-    )
-    # Citizens who follow the recall, its deputy or the district hear of every stage too.
-    followers = followers_of(recall, recall.deputy, recall.deputy.district).iterator()
-    notify(
-        event=f"recall.{to_status}",
-        obj=recall,
-        key=f"recall:{recall.pk}:{to_status}",
-        recipients=chain(_stage_recipients(recall, to_status), followers),
+    changes: dict | None = None,
+) -> RecallRequest:
+    """Move the locked recall through the engine (recalls.transitions), with the fields decided."""
+    return recall_transition(
+        recall, to_status, actor=actor, note=note, today=today, audit_after=audit_after, changes=changes
     )
 
 
@@ -302,7 +237,7 @@ def recall_start(
 ) -> RecallRequest:
     """An initiator (a voter of the deputy's district) opens a recall request and forms a group."""
     today = today or _today()
-    _require_verified_account(user)
+    require_verified_email(user)
     rules = recall_rules.rules_in_force(today)
     if rules is None:
         raise ValidationError(_("No recall rules are in force yet. Ask the operator to configure them."))
@@ -347,7 +282,7 @@ def recall_start(
                 address=address,
                 is_initiator=True,
             )
-            RecallTransition.objects.create(recall=recall, from_status="", to_status=Status.GROUP_FORMING, actor=user)
+            RecallHistory.objects.create(recall=recall, from_status="", to_status=Status.GROUP_FORMING, actor=user)
             audit_record(
                 actor=user,
                 action="recall.start",
@@ -368,7 +303,7 @@ def recall_join(
 ) -> RecallGroupMember:
     """A voter of the district joins the initiative group while it is forming."""
     today = today or _today()
-    _require_verified_account(user)
+    require_verified_email(user)
     errors = {}
     full_name = strip_bidi((full_name or "").strip())
     if not full_name:
@@ -415,7 +350,7 @@ def recall_join(
 def recall_submit_group(*, actor: User, recall: RecallRequest, today: date | None = None) -> RecallRequest:
     """The initiator submits the group to the election commission for registration."""
     today = today or _today()
-    with transaction.atomic():
+    with engine.atomic():
         recall = _lock(recall)
         _require_initiator(actor, recall)
         _require_status(recall, Status.GROUP_FORMING)
@@ -429,17 +364,24 @@ def recall_submit_group(*, actor: User, recall: RecallRequest, today: date | Non
         problem = recall_rules.eligibility_error(recall.deputy, on=today, rules=recall.rules)
         if problem:
             raise ValidationError(problem, code="ineligible")
-        recall.group_size = size
-        recall.submitted_at = timezone.now()
-        recall.registration_due_on = add_working_days(today, recall.rules.registration_review_working_days)
-        _transition(recall, Status.REGISTRATION_REVIEW, actor=actor, audit_after={"group_size": size})
+        _transition(
+            recall,
+            Status.REGISTRATION_REVIEW,
+            actor=actor,
+            audit_after={"group_size": size},
+            changes={
+                "group_size": size,
+                "submitted_at": timezone.now(),
+                "registration_due_on": add_working_days(today, recall.rules.registration_review_working_days),
+            },
+        )
     return recall
 
 
 def recall_withdraw(
     *, actor: User, recall: RecallRequest, reason: str = "", today: date | None = None
 ) -> RecallRequest:
-    with transaction.atomic():
+    with engine.atomic():
         recall = _lock(recall)
         _require_initiator(actor, recall)
         _require_status(recall, Status.GROUP_FORMING, Status.REGISTRATION_REVIEW)
@@ -455,7 +397,7 @@ def recall_register(
 ) -> RecallRequest:
     """The commission registers the group and opens signature collection for a period."""
     today = today or _today()
-    with transaction.atomic():
+    with engine.atomic():
         recall = _lock(recall)
         _require_commission(actor, recall)
         _require_status(recall, Status.REGISTRATION_REVIEW)
@@ -480,16 +422,20 @@ def recall_register(
                 % {"number": recall.district.number},
                 code="no_voters",
             )
-        recall.registered_on = today
-        recall.registered_voters = voters
-        recall.signature_threshold = recall_rules.signature_threshold(voters, rules)
-        recall.collection_ends_on = add_working_days(today, days)
+        threshold = recall_rules.signature_threshold(voters, rules)
+        ends_on = add_working_days(today, days)
         _transition(
             recall,
             Status.COLLECTING,
             actor=actor,
             today=today,
-            audit_after={"threshold": recall.signature_threshold, "collection_ends_on": recall.collection_ends_on},
+            audit_after={"threshold": threshold, "collection_ends_on": ends_on},
+            changes={
+                "registered_on": today,
+                "registered_voters": voters,
+                "signature_threshold": threshold,
+                "collection_ends_on": ends_on,
+            },
         )
     return recall
 
@@ -498,12 +444,18 @@ def recall_refuse(*, actor: User, recall: RecallRequest, reason: str, today: dat
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for the refusal.")]})
-    with transaction.atomic():
+    with engine.atomic():
         recall = _lock(recall)
         _require_commission(actor, recall)
         _require_status(recall, Status.REGISTRATION_REVIEW)
-        recall.refusal_reason = reason[:5000]
-        _transition(recall, Status.REFUSED, actor=actor, note=recall.refusal_reason, today=today)
+        _transition(
+            recall,
+            Status.REFUSED,
+            actor=actor,
+            note=reason[:5000],
+            today=today,
+            changes={"refusal_reason": reason[:5000]},
+        )
     return recall
 
 
@@ -520,7 +472,7 @@ def recall_sign(
     this account signed with another IIN. Does not lock or update the recall row: a surge of
     signatures must not serialise on it."""
     today = today or _today()
-    _require_verified_account(user)
+    require_verified_email(user)
     recall = RecallRequest.objects.with_related().get(pk=recall.pk)
     _require_status(recall, Status.COLLECTING)
     if recall.collection_ends_on and today > recall.collection_ends_on:
@@ -574,7 +526,7 @@ def _unsaved_signature(recall, user, iin_value, iin_hash, address) -> RecallSign
 def recall_submit_signatures(*, actor: User, recall: RecallRequest, today: date | None = None) -> RecallRequest:
     """The initiator hands the signatures to the commission once the threshold is reached."""
     today = today or _today()
-    with transaction.atomic():
+    with engine.atomic():
         recall = _lock(recall)
         _require_initiator(actor, recall)
         _require_status(recall, Status.COLLECTING)
@@ -590,9 +542,17 @@ def recall_submit_signatures(*, actor: User, recall: RecallRequest, today: date 
 
 
 def _start_verification(recall: RecallRequest, *, actor, count: int, today: date) -> None:
-    recall.final_signatures_count = count
-    recall.verification_due_on = add_working_days(today, recall.rules.verification_working_days)
-    _transition(recall, Status.VERIFICATION, actor=actor, today=today, audit_after={"signatures": count})
+    _transition(
+        recall,
+        Status.VERIFICATION,
+        actor=actor,
+        today=today,
+        audit_after={"signatures": count},
+        changes={
+            "final_signatures_count": count,
+            "verification_due_on": add_working_days(today, recall.rules.verification_working_days),
+        },
+    )
 
 
 # ------------------------------------------------------------------------------
@@ -659,7 +619,7 @@ def recall_verification_finish(*, actor: User, recall: RecallRequest, today: dat
     """Close verification. Full mode counts every signature; sample mode estimates the valid count
     from the checked sample. The count decides: a vote, or not enough valid signatures."""
     today = today or _today()
-    with transaction.atomic():
+    with engine.atomic():
         recall = _lock(recall)
         _require_commission(actor, recall)
         _require_status(recall, Status.VERIFICATION)
@@ -680,9 +640,6 @@ def recall_verification_finish(*, actor: User, recall: RecallRequest, today: dat
             valid = recall_rules.estimated_valid(total, tally["valid"], tally["valid"] + tally["invalid"])
         else:
             valid = tally["valid"]
-        recall.final_signatures_count = total
-        recall.valid_signatures_count = valid
-        recall.invalid_signatures_count = total - valid
         target = Status.VOTE_PENDING if valid >= (recall.signature_threshold or 0) else Status.INSUFFICIENT
         _transition(
             recall,
@@ -690,6 +647,11 @@ def recall_verification_finish(*, actor: User, recall: RecallRequest, today: dat
             actor=actor,
             today=today,
             audit_after={"valid": valid, "total": total, "mode": recall.verification_mode},
+            changes={
+                "final_signatures_count": total,
+                "valid_signatures_count": valid,
+                "invalid_signatures_count": total - valid,
+            },
         )
     return recall
 
@@ -718,14 +680,14 @@ def recall_vote_record(
         errors["held_on"] = [_("Enter the date the vote was held (not in the future).")]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with engine.atomic():
         recall = _lock(recall)
         _require_commission(actor, recall)
         _require_status(recall, Status.VOTE_PENDING)
         outcome = recall_rules.vote_outcome(voters=voters, turnout=turnout, votes_for=votes_for, rules=recall.rules)
-        recall.vote_held_on, recall.vote_voters, recall.vote_turnout = held_on, voters, turnout
-        recall.votes_for, recall.votes_against = votes_for, votes_against
-        _transition(recall, outcome, actor=actor, today=held_on, audit_after=numbers)
+        vote = {"vote_held_on": held_on, "vote_voters": voters, "vote_turnout": turnout}
+        vote |= {"votes_for": votes_for, "votes_against": votes_against}
+        _transition(recall, outcome, actor=actor, today=held_on, audit_after=numbers, changes=vote)
         if outcome == Status.RECALLED:
             deputy = Deputy.objects.select_for_update().get(pk=recall.deputy_id)
             before = {"status": deputy.status, "status_changed_on": deputy.status_changed_on}
@@ -790,7 +752,7 @@ def recall_process_deadlines(*, today: date | None = None) -> dict:
         | Q(status=Status.GROUP_FORMING, group_due_on__lt=today)
     ).values_list("pk", flat=True)
     for pk in list(due):
-        with transaction.atomic():
+        with engine.atomic():
             recall = RecallRequest.objects.select_for_update().with_related().get(pk=pk)
             if recall.status == Status.COLLECTING and recall.collection_ends_on < today:
                 count = recall.signatures.count()
@@ -798,8 +760,14 @@ def recall_process_deadlines(*, today: date | None = None) -> dict:
                     _start_verification(recall, actor=None, count=count, today=today)
                     done["verification"] += 1
                 else:
-                    recall.final_signatures_count = count
-                    _transition(recall, Status.LAPSED, actor=None, today=today, audit_after={"signatures": count})
+                    _transition(
+                        recall,
+                        Status.LAPSED,
+                        actor=None,
+                        today=today,
+                        audit_after={"signatures": count},
+                        changes={"final_signatures_count": count},
+                    )
                     done["lapsed"] += 1
             elif recall.status == Status.GROUP_FORMING and recall.group_due_on < today:
                 _transition(recall, Status.LAPSED, actor=None, today=today, audit_after={"reason": "group_not_formed"})

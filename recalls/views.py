@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from deputies.addresses import AddressInputError
 from deputies.models import Deputy
 from deputies.selectors import address_lookup
+from portal.views_helpers import flash_call, flash_refusal, form_errors
 from recalls import rules as recall_rules
 from recalls import selectors as recall_selectors
 from recalls import services as recall_services
@@ -41,28 +42,6 @@ from recalls.forms import (
 from recalls.models import RecallRequest, RecallSignature
 
 QUEUE_PAGE_SIZE = 50
-
-
-def _form_errors(form, error) -> None:
-    """Put a service's ValidationError on the form: by field where the form has it."""
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error))
-        return
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def _flash_error(request, error) -> None:
-    if isinstance(error, PermissionDenied):
-        messages.error(request, str(error))
-    else:
-        for message in error.messages:
-            messages.error(request, message)
 
 
 # ------------------------------------------------------------------------------
@@ -135,7 +114,7 @@ def recall_start(request):
                     grounds=data["grounds"],
                 )
             except (ValidationError, PermissionDenied) as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -203,7 +182,7 @@ def recall_join(request, pk: int):
                 user=request.user, recall=recall, full_name=data["full_name"], iin=data["iin"], address=data["address"]
             )
         except (ValidationError, PermissionDenied) as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("You have joined the initiative group."))
             return redirect(recall)
@@ -221,7 +200,7 @@ def recall_sign(request, pk: int):
                 user=request.user, recall=recall, iin=form.cleaned_data["iin"], address=form.cleaned_data["address"]
             )
         except (ValidationError, PermissionDenied) as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request,
@@ -237,12 +216,11 @@ def recall_sign(request, pk: int):
 @require_POST
 def recall_submit_group(request, pk: int):
     recall = access_recall_for_viewer(pk)
-    try:
-        recall_services.recall_submit_group(actor=request.user, recall=recall)
-    except (ValidationError, PermissionDenied) as error:
-        _flash_error(request, error)
-    else:
-        messages.success(request, _("The initiative group has been submitted to the election commission."))
+    flash_call(
+        request,
+        lambda: recall_services.recall_submit_group(actor=request.user, recall=recall),
+        _("The initiative group has been submitted to the election commission."),
+    )
     return redirect(recall)
 
 
@@ -256,7 +234,7 @@ def recall_withdraw(request, pk: int):
         try:
             recall_services.recall_withdraw(actor=request.user, recall=recall, reason=form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied) as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The recall request has been withdrawn."))
             return redirect(recall)
@@ -267,12 +245,11 @@ def recall_withdraw(request, pk: int):
 @require_POST
 def recall_submit_signatures(request, pk: int):
     recall = access_recall_for_viewer(pk)
-    try:
-        recall_services.recall_submit_signatures(actor=request.user, recall=recall)
-    except (ValidationError, PermissionDenied) as error:
-        _flash_error(request, error)
-    else:
-        messages.success(request, _("The signatures have been handed to the election commission for verification."))
+    flash_call(
+        request,
+        lambda: recall_services.recall_submit_signatures(actor=request.user, recall=recall),
+        _("The signatures have been handed to the election commission for verification."),
+    )
     return redirect(recall)
 
 
@@ -284,7 +261,7 @@ def recall_reply(request, pk: int):
         try:
             recall_services.recall_reply(actor=request.user, recall=recall, text=form.cleaned_data["text"])
         except (ValidationError, PermissionDenied) as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Your reply is published beside the recall request."))
             return redirect(recall)
@@ -335,14 +312,13 @@ def staff_recall_register(request, pk: int):
             for message in errors:
                 messages.error(request, message)
         return redirect("recalls:staff_detail", pk=recall.pk)
-    try:
-        recall_services.recall_register(
+    flash_call(
+        request,
+        lambda: recall_services.recall_register(
             actor=request.user, recall=recall, collection_working_days=form.cleaned_data["collection_working_days"]
-        )
-    except (ValidationError, PermissionDenied) as error:
-        _flash_error(request, error)
-    else:
-        messages.success(request, _("The initiative group is registered; signature collection is open."))
+        ),
+        _("The initiative group is registered; signature collection is open."),
+    )
     return redirect("recalls:staff_detail", pk=recall.pk)
 
 
@@ -356,7 +332,7 @@ def staff_recall_refuse(request, pk: int):
             raise ValidationError(_("Give the reason for the refusal."))
         recall_services.recall_refuse(actor=request.user, recall=recall, reason=form.cleaned_data["reason"])
     except (ValidationError, PermissionDenied) as error:
-        _flash_error(request, error)
+        flash_refusal(request, error)
     else:
         messages.success(request, _("Registration has been refused."))
     return redirect("recalls:staff_detail", pk=recall.pk)
@@ -415,7 +391,7 @@ def _queue_post(request, recall) -> None:
             actor=request.user, recall=recall, signature_ids=ids, result=result, reason=reason
         )
     except (ValidationError, PermissionDenied) as error:
-        _flash_error(request, error)
+        flash_refusal(request, error)
     else:
         messages.success(request, _("%(n)s signatures marked.") % {"n": count})
 
@@ -424,12 +400,11 @@ def _queue_post(request, recall) -> None:
 @require_POST
 def staff_recall_sample(request, pk: int):
     recall = access_recall_for_commission(request.user, pk)
-    try:
-        size = recall_services.recall_sample_draw(actor=request.user, recall=recall)
-    except (ValidationError, PermissionDenied) as error:
-        _flash_error(request, error)
-    else:
-        messages.success(request, _("A random sample of %(n)s signatures has been drawn.") % {"n": size})
+    flash_call(
+        request,
+        lambda: recall_services.recall_sample_draw(actor=request.user, recall=recall),
+        lambda size: _("A random sample of %(n)s signatures has been drawn.") % {"n": size},
+    )
     return redirect("recalls:staff_signatures", pk=recall.pk)
 
 
@@ -437,12 +412,11 @@ def staff_recall_sample(request, pk: int):
 @require_POST
 def staff_recall_finish(request, pk: int):
     recall = access_recall_for_commission(request.user, pk)
-    try:
-        recall = recall_services.recall_verification_finish(actor=request.user, recall=recall)
-    except (ValidationError, PermissionDenied) as error:
-        _flash_error(request, error)
-    else:
-        messages.success(request, _("Verification is complete: %(stage)s.") % {"stage": recall.get_status_display()})
+    flash_call(
+        request,
+        lambda: recall_services.recall_verification_finish(actor=request.user, recall=recall),
+        lambda done: _("Verification is complete: %(stage)s.") % {"stage": done.get_status_display()},
+    )
     return redirect("recalls:staff_detail", pk=recall.pk)
 
 
@@ -456,7 +430,7 @@ def staff_recall_vote(request, pk: int):
             raise ValidationError([m for errors in form.errors.values() for m in errors])
         recall = recall_services.recall_vote_record(actor=request.user, recall=recall, **form.cleaned_data)
     except (ValidationError, PermissionDenied) as error:
-        _flash_error(request, error)
+        flash_refusal(request, error)
     else:
         messages.success(
             request, _("The result has been recorded: %(stage)s.") % {"stage": recall.get_status_display()}

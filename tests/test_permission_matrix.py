@@ -528,7 +528,7 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     from hearings import services as hearing_services
     from hearings.models import Question
     from notifications.models import EmailDelivery, Notification
-    from petitions import services as petition_services
+    from petitions import signing as petition_signing
     from recalls import services as recall_services
     from recalls.models import RecallRequest
     from tests.recalls.support import ensure_reference_data, forming_recall, smd_deputy
@@ -572,7 +572,7 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
         status=EmailDelivery.Status.FAILED
     )
     assert EmailDelivery.objects.filter(key=w.petition_key, status="failed").exists()
-    petition_services.petition_sign(
+    petition_signing.petition_sign(
         petition=w.pet_open, user=w.citizen, address="Алматы, Абая 10", is_citizen=True, ip="10.0.0.1"
     )
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def open_petition(db):
     from deputies.models import Maslikhat
-    from petitions import services
+    from petitions import services, transitions
     from portal.models import Role
     from tests.factories import grant
 
@@ -37,7 +37,7 @@ def open_petition(db):
     )
     services.petition_submit(petition=petition, actor=author)
     services.petition_approve(petition=petition, actor=staff)
-    return services.petition_transition(petition=petition, to=Petition.Status.OPEN, actor=None)
+    return transitions.petition_transition(petition=petition, to=Petition.Status.OPEN, actor=None)
 
 
 def test_sign_a_petition_in_russian(page, live_server, open_petition):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.urls import reverse
 
-from petitions import services
+from petitions import signing
 from petitions.models import Petition, Signature
 from tests.factories import UserFactory
 
@@ -58,7 +58,7 @@ def test_signing_through_terminated_connections_fails_cleanly_and_recovers(
 
     # Every third request loses its connection in the middle: after the address is placed, just
     # before the INSERT (the worst moment for a half-written row).
-    real_insert = services._signature_insert
+    real_insert = signing._signature_insert
     calls = {"n": 0}
 
     def insert_with_a_dying_connection(values):
@@ -67,7 +67,7 @@ def test_signing_through_terminated_connections_fails_cleanly_and_recovers(
             assert terminate_app_connections() >= 1
         return real_insert(values)
 
-    monkeypatch.setattr(services, "_signature_insert", insert_with_a_dying_connection)
+    monkeypatch.setattr(signing, "_signature_insert", insert_with_a_dying_connection)
     outcomes = {}
     for person in people:
         client.force_login(person)
@@ -86,7 +86,7 @@ def test_signing_through_terminated_connections_fails_cleanly_and_recovers(
 
     # The app recovered by itself; those who saw "try again" do so, once. Their connection is
     # killed once more while idle: the health check at the start of the next request replaces it.
-    monkeypatch.setattr(services, "_signature_insert", real_insert)
+    monkeypatch.setattr(signing, "_signature_insert", real_insert)
     close_old_connections()
     connection.ensure_connection()
     idle_pid = connection.connection.info.backend_pid
@@ -107,13 +107,13 @@ def test_the_api_answers_503_json_when_the_database_drops(client, make_petition,
     petition = make_petition(Petition.Status.OPEN)
     person = UserFactory(is_citizen=True)
     client.force_login(person)
-    real_insert = services._signature_insert
+    real_insert = signing._signature_insert
 
     def dying(values):
         terminate_app_connections()
         return real_insert(values)
 
-    monkeypatch.setattr(services, "_signature_insert", dying)
+    monkeypatch.setattr(signing, "_signature_insert", dying)
     response = serve(
         client,
         reverse("api-petition-sign", kwargs={"pk": petition.pk}),
@@ -124,7 +124,7 @@ def test_the_api_answers_503_json_when_the_database_drops(client, make_petition,
     assert response.status_code == 503
     assert response.json()["detail"] == "The service is briefly unavailable. Please try again in a moment."
     assert not Signature.objects.filter(signer=person).exists()
-    monkeypatch.setattr(services, "_signature_insert", real_insert)
+    monkeypatch.setattr(signing, "_signature_insert", real_insert)
     client.force_login(person)
     assert (
         serve(

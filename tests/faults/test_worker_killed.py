@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from petitions import services
+from petitions import signing
 from petitions.models import Petition, PetitionDistrictCount, Signature
 from tests.conftest import CeleryWorker
 from tests.factories import UserFactory
@@ -63,9 +63,7 @@ def test_a_tally_killed_mid_transaction_is_redone_exactly_once(celery_worker, ma
     settings.PETITIONS_TALLY_NUDGE = False  # only the tallies this test sends
     petition = make_petition(Petition.Status.OPEN)
     for person in [UserFactory(is_citizen=True) for _ in range(20)]:
-        services.petition_sign(
-            petition=petition, user=person, address="Алматы, Абая 10", is_citizen=True, ip="10.1.2.3"
-        )
+        signing.petition_sign(petition=petition, user=person, address="Алматы, Абая 10", is_citizen=True, ip="10.1.2.3")
     assert Signature.objects.filter(petition=petition, pending=True).count() == 20
 
     # Hold the petition row so that the tally stops inside its transaction, after it has flipped

@@ -3,7 +3,7 @@
 import pytest
 
 from deputies.models import AddressCoverage, Maslikhat
-from petitions import services
+from petitions import services, transitions
 from petitions.models import Petition
 from portal.models import Role
 from tests.factories import ElectoralDistrictFactory, UserFactory, grant
@@ -111,11 +111,11 @@ def make_petition(almaty, author, staff):
             (Petition.Status.GATHERING_SUPPORT, lambda p: services.petition_approve(petition=p, actor=staff)),
             (
                 Petition.Status.OPEN,
-                lambda p: services.petition_transition(petition=p, to=Petition.Status.OPEN, actor=None),
+                lambda p: transitions.petition_transition(petition=p, to=Petition.Status.OPEN, actor=None),
             ),
             (
                 Petition.Status.THRESHOLD_REACHED,
-                lambda p: services.petition_transition(petition=p, to=Petition.Status.THRESHOLD_REACHED, actor=None),
+                lambda p: transitions.petition_transition(petition=p, to=Petition.Status.THRESHOLD_REACHED, actor=None),
             ),
             (Petition.Status.AWAITING_ANSWER, lambda p: services.petition_send_for_answer(petition=p, actor=None)),
             (

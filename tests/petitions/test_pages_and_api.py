@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from petitions import services
+from petitions import services, signing
 from petitions.models import Petition
 from petitions.tally import petitions_tally
 from tests.factories import UserFactory, tiny_pdf
@@ -20,7 +20,7 @@ S = Petition.Status
 def signed(make_petition, districts):
     petition = make_petition(S.OPEN)
     for i in range(3):
-        services.petition_sign(
+        signing.petition_sign(
             petition=petition,
             user=UserFactory(first_name=f"Имя{i}", last_name="Фамилия", is_citizen=True),
             address="Алматы, Абая 1",

@@ -10,8 +10,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from deputies.models import AdministrativeUnit, Maslikhat
-from petitions import services
-from petitions.models import Petition, PetitionEvent, PetitionRules
+from petitions import deadlines, services
+from petitions.models import Petition, PetitionHistory, PetitionRules
 from petitions.selectors import rules_for_maslikhat
 from petitions.tasks import petition_deadlines_task
 from tests.factories import UserFactory
@@ -109,7 +109,7 @@ def test_support_gate_deadline_and_lapse_across_nauryz(make_petition, districts)
         petition_deadlines_task.delay()  # twice: nothing more happens
     petition.refresh_from_db()
     assert petition.status == S.LAPSED
-    assert PetitionEvent.objects.filter(petition=petition, to_status=S.LAPSED).count() == 1
+    assert PetitionHistory.objects.filter(petition=petition, to_status=S.LAPSED).count() == 1
 
 
 def test_collection_period_closes_or_sends_for_answer(make_petition, districts):
@@ -118,8 +118,8 @@ def test_collection_period_closes_or_sends_for_answer(make_petition, districts):
         reached = make_petition(S.THRESHOLD_REACHED, title="Порог достигнут до конца сбора")
     assert below.collection_ends == datetime.date(2026, 9, 20)
     with at("2026-09-21"):
-        result = services.petition_deadlines()
-        assert services.petition_deadlines() == {"lapsed": 0, "closed": 0, "sent": 0, "overdue": 0}
+        result = deadlines.petition_deadlines()
+        assert deadlines.petition_deadlines() == {"lapsed": 0, "closed": 0, "sent": 0, "overdue": 0}
     assert (result["closed"], result["sent"]) == (1, 1)
     below.refresh_from_db()
     reached.refresh_from_db()
@@ -134,14 +134,14 @@ def test_answer_deadline_across_nauryz_and_overdue_shown_publicly(make_petition,
         petition = make_petition(S.AWAITING_ANSWER)
     assert petition.answer_due == datetime.date(2026, 4, 21)
     with at("2026-04-21", 18):
-        services.petition_deadlines()
+        deadlines.petition_deadlines()
     assert Petition.objects.get(pk=petition.pk).answer_overdue_at is None
     with at("2026-04-22"):
-        assert services.petition_deadlines()["overdue"] == 1
-        assert services.petition_deadlines()["overdue"] == 0
+        assert deadlines.petition_deadlines()["overdue"] == 1
+        assert deadlines.petition_deadlines()["overdue"] == 0
     petition.refresh_from_db()
     assert petition.answer_is_overdue
-    assert PetitionEvent.objects.filter(petition=petition, kind="answer_overdue").count() == 1
+    assert PetitionHistory.objects.filter(petition=petition, kind="answer_overdue").count() == 1
     page = client.get(f"/en/petitions/{petition.pk}/")
     assert "Overdue: the answer was due on" in page.content.decode()
     # A late answer still closes it; the overdue stamp stays on record.

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from petitions import services
-from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, PetitionEvent, Signature
+from petitions import services, signing
+from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, PetitionHistory, Signature
 from petitions.tally import petitions_recount, petitions_tally
 from portal.models import AuditEntry
 from tests.factories import UserFactory
@@ -52,7 +52,7 @@ def test_api_sign_then_repeat_answers_already_signed_and_changes_nothing(client,
 def test_signing_inserts_one_row_and_never_touches_the_petition_row(open_petition):
     person = signer()
     with CaptureQueriesContext(connection) as queries:
-        services.petition_sign(
+        signing.petition_sign(
             petition=open_petition, user=person, address="Алматы, Абая 10", is_citizen=True, ip="203.0.113.7"
         )
     writes = [
@@ -113,16 +113,14 @@ def test_only_collecting_petitions_take_signatures(make_petition, districts):
     person = signer()
     for stage in (S.DRAFT, S.IN_MODERATION, S.AWAITING_ANSWER):
         with pytest.raises(ValidationError):
-            services.petition_sign(
-                petition=make_petition(stage), user=person, address="Алматы, Абая 1", is_citizen=True
-            )
+            signing.petition_sign(petition=make_petition(stage), user=person, address="Алматы, Абая 1", is_citizen=True)
     assert not Signature.objects.exists()
 
 
 def test_residents_count_towards_the_threshold_others_separately(open_petition):
-    services.petition_sign(petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True)
-    services.petition_sign(petition=open_petition, user=signer(), address="Алматы, Достык 3", is_citizen=True)
-    outsider = services.petition_sign(
+    signing.petition_sign(petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True)
+    signing.petition_sign(petition=open_petition, user=signer(), address="Алматы, Достык 3", is_citizen=True)
+    outsider = signing.petition_sign(
         petition=open_petition, user=signer(), address="Астана, Кенесары 40", is_citizen=True
     )
     assert (outsider.signature.is_resident, outsider.signature.district) == (False, None)
@@ -137,7 +135,7 @@ def test_residents_count_towards_the_threshold_others_separately(open_petition):
 
 def test_honeypot_refuses_without_writing(open_petition):
     with pytest.raises(ValidationError):
-        services.petition_sign(
+        signing.petition_sign(
             petition=open_petition,
             user=signer(),
             address="Алматы, Абая 1",
@@ -155,7 +153,7 @@ def test_account_rate_limit_is_hard_and_network_limit_is_high(make_petition, dis
     rules.save()
     person = signer()
     for petition in petitions[:2]:
-        services.petition_sign(
+        signing.petition_sign(
             petition=Petition.objects.select_related("rules").get(pk=petition.pk),
             user=person,
             address="Алматы, Абая 1",
@@ -173,11 +171,11 @@ def test_account_rate_limit_is_hard_and_network_limit_is_high(make_petition, dis
     assert response.status_code == 429
     assert response.json()["detail"]
     # The same /24 network: a third person passes (3 per minute), a fourth is stopped.
-    services.petition_sign(
+    signing.petition_sign(
         petition=petitions[2], user=signer(), address="Алматы, Абая 1", is_citizen=True, ip="10.1.2.200"
     )
-    with pytest.raises(services.SigningRateLimited):
-        services.petition_sign(
+    with pytest.raises(signing.SigningRateLimited):
+        signing.petition_sign(
             petition=petitions[2], user=signer(), address="Алматы, Абая 1", is_citizen=True, ip="10.1.2.9"
         )
     assert Signature.objects.count() == 3
@@ -185,7 +183,7 @@ def test_account_rate_limit_is_hard_and_network_limit_is_high(make_petition, dis
 
 def test_withdrawal_while_open_leaves_the_count_at_the_next_tally_and_can_be_undone(client, open_petition):
     person = signer()
-    services.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 1", is_citizen=True)
+    signing.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 1", is_citizen=True)
     petitions_tally()
     client.force_login(person)
     assert client.delete(API.format(open_petition.pk) + "mine/").status_code == 204
@@ -196,7 +194,7 @@ def test_withdrawal_while_open_leaves_the_count_at_the_next_tally_and_can_be_und
     open_petition.refresh_from_db()
     assert (open_petition.signature_count, open_petition.resident_signature_count) == (0, 0)
     assert PetitionDistrictCount.objects.get().signatures == 0
-    again = services.petition_sign(petition=open_petition, user=person, address="Алматы, Достык 1", is_citizen=True)
+    again = signing.petition_sign(petition=open_petition, user=person, address="Алматы, Достык 1", is_citizen=True)
     assert again.created
     petitions_tally()
     open_petition.refresh_from_db()
@@ -206,7 +204,7 @@ def test_withdrawal_while_open_leaves_the_count_at_the_next_tally_and_can_be_und
 
 def test_tally_twice_counts_once_and_management_command_runs_one(open_petition):
     for _ in range(3):
-        services.petition_sign(petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True)
+        signing.petition_sign(petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True)
     call_command("tally_signatures")
     assert petitions_tally() == {"petitions": 0, "signatures": 0, "moved": 0}
     open_petition.refresh_from_db()
@@ -216,17 +214,17 @@ def test_tally_twice_counts_once_and_management_command_runs_one(open_petition):
 def test_support_gate_opens_and_threshold_is_stamped_by_the_tally(make_petition, districts):
     petition = make_petition(S.GATHERING_SUPPORT)
     Petition.objects.filter(pk=petition.pk).update(support_gate=2, threshold=3)
-    services.petition_sign(petition=petition, user=signer(), address="Алматы, Абая 1", is_citizen=True)
+    signing.petition_sign(petition=petition, user=signer(), address="Алматы, Абая 1", is_citizen=True)
     petitions_tally()
     assert Petition.objects.get(pk=petition.pk).status == S.GATHERING_SUPPORT
-    services.petition_sign(petition=petition, user=signer(), address="Астана, Кенесары 1", is_citizen=True)
+    signing.petition_sign(petition=petition, user=signer(), address="Астана, Кенесары 1", is_citizen=True)
     petitions_tally()
     petition.refresh_from_db()
     assert petition.status == S.OPEN and petition.collection_ends is not None
-    services.petition_sign(petition=petition, user=signer(), address="Алматы, Абая 2", is_citizen=True)
+    signing.petition_sign(petition=petition, user=signer(), address="Алматы, Абая 2", is_citizen=True)
     petitions_tally()
     assert Petition.objects.get(pk=petition.pk).status == S.OPEN  # 2 residents of 3 needed
-    services.petition_sign(petition=petition, user=signer(), address="Алматы, Достык 2", is_citizen=True)
+    signing.petition_sign(petition=petition, user=signer(), address="Алматы, Достык 2", is_citizen=True)
     petitions_tally()
     petition.refresh_from_db()
     assert petition.status == S.THRESHOLD_REACHED and petition.threshold_reached_at is not None
@@ -235,7 +233,7 @@ def test_support_gate_opens_and_threshold_is_stamped_by_the_tally(make_petition,
 
 def test_recount_corrects_drift(open_petition, districts):
     for _ in range(2):
-        services.petition_sign(petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True)
+        signing.petition_sign(petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True)
     petitions_tally()
     Petition.objects.filter(pk=open_petition.pk).update(signature_count=10, resident_signature_count=9)
     PetitionDistrictCount.objects.update(signatures=7)
@@ -250,10 +248,10 @@ def test_bulk_invalidation_previews_then_invalidates_one_source(open_petition, s
     from petitions.selectors import invalidation_candidates, trending_sources
 
     for i in range(4):
-        services.petition_sign(
+        signing.petition_sign(
             petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True, ip=f"192.0.2.{i}"
         )
-    services.petition_sign(
+    signing.petition_sign(
         petition=open_petition, user=signer(), address="Алматы, Абая 1", is_citizen=True, ip="198.51.100.4"
     )
     petitions_tally()
@@ -261,32 +259,31 @@ def test_bulk_invalidation_previews_then_invalidates_one_source(open_petition, s
     assert trends["ip_prefix"][0]["source"] == "192.0.2.0/24" and trends["ip_prefix"][0]["signatures"] == 4
     assert invalidation_candidates(petition=open_petition, ip_prefix="192.0.2.0/24").count() == 4
     with pytest.raises(PermissionDenied):
-        services.signatures_invalidate(
+        signing.signatures_invalidate(
             petition=open_petition, actor=stranger_staff, ip_prefix="192.0.2.0/24", reason="bots"
         )
     with pytest.raises(ValidationError):
-        services.signatures_invalidate(petition=open_petition, actor=staff, ip_prefix="192.0.2.0/24", reason="")
+        signing.signatures_invalidate(petition=open_petition, actor=staff, ip_prefix="192.0.2.0/24", reason="")
     assert (
-        services.signatures_invalidate(petition=open_petition, actor=staff, ip_prefix="192.0.2.0/24", reason="bots")
-        == 4
+        signing.signatures_invalidate(petition=open_petition, actor=staff, ip_prefix="192.0.2.0/24", reason="bots") == 4
     )
     open_petition.refresh_from_db()
     assert open_petition.signature_count == 5  # until the next tally
     petitions_tally()
     open_petition.refresh_from_db()
     assert open_petition.signature_count == 1
-    assert PetitionEvent.objects.filter(petition=open_petition, kind="invalidation").count() == 1
+    assert PetitionHistory.objects.filter(petition=open_petition, kind="invalidation").count() == 1
     assert AuditEntry.objects.filter(action="petition.signatures_invalidate").count() == 1
     victim = Signature.objects.filter(status="invalidated").first().signer
     with pytest.raises(PermissionDenied):
-        services.petition_sign(petition=open_petition, user=victim, address="Алматы, Абая 1", is_citizen=True)
+        signing.petition_sign(petition=open_petition, user=victim, address="Алматы, Абая 1", is_citizen=True)
 
 
 def test_unique_constraint_holds_in_the_database(open_petition):
     from django.db import IntegrityError, transaction
 
     person = signer()
-    services.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 1", is_citizen=True)
+    signing.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 1", is_citizen=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         Signature.objects.create(petition=open_petition, signer=person, address="x", is_citizen=True)
 
@@ -297,7 +294,7 @@ def test_a_tallied_signature_follows_the_petition_and_an_unfollowed_signer_hears
 
     stays, leaves = signer(), signer()
     for person in (stays, leaves):
-        services.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 10", is_citizen=True)
+        signing.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 10", is_citizen=True)
     assert not is_following(stays, open_petition)  # the request itself writes nothing but the signature
     petitions_tally()
     assert is_following(stays, open_petition) and is_following(leaves, open_petition)
@@ -321,7 +318,7 @@ def test_author_and_followers_hear_at_a_third_and_two_thirds_of_the_threshold_on
     Petition.objects.filter(pk=open_petition.pk).update(threshold=6)
     signers = [signer() for _ in range(4)]
     for person in signers[:2]:  # 2 of 6 = 33%
-        services.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 10", is_citizen=True)
+        signing.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 10", is_citizen=True)
     petitions_tally()
     petitions_tally()  # a second run repeats nothing
     notices = Notification.objects.filter(event="petition.progress")
@@ -329,7 +326,7 @@ def test_author_and_followers_hear_at_a_third_and_two_thirds_of_the_threshold_on
     told = set(notices.values_list("user_id", flat=True))
     assert {open_petition.author_id, follower.pk} <= told
     for person in signers[2:]:  # 4 of 6 = 66%
-        services.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 10", is_citizen=True)
+        signing.petition_sign(petition=open_petition, user=person, address="Алматы, Абая 10", is_citizen=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         petitions_tally()

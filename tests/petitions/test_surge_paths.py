@@ -3,7 +3,7 @@ the page watchers share follows the tally, and an unverified signer writes nothi
 
 import pytest
 
-from petitions import services
+from petitions import transitions
 from petitions.models import Petition, Signature
 from petitions.tally import petitions_tally
 from tests.factories import UserFactory
@@ -21,7 +21,7 @@ def sign(client, petition, **extra):
 def test_a_petition_cached_for_signing_stops_taking_signatures_when_withdrawn(client, make_petition, districts):
     petition = make_petition(S.OPEN)
     assert sign(client, petition).status_code == 201
-    services.petition_transition(petition=petition, to=S.WITHDRAWN, actor=petition.author)
+    transitions.petition_transition(petition=petition, to=S.WITHDRAWN, actor=petition.author)
     refused = sign(client, petition)
     assert refused.status_code == 400
     assert Signature.objects.filter(petition=petition).count() == 1

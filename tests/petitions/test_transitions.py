@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from notifications.models import EmailDelivery, Notification
-from petitions import services
-from petitions.models import Petition, PetitionEvent
+from petitions import services, transitions
+from petitions.models import Petition, PetitionHistory
 from portal.models import AuditEntry
 from tests.factories import UserFactory
 
@@ -21,10 +21,10 @@ BUILDABLE = {S.DRAFT, S.SUBMITTED, S.IN_MODERATION, S.GATHERING_SUPPORT, S.OPEN,
 
 def _actors(kind, petition, staff, moderator):
     return {
-        services.AUTHOR: petition.author,
-        services.MODERATOR: moderator,
-        services.ANSWERER: staff,
-        services.SYSTEM: None,
+        transitions.AUTHOR: petition.author,
+        transitions.MODERATOR: moderator,
+        transitions.ANSWERER: staff,
+        transitions.SYSTEM: None,
     }[kind]
 
 
@@ -35,37 +35,37 @@ def _data(to):
     }.get(to, {})
 
 
-@pytest.mark.parametrize(("current", "target"), sorted(services.TRANSITIONS))
+@pytest.mark.parametrize(("current", "target"), sorted(transitions.TRANSITIONS))
 def test_each_allowed_transition_for_its_actors_and_refused_for_others(
     current, target, make_petition, staff, moderator, stranger_staff
 ):
-    allowed = services.TRANSITIONS[(current, target)]
+    allowed = transitions.TRANSITIONS[(current, target)]
     outsiders = [UserFactory(), stranger_staff]
-    for kind in (services.AUTHOR, services.MODERATOR, services.ANSWERER, services.SYSTEM):
+    for kind in (transitions.AUTHOR, transitions.MODERATOR, transitions.ANSWERER, transitions.SYSTEM):
         if kind in allowed:
             continue
         petition = make_petition(current)
         actor = _actors(kind, petition, staff, moderator)
-        if actor is not None and kind == services.ANSWERER and services.MODERATOR in allowed:
+        if actor is not None and kind == transitions.ANSWERER and transitions.MODERATOR in allowed:
             continue  # staff of the addressee moderate too
         with pytest.raises(PermissionDenied):
-            services.petition_transition(petition=petition, to=target, actor=actor, **_data(target))
+            transitions.petition_transition(petition=petition, to=target, actor=actor, **_data(target))
         assert Petition.objects.get(pk=petition.pk).status == current
     for outsider in outsiders:
         petition = make_petition(current)
         with pytest.raises(PermissionDenied):
-            services.petition_transition(petition=petition, to=target, actor=outsider, **_data(target))
+            transitions.petition_transition(petition=petition, to=target, actor=outsider, **_data(target))
 
     petition = make_petition(current)
     kind = sorted(allowed)[0]
-    events_before = PetitionEvent.objects.filter(petition=petition).count()
-    moved = services.petition_transition(
+    events_before = PetitionHistory.objects.filter(petition=petition).count()
+    moved = transitions.petition_transition(
         petition=petition, to=target, actor=_actors(kind, petition, staff, moderator), **_data(target)
     )
     assert moved.status == target
     assert Petition.objects.get(pk=petition.pk).status == target
-    event = PetitionEvent.objects.filter(petition=petition).last()
-    assert PetitionEvent.objects.filter(petition=petition).count() == events_before + 1
+    event = PetitionHistory.objects.filter(petition=petition).last()
+    assert PetitionHistory.objects.filter(petition=petition).count() == events_before + 1
     assert (event.from_status, event.to_status) == (current, target)
     assert AuditEntry.objects.filter(object_id=str(petition.pk), action=f"petition.{target}").count() == 1
 
@@ -74,11 +74,11 @@ def test_each_allowed_transition_for_its_actors_and_refused_for_others(
 def test_moves_not_in_the_table_are_refused_and_change_nothing(current, make_petition, superuser):
     petition = make_petition(current)
     for target in ALL:
-        if (current, target) in services.TRANSITIONS:
+        if (current, target) in transitions.TRANSITIONS:
             continue
         for actor in (superuser, petition.author, None):
             with pytest.raises(ValidationError):
-                services.petition_transition(petition=petition, to=target, actor=actor, **_data(target))
+                transitions.petition_transition(petition=petition, to=target, actor=actor, **_data(target))
     assert Petition.objects.get(pk=petition.pk).status == current
 
 
@@ -89,7 +89,7 @@ def test_final_states_allow_no_move(make_petition, staff, superuser):
     )
     for target in ALL:
         with pytest.raises(ValidationError):
-            services.petition_transition(petition=rejected, to=target, actor=superuser)
+            transitions.petition_transition(petition=rejected, to=target, actor=superuser)
 
 
 def test_rejection_needs_an_excluded_category_and_a_published_reason(make_petition, staff):

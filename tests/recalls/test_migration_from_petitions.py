@@ -20,11 +20,11 @@ from portal.iin import make_iin
 from portal.models import AuditEntry
 from recalls.models import (
     RecallGroupMember,
+    RecallHistory,
     RecallRequest,
     RecallRules,
     RecallSignature,
     RecallSignatureCheck,
-    RecallTransition,
 )
 from tests.factories import UserFactory
 from tests.recalls.support import ensure_reference_data, smd_deputy
@@ -179,7 +179,7 @@ def test_an_existing_database_moves_to_the_recalls_app_with_every_row():
     check = RecallSignatureCheck.objects.get(pk=ids["check"])
     assert (check.signature_id, check.actor_id, check.result) == (signature.pk, commission.pk, "invalid")
     assert list(recall.transitions.values_list("pk", flat=True)) == ids["transitions"]
-    assert [t.to_status for t in RecallTransition.objects.filter(recall=recall)] == ["group_forming", "collecting"]
+    assert [t.to_status for t in RecallHistory.objects.filter(recall=recall)] == ["group_forming", "collecting"]
 
     # The content type moved with its id, so the permission granted on it is still attached.
     new_type = ContentType.objects.get_for_model(RecallRequest)

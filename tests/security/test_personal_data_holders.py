@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Follow, Notification
-from petitions import services
+from petitions import signing
 from petitions.models import Petition, Signature
 from petitions.tally import petitions_tally
 from tests.factories import UserFactory
@@ -36,8 +36,8 @@ def test_export_and_deletion_cover_petitions_recalls_hearings_and_notifications(
     ensure_reference_data()
     person = UserFactory(is_citizen=True, first_name="Дана", last_name="Ахметова", address="Алматы, Абая 10")
     petition = make_petition(Petition.Status.OPEN)
-    services.petition_sign(petition=petition, user=person, address="Алматы, Абая 10", is_citizen=True, ip="10.2.3.4")
-    services.petition_sign(
+    signing.petition_sign(petition=petition, user=person, address="Алматы, Абая 10", is_citizen=True, ip="10.2.3.4")
+    signing.petition_sign(
         petition=petition, user=UserFactory(is_citizen=True), address="Алматы, Абая 12", is_citizen=True, ip="10.2.3.5"
     )
     petitions_tally()
