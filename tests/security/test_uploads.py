@@ -160,7 +160,7 @@ def test_petition_answers_go_through_the_gate(make_petition, staff):
 def test_hearing_agenda_goes_through_the_gate(staff, almaty):
     from hearings.models import AgendaDocument
     from hearings.services import agenda_document_add
-    from tests.security.conftest import make_hearing
+    from tests.hearings.factories import make_hearing
 
     hearing = make_hearing(staff, almaty)
     with pytest.raises(ValidationError, match="JavaScript"):
