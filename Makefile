@@ -20,6 +20,7 @@ endef
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install and run the whole test suite (PostgreSQL and Redis when reachable)"
+	@echo "make test-fast  unit tests only (no integration, no e2e) on SQLite, without services: under a minute"
 	@echo "make bench  run the benchmarks in bench/ (needs PostgreSQL and Redis)"
 
 $(BIN)/python:
@@ -55,6 +56,12 @@ test: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check --quiet . && \
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portal.settings.test >/dev/null && \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Unit tests only: no integration or browser tests, no services (SQLite in memory, eager Celery,
+# local-memory cache), whatever the environment names; the whole suite is `make test`.
+test-fast: install-dev
+	env -u DATABASE_URL -u REDIS_URL -u REQUIRE_SERVICES \
+	  $(BIN)/python -m pytest -m "not integration and not e2e" -q $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

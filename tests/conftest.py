@@ -106,6 +106,39 @@ def _clear_cache():
     yield
 
 
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Every database test starts from what the migrations load: the administrative map and every
+    app's rules in force. A transactional test ends by flushing the database (and `post_migrate`
+    reloads most of it); this puts back whatever is missing, so no test depends on the order."""
+    if request.node.get_closest_marker("django_db") is None and not DATABASE_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("db")  # the transactional kind when the marker or a fixture asks for it
+    factories.ensure_reference_data()
+
+
+@pytest.fixture
+def english():
+    """Service and selector messages asserted in English; pages and the API still choose their
+    language from the URL or the request. Directories and modules that assert English texts use it."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+# ------------------------------------------------------------------------------
+# People and places shared by the apps' tests. One name, one person.
+# ------------------------------------------------------------------------------
 @pytest.fixture
 def user(db):
     return factories.UserFactory()
@@ -117,8 +150,81 @@ def citizen(db):
 
 
 @pytest.fixture
+def author(db):
+    """A citizen with an Almaty address who writes petitions."""
+    return factories.UserFactory(first_name="Айгүл", last_name="Сейтова", is_citizen=True, address="Алматы, Абая 10")
+
+
+@pytest.fixture
 def superuser(db):
     return factories.UserFactory(is_superuser=True, is_staff=True, mfa=True)
+
+
+@pytest.fixture
+def almaty(db):
+    """Almaty city maslikhat (kz-75), loaded by the migrations."""
+    from deputies.models import Maslikhat
+
+    return Maslikhat.objects.select_related("unit").get(code="kz-75")
+
+
+@pytest.fixture
+def astana(db):
+    """Astana city maslikhat (kz-71), loaded by the migrations."""
+    from deputies.models import Maslikhat
+
+    return Maslikhat.objects.select_related("unit").get(code="kz-71")
+
+
+@pytest.fixture
+def staff(almaty):
+    """The Almaty maslikhat's staff member (secretariat), with the MFA officials must have."""
+    from portal.models import Role
+
+    person = factories.UserFactory(mfa=True, first_name="Сара", last_name="Хатшы")
+    factories.grant(person, Role.STAFF, "kz-75")
+    return person
+
+
+@pytest.fixture
+def moderator(almaty):
+    """A moderator of the Almaty maslikhat."""
+    from portal.models import Role
+
+    person = factories.UserFactory(mfa=True)
+    factories.grant(person, Role.MODERATOR, "kz-75")
+    return person
+
+
+@pytest.fixture
+def stranger_staff(astana):
+    """A staff member of another maslikhat (Astana)."""
+    from portal.models import Role
+
+    person = factories.UserFactory(mfa=True)
+    factories.grant(person, Role.STAFF, "kz-71")
+    return person
+
+
+@pytest.fixture
+def districts(almaty, astana):
+    """District 1 covers Abai street, district 2 Dostyk avenue (Almaty); Astana's district 1 covers
+    Kenesary street (outside Almaty's territory)."""
+    from tests.petitions.factories import petition_districts
+
+    return petition_districts(almaty, astana)
+
+
+@pytest.fixture
+def make_petition(almaty, author, staff):
+    """make_petition(stage) builds a petition through the services up to the stage."""
+    from petitions.models import Petition
+    from tests.petitions.factories import TITLE, petition_at
+
+    def build(stage: str = Petition.Status.DRAFT, *, title: str = TITLE, maslikhat=None, owner=None) -> Petition:
+        return petition_at(stage, author=owner or author, staff=staff, maslikhat=maslikhat or almaty, title=title)
+
+    return build
 
 
 def free_port() -> int:

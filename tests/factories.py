@@ -1,8 +1,10 @@
+"""Portal-level builders: users, role grants, and the reference data every database holds."""
+
 import factory
 from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
-from deputies.models import Deputy, ElectoralDistrict, Maslikhat
+from deputies.models import Maslikhat
 from portal.models import RoleGrant, User
 
 
@@ -36,32 +38,37 @@ def grant(user, role: str, scope_code: str) -> RoleGrant:
     return RoleGrant.objects.create(user=user, role=role, scope_code=scope_code)
 
 
-def maslikhat(code: str = "kz-75") -> Maslikhat:
-    return Maslikhat.objects.get(code=code)
+def reference_data_missing() -> bool:
+    """True when a flush (a transactional test's teardown) left out what the migrations load."""
+    from deputies.models import AdministrativeUnit
+    from hearings.models import HearingRules
+    from petitions.models import PetitionRules
+    from recalls.models import RecallRules
+
+    return not (
+        Maslikhat.objects.filter(code__in=("kz-71", "kz-75")).count() == 2
+        and AdministrativeUnit.objects.filter(code="kz-75", population__isnull=False).exists()
+        and PetitionRules.objects.exists()
+        and RecallRules.objects.exists()
+        and HearingRules.objects.exists()
+    )
 
 
-class ElectoralDistrictFactory(DjangoModelFactory):
-    class Meta:
-        model = ElectoralDistrict
+def ensure_reference_data() -> None:
+    """Put back what the migrations load (the administrative map, every app's rules in force, the
+    petitions' population figures), as a freshly migrated database has it. Idempotent."""
+    if not reference_data_missing():
+        return
+    from django.apps import apps
 
-    maslikhat = factory.LazyFunction(lambda: Maslikhat.objects.get(code="kz-75"))
-    number = factory.Sequence(lambda n: n + 1)
-    name_ru = factory.LazyAttribute(lambda o: f"Округ № {o.number}")
-    registered_voters = 30000
+    from deputies.admin_map import load_admin_map
+    from petitions.reference import load_petition_reference
+    from portal.seeding import load_reference_data
 
-
-class DeputyFactory(DjangoModelFactory):
-    class Meta:
-        model = Deputy
-
-    maslikhat = factory.LazyFunction(lambda: Maslikhat.objects.get(code="kz-75"))
-    full_name = factory.Sequence(lambda n: f"Депутатов Депутат {n}")
-    party = "Amanat"
-    mandate = Deputy.Mandate.SINGLE_MANDATE
-    district = factory.SubFactory(ElectoralDistrictFactory, maslikhat=factory.SelfAttribute("..maslikhat"))
-
-    class Params:
-        party_list = factory.Trait(mandate=Deputy.Mandate.PARTY_LIST, district=None)
+    if Maslikhat.objects.filter(code__in=("kz-71", "kz-75")).count() != 2:
+        load_admin_map(apps)
+    load_reference_data(apps)
+    load_petition_reference(apps)
 
 
 def tiny_pdf() -> bytes:
@@ -75,3 +82,7 @@ def tiny_pdf() -> bytes:
     writer.add_blank_page(200, 200)
     writer.write(out)
     return out.getvalue()
+
+
+def maslikhat(code: str = "kz-75") -> Maslikhat:
+    return Maslikhat.objects.get(code=code)

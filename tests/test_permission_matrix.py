@@ -21,15 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from deputies.models import Maslikhat
 from petitions.models import Petition
 from portal.models import Role
-from tests.factories import DeputyFactory, UserFactory, grant
-from tests.petitions.conftest import (  # noqa: F401 - fixtures
-    _reference_data,
-    almaty,
-    author,
-    districts,
-    make_petition,
-    staff,
-)
+from tests.deputies.factories import DeputyFactory
+from tests.factories import UserFactory, grant
 
 pytestmark = [pytest.mark.django_db]
 
@@ -531,11 +524,10 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     from petitions import signing as petition_signing
     from recalls import services as recall_services
     from recalls.models import RecallRequest
-    from tests.recalls.support import ensure_reference_data, forming_recall, smd_deputy
-    from tests.security.conftest import make_hearing
+    from tests.hearings.factories import make_hearing
+    from tests.recalls.factories import forming_recall, smd_deputy
 
     time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
-    ensure_reference_data()
     w = SimpleNamespace()
     w.anonymous = None
     w.citizen = UserFactory(is_citizen=True, address="Алматы, Абая 10", first_name="Citizen")

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from deputies.models import Convocation, ElectoralDistrict, Maslikhat
 from deputies.selectors import point_lookup
-from tests.factories import ElectoralDistrictFactory
+from tests.deputies.factories import ElectoralDistrictFactory
 
 pytestmark = pytest.mark.django_db
 

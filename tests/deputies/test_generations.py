@@ -17,7 +17,7 @@ from deputies.selectors import (
     maslikhat_record,
     representatives_for_address,
 )
-from tests.factories import DeputyFactory, ElectoralDistrictFactory
+from tests.deputies.factories import DeputyFactory, ElectoralDistrictFactory
 
 pytestmark = pytest.mark.django_db
 

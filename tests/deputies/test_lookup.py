@@ -15,8 +15,7 @@ from deputies.selectors import (
     representatives_for_address,
     representatives_for_point,
 )
-from tests.deputies.conftest import cover
-from tests.factories import DeputyFactory, ElectoralDistrictFactory
+from tests.deputies.factories import DeputyFactory, ElectoralDistrictFactory, cover
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ def numbers(text):
         "Алматинская область, Алматы, Абылай хана 15",
     ],
 )
-def test_what_people_type_finds_the_district(almaty, text):
+def test_what_people_type_finds_the_district(almaty_deputies, text):
     assert numbers(text) == [[1]]
 
 
@@ -72,7 +71,7 @@ def test_what_people_type_finds_the_district(almaty, text):
         ("Алматы, микрорайон Самал-2", [[2]]),  # the whole microdistrict is one district: no house needed
     ],
 )
-def test_address_forms(almaty, text, expected):
+def test_address_forms(almaty_deputies, text, expected):
     assert numbers(text) == expected
 
 
@@ -89,26 +88,26 @@ def test_address_forms(almaty, text, expected):
         "Алматы, Толе би 121",
     ],
 )
-def test_a_house_outside_every_rule_is_not_found(almaty, text):
+def test_a_house_outside_every_rule_is_not_found(almaty_deputies, text):
     lookup = address_lookup(text)
     assert lookup.matches == []
     assert "is not in any electoral district" in lookup.hint
 
 
-def test_a_split_street_needs_the_house_number(almaty):
+def test_a_split_street_needs_the_house_number(almaty_deputies):
     lookup = address_lookup("Алматы, Абылай хана")
     assert lookup.matches == []
     assert "house number" in lookup.hint
 
 
-def test_unknown_street_gets_a_hint_not_a_guess(almaty):
+def test_unknown_street_gets_a_hint_not_a_guess(almaty_deputies):
     lookup = address_lookup("Алматы, Бейкер-стрит 221Б")
     assert lookup.matches == [] and "could not find" in lookup.hint
     assert address_lookup("Лондон, Абылай хана 15").matches == []
     assert "settlement" in address_lookup("12").hint
 
 
-def test_two_settlements_with_the_same_street_give_a_picker(almaty):
+def test_two_settlements_with_the_same_street_give_a_picker(almaty_deputies):
     astana = Maslikhat.objects.get(code="kz-71")
     cover(ElectoralDistrictFactory(maslikhat=astana, number=9), "Астана", "пр. Абылай хана", "all")
     lookup = address_lookup("Абылай хана 15")
@@ -117,20 +116,23 @@ def test_two_settlements_with_the_same_street_give_a_picker(almaty):
     assert [m.settlement for m in address_lookup("Астана, Абылай хана 15").matches] == ["Астана"]
 
 
-def test_two_streets_that_read_alike_give_a_picker(almaty):
-    cover(almaty["d1"], "Алматы", "мкр. Самал", "1-50")
+def test_two_streets_that_read_alike_give_a_picker(almaty_deputies):
+    cover(almaty_deputies["d1"], "Алматы", "мкр. Самал", "1-50")
     labels = sorted(m.label for m in address_lookup("Алматы, Самал 2").matches)
     assert labels == ["Алматы, мкр. Самал, 2", "Алматы, мкр. Самал-2"]
 
 
-def test_city_address_is_represented_by_its_smd_deputy_and_the_city_party_list(almaty):
+def test_city_address_is_represented_by_its_smd_deputy_and_the_city_party_list(almaty_deputies):
     answer = representatives_for_address("Алматы, Абылай хана 15")
     (match,) = answer.matches
     (group,) = match.groups
     assert group.maslikhat.code == "kz-75"
-    assert group.seat.deputy == almaty["smd1"]
-    assert group.party_list == sorted(almaty["list"], key=lambda d: d.full_name)
-    assert match.representatives == [almaty["smd1"], *sorted(almaty["list"], key=lambda d: d.full_name)]
+    assert group.seat.deputy == almaty_deputies["smd1"]
+    assert group.party_list == sorted(almaty_deputies["list"], key=lambda d: d.full_name)
+    assert match.representatives == [
+        almaty_deputies["smd1"],
+        *sorted(almaty_deputies["list"], key=lambda d: d.full_name),
+    ]
 
 
 @pytest.fixture
@@ -182,8 +184,8 @@ def test_oblast_party_list_is_shown_even_without_the_oblast_district(oblast):
     assert match.groups[1].seat is None and match.groups[1].party_list == [oblast["list"]]
 
 
-def test_a_seat_whose_deputy_resigned_is_shown_vacant(almaty):
-    smd = almaty["smd1"]
+def test_a_seat_whose_deputy_resigned_is_shown_vacant(almaty_deputies):
+    smd = almaty_deputies["smd1"]
     smd.status, smd.status_changed_on = Deputy.Status.RESIGNED, datetime.date(2025, 9, 1)
     smd.save()
     (match,) = representatives_for_address("Алматы, Абылай хана 15").matches
@@ -194,7 +196,7 @@ def test_a_seat_whose_deputy_resigned_is_shown_vacant(almaty):
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 201, "Алматы\x00Абая", "Алматы\tАбая 10"])
-def test_malformed_input_raises(almaty, text):
+def test_malformed_input_raises(almaty_deputies, text):
     with pytest.raises(AddressInputError):
         representatives_for_address(text)
 
@@ -216,17 +218,17 @@ def test_malformed_input_raises(almaty, text):
         "Ω≈ç√∫",
     ],
 )
-def test_odd_input_never_crashes(almaty, text):
+def test_odd_input_never_crashes(almaty_deputies, text):
     lookup = address_lookup(text)
     assert lookup.matches == [] or lookup.matches[0].districts
 
 
-def test_a_lookup_costs_the_same_queries_however_many_rows(almaty, django_assert_num_queries):
+def test_a_lookup_costs_the_same_queries_however_many_rows(almaty_deputies, django_assert_num_queries):
     with django_assert_num_queries(3):
         representatives_for_address("Алматы, Абылай хана 15")
     for n in range(300):
-        cover(almaty["d1"], "Алматы", f"ул. Улица{n}", "all")
-        cover(almaty["d2"], f"Посёлок{n}", "пр. Абылай хана", "all")
+        cover(almaty_deputies["d1"], "Алматы", f"ул. Улица{n}", "all")
+        cover(almaty_deputies["d2"], f"Посёлок{n}", "пр. Абылай хана", "all")
     with django_assert_num_queries(3):
         representatives_for_address("Алматы, Абылай хана 15")
     with django_assert_num_queries(1):  # the street matched, not the house: only the coverage query
@@ -239,30 +241,30 @@ SQUARE = {
 }
 
 
-def test_point_lookup_uses_the_boundaries(almaty, django_assert_max_num_queries):
-    almaty["d1"].boundary = SQUARE
-    almaty["d1"].save()
-    almaty["d2"].boundary = {
+def test_point_lookup_uses_the_boundaries(almaty_deputies, django_assert_max_num_queries):
+    almaty_deputies["d1"].boundary = SQUARE
+    almaty_deputies["d1"].save()
+    almaty_deputies["d2"].boundary = {
         "type": "Feature",
         "geometry": {
             "type": "MultiPolygon",
             "coordinates": [[[[77.0, 43.2], [77.1, 43.2], [77.1, 43.3], [77.0, 43.3], [77.0, 43.2]]]],
         },
     }
-    almaty["d2"].save()
+    almaty_deputies["d2"].save()
     geo.boundaries_changed()
     (match,) = representatives_for_point(43.25, 76.95).matches
-    assert match.match.districts == [almaty["d1"]] and match.groups[0].seat.deputy == almaty["smd1"]
-    assert [m.match.districts for m in representatives_for_point("43.25", "77.05").matches] == [[almaty["d2"]]]
+    assert match.match.districts == [almaty_deputies["d1"]] and match.groups[0].seat.deputy == almaty_deputies["smd1"]
+    assert [m.match.districts for m in representatives_for_point("43.25", "77.05").matches] == [[almaty_deputies["d2"]]]
     outside = representatives_for_point(51.1, 71.4)
     assert outside.matches == [] and outside.hint
     with django_assert_max_num_queries(2):  # the index is cached per process
         representatives_for_point(43.25, 76.95)
 
 
-def test_point_index_sees_new_boundaries_after_a_change(almaty):
+def test_point_index_sees_new_boundaries_after_a_change(almaty_deputies):
     assert representatives_for_point(43.25, 76.95).matches == []
-    ElectoralDistrict.objects.filter(pk=almaty["d1"].pk).update(boundary=SQUARE)
+    ElectoralDistrict.objects.filter(pk=almaty_deputies["d1"].pk).update(boundary=SQUARE)
     geo.boundaries_changed()
     assert len(representatives_for_point(43.25, 76.95).matches) == 1
 
@@ -275,7 +277,7 @@ def test_bad_points_are_refused(lat, lon):
         representatives_for_point(lat, lon)
 
 
-def test_autocomplete_suggests_settlements_and_streets(almaty):
+def test_autocomplete_suggests_settlements_and_streets(almaty_deputies):
     assert "Алматы, пр. Абылай хана" in address_suggestions("Алматы, Абыл")
     assert "Алматы, пр. Абылай хана" in address_suggestions("Almaty, Abyl")
     assert "Алматы, " in address_suggestions("Алм")

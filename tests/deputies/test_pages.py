@@ -4,7 +4,7 @@ import pytest
 
 from deputies.models import CommissionMembership, Deputy, StandingCommission
 from portal.panels import _PANELS, register_panel
-from tests.factories import DeputyFactory
+from tests.deputies.factories import DeputyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,23 +15,23 @@ def test_home_search_goes_to_the_representatives_page(client):
     assert "Введите ваш адрес" in html or "Enter your address" in html
 
 
-def test_representatives_page_answers_in_one_step(client, almaty, django_assert_max_num_queries):
+def test_representatives_page_answers_in_one_step(client, almaty_deputies, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         response = client.get("/en/representatives/", {"address": "Almaty, Abylai Khan 15"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Your representatives" in html and "Бірінші Депутат" in html
-    for deputy in almaty["list"]:
+    for deputy in almaty_deputies["list"]:
         assert deputy.full_name in html
     assert "Екінші Депутат" not in html
-    assert f'href="/en/deputies/{almaty["smd1"].pk}/"' in html
+    assert f'href="/en/deputies/{almaty_deputies["smd1"].pk}/"' in html
     assert "Party-list deputies" in html
 
 
-def test_the_page_shows_a_picker_for_an_ambiguous_address(client, almaty):
-    from tests.deputies.conftest import cover
+def test_the_page_shows_a_picker_for_an_ambiguous_address(client, almaty_deputies):
+    from tests.deputies.factories import cover
 
-    cover(almaty["d1"], "Алматы", "мкр. Самал", "1-50")
+    cover(almaty_deputies["d1"], "Алматы", "мкр. Самал", "1-50")
     html = client.get("/ru/representatives/", {"address": "Алматы, Самал 2"}).content.decode()
     assert html.count('class="picker"') == 1
     assert (
@@ -40,7 +40,7 @@ def test_the_page_shows_a_picker_for_an_ambiguous_address(client, almaty):
     )
 
 
-def test_the_page_says_whom_to_ask_when_nothing_matches(client, almaty):
+def test_the_page_says_whom_to_ask_when_nothing_matches(client, almaty_deputies):
     response = client.get("/en/representatives/", {"address": "Almaty, Baker street 221"})
     html = response.content.decode()
     assert response.status_code == 200 and "No district found" in html and "election commission" in html
@@ -53,8 +53,8 @@ def test_malformed_address_is_a_400_page(client, address):
     assert 'role="alert"' in response.content.decode()
 
 
-def test_vacant_seat_is_shown_as_vacant(client, almaty):
-    smd = almaty["smd1"]
+def test_vacant_seat_is_shown_as_vacant(client, almaty_deputies):
+    smd = almaty_deputies["smd1"]
     smd.status = Deputy.Status.RECALLED
     smd.status_changed_on = "2025-10-01"
     smd.save()
@@ -62,16 +62,16 @@ def test_vacant_seat_is_shown_as_vacant(client, almaty):
     assert "This seat is vacant." in html and "recalled by voters" in html
 
 
-def test_demo_deputies_are_labelled(client, almaty):
-    Deputy.objects.filter(pk=almaty["smd1"].pk).update(is_demo=True)
+def test_demo_deputies_are_labelled(client, almaty_deputies):
+    Deputy.objects.filter(pk=almaty_deputies["smd1"].pk).update(is_demo=True)
     html = client.get("/en/representatives/", {"address": "Almaty, Abylai Khan 15"}).content.decode()
     assert html.count("badge-demo") == 1
-    assert "badge-demo" in client.get(f"/en/deputies/{almaty['smd1'].pk}/").content.decode()
+    assert "badge-demo" in client.get(f"/en/deputies/{almaty_deputies['smd1'].pk}/").content.decode()
     assert "badge-demo" in client.get("/en/deputies/").content.decode()
     assert "badge-demo" in client.get("/en/maslikhats/kz-75/").content.decode()
 
 
-def test_panels_render_in_their_slots(client, almaty):
+def test_panels_render_in_their_slots(client, almaty_deputies):
     seen = []
 
     def panel(request, **ctx):
@@ -82,7 +82,7 @@ def test_panels_render_in_their_slots(client, almaty):
         for slot in ("representatives.after", "deputy.record", "maslikhat.record"):
             register_panel(slot, "test-panel", panel)
         assert "PANEL" in client.get("/en/representatives/", {"address": "Almaty, Abylai Khan 15"}).content.decode()
-        assert "PANEL" in client.get(f"/en/deputies/{almaty['smd1'].pk}/").content.decode()
+        assert "PANEL" in client.get(f"/en/deputies/{almaty_deputies['smd1'].pk}/").content.decode()
         assert "PANEL" in client.get("/en/maslikhats/kz-75/").content.decode()
         assert seen == [["lookup"], ["deputy"], ["maslikhat"]]
     finally:
@@ -90,7 +90,7 @@ def test_panels_render_in_their_slots(client, almaty):
             _PANELS[slot] = [e for e in _PANELS.get(slot, []) if e[1] != "test-panel"]
 
 
-def test_deputy_list_filters_and_searches(client, almaty, django_assert_max_num_queries):
+def test_deputy_list_filters_and_searches(client, almaty_deputies, django_assert_max_num_queries):
     DeputyFactory.create_batch(20, party_list=True, party="Ak Zhol")
     with django_assert_max_num_queries(6):
         html = client.get("/en/deputies/").content.decode()
@@ -101,10 +101,10 @@ def test_deputy_list_filters_and_searches(client, almaty, django_assert_max_num_
     assert "Бірінші Депутат" in html and "Екінші Депутат" not in html
 
 
-def test_deputy_page_shows_the_record(client, almaty, django_assert_max_num_queries):
-    deputy = almaty["smd1"]
+def test_deputy_page_shows_the_record(client, almaty_deputies, django_assert_max_num_queries):
+    deputy = almaty_deputies["smd1"]
     commission = StandingCommission.objects.create(
-        maslikhat=almaty["maslikhat"], name_kk="Бюджет", name_ru="Бюджет", name_en="Budget"
+        maslikhat=almaty_deputies["maslikhat"], name_kk="Бюджет", name_ru="Бюджет", name_en="Budget"
     )
     CommissionMembership.objects.create(commission=commission, deputy=deputy, is_chair=True)
     deputy.reception_hours = "Mon 10:00-12:00"
@@ -116,14 +116,16 @@ def test_deputy_page_shows_the_record(client, almaty, django_assert_max_num_quer
     assert client.get("/en/deputies/999999/").status_code == 404
 
 
-def test_maslikhat_page_shows_composition_chair_commissions_districts(client, almaty, django_assert_max_num_queries):
-    chair = almaty["list"][0]
+def test_maslikhat_page_shows_composition_chair_commissions_districts(
+    client, almaty_deputies, django_assert_max_num_queries
+):
+    chair = almaty_deputies["list"][0]
     chair.role = Deputy.Role.CHAIR
     chair.save()
     commission = StandingCommission.objects.create(
-        maslikhat=almaty["maslikhat"], name_kk="Бюджет", name_ru="Бюджет", name_en="Budget"
+        maslikhat=almaty_deputies["maslikhat"], name_kk="Бюджет", name_ru="Бюджет", name_en="Budget"
     )
-    CommissionMembership.objects.create(commission=commission, deputy=almaty["smd2"], is_chair=True)
+    CommissionMembership.objects.create(commission=commission, deputy=almaty_deputies["smd2"], is_chair=True)
     DeputyFactory.create_batch(10, party_list=True, party="Ak Zhol")
     # The letters panel's table adds 3 (rules, deputies, their counted messages), whatever the rows.
     with django_assert_max_num_queries(10):
@@ -135,8 +137,8 @@ def test_maslikhat_page_shows_composition_chair_commissions_districts(client, al
         assert client.get("/en/maslikhats/").status_code == 200
 
 
-def test_district_page_draws_the_map_without_inline_styles(client, almaty):
-    district = almaty["d1"]
+def test_district_page_draws_the_map_without_inline_styles(client, almaty_deputies):
+    district = almaty_deputies["d1"]
     district.boundary = {"type": "Polygon", "coordinates": [[[76.9, 43.2], [77.0, 43.2], [77.0, 43.3], [76.9, 43.2]]]}
     district.save()
     html = client.get(f"/en/districts/{district.pk}/").content.decode()
@@ -146,7 +148,7 @@ def test_district_page_draws_the_map_without_inline_styles(client, almaty):
     assert feature["geometry"]["type"] == "Polygon"
 
 
-def test_open_data_downloads(client, almaty):
+def test_open_data_downloads(client, almaty_deputies):
     assert client.get("/en/open-data/deputies.csv").content.decode().startswith("maslikhat,full_name,party")
     assert client.get("/en/open-data/districts.csv", {"maslikhat": "kz-75"}).content.decode().count("\n") == 9
     assert "persons" in client.get("/en/open-data/popolo.json").json()

@@ -18,17 +18,17 @@ def clerk():
     return user
 
 
-def test_staff_of_another_maslikhat_get_404(client, almaty):
+def test_staff_of_another_maslikhat_get_404(client, almaty_deputies):
     other = UserFactory(mfa=True)
     grant(other, Role.STAFF, "kz-71")
     client.force_login(other)
-    d1 = almaty["d1"]
+    d1 = almaty_deputies["d1"]
     for url in [
         "/en/staff/deputies/kz-75/",
-        f"/en/staff/deputies/kz-75/deputies/{almaty['smd1'].pk}/",
+        f"/en/staff/deputies/kz-75/deputies/{almaty_deputies['smd1'].pk}/",
         f"/en/staff/deputies/kz-75/districts/{d1.pk}/coverage/",
         "/en/staff/deputies/kz-75/deputies/new/",
-        f"/en/staff/deputies/kz-71/deputies/{almaty['smd1'].pk}/",
+        f"/en/staff/deputies/kz-71/deputies/{almaty_deputies['smd1'].pk}/",
     ]:
         assert client.get(url).status_code == 404, url
     row = d1.coverage.first()
@@ -45,9 +45,9 @@ def test_citizens_do_not_reach_the_staff_area(client, citizen):
     assert client.get("/en/staff/deputies/").status_code == 403
 
 
-def test_staff_add_a_street_and_overlaps_are_refused(client, clerk, almaty):
+def test_staff_add_a_street_and_overlaps_are_refused(client, clerk, almaty_deputies):
     client.force_login(clerk)
-    d1 = almaty["d1"]
+    d1 = almaty_deputies["d1"]
     url = f"/en/staff/deputies/kz-75/districts/{d1.pk}/coverage/"
     response = client.post(url, {"settlement": "Алматы", "street": "Abylai Khan avenue", "houses": "even 2-10"})
     assert response.status_code == 200 and "overlap district № 2" in response.content.decode()
@@ -64,9 +64,9 @@ def test_staff_add_a_street_and_overlaps_are_refused(client, clerk, almaty):
     assert AuditEntry.objects.filter(action="coverage.remove").count() == 1
 
 
-def test_staff_edit_a_deputy_and_the_change_is_audited(client, clerk, almaty):
+def test_staff_edit_a_deputy_and_the_change_is_audited(client, clerk, almaty_deputies):
     client.force_login(clerk)
-    deputy = almaty["smd1"]
+    deputy = almaty_deputies["smd1"]
     url = f"/en/staff/deputies/kz-75/deputies/{deputy.pk}/"
     assert client.get(url).status_code == 200
     response = client.post(
@@ -89,8 +89,8 @@ def test_staff_edit_a_deputy_and_the_change_is_audited(client, clerk, almaty):
     assert entry.before["status"] == "active" and entry.after["status"] == "resigned"
 
 
-def test_deputy_rules_are_checked_by_the_service(clerk, almaty):
-    kz75 = almaty["maslikhat"]
+def test_deputy_rules_are_checked_by_the_service(clerk, almaty_deputies):
+    kz75 = almaty_deputies["maslikhat"]
     with pytest.raises(ValidationError) as error:
         deputy_create(
             actor=clerk,
@@ -98,7 +98,7 @@ def test_deputy_rules_are_checked_by_the_service(clerk, almaty):
             data={
                 "full_name": "Жаңа Депутат",
                 "mandate": "single_mandate",
-                "district": almaty["d1"],
+                "district": almaty_deputies["d1"],
                 "role": "member",
                 "status": "active",
             },
@@ -111,13 +111,13 @@ def test_deputy_rules_are_checked_by_the_service(clerk, almaty):
             data={
                 "full_name": "Жаңа Депутат",
                 "mandate": "party_list",
-                "district": almaty["d1"],
+                "district": almaty_deputies["d1"],
                 "role": "member",
                 "status": "active",
             },
         )
     with pytest.raises(ValidationError):
-        deputy_update(actor=clerk, deputy=almaty["smd2"], data={"status": "recalled"})  # needs the date
+        deputy_update(actor=clerk, deputy=almaty_deputies["smd2"], data={"status": "recalled"})  # needs the date
     created = deputy_create(
         actor=clerk,
         maslikhat=kz75,
@@ -134,7 +134,7 @@ def test_deputy_rules_are_checked_by_the_service(clerk, almaty):
     assert Deputy.objects.filter(full_name="Жаңа Депутат").count() == 1
 
 
-def test_staff_create_a_district_with_a_boundary(clerk, almaty):
+def test_staff_create_a_district_with_a_boundary(clerk, almaty_deputies):
     bad = {
         "number": 9,
         "name_kk": "",
@@ -144,18 +144,20 @@ def test_staff_create_a_district_with_a_boundary(clerk, almaty):
         "boundary": {"type": "Point"},
     }
     with pytest.raises(ValidationError):
-        district_create(actor=clerk, maslikhat=almaty["maslikhat"], data=bad)
+        district_create(actor=clerk, maslikhat=almaty_deputies["maslikhat"], data=bad)
     square = {"type": "Polygon", "coordinates": [[[76.9, 43.2], [77.0, 43.2], [77.0, 43.3], [76.9, 43.2]]]}
-    district = district_create(actor=clerk, maslikhat=almaty["maslikhat"], data={**bad, "boundary": square})
+    district = district_create(actor=clerk, maslikhat=almaty_deputies["maslikhat"], data={**bad, "boundary": square})
     assert district.boundary == square and AuditEntry.objects.filter(action="district.create").count() == 1
     with pytest.raises(ValidationError):
-        district_create(actor=clerk, maslikhat=almaty["maslikhat"], data={**bad, "boundary": None})  # number taken
+        district_create(
+            actor=clerk, maslikhat=almaty_deputies["maslikhat"], data={**bad, "boundary": None}
+        )  # number taken
     with pytest.raises(PermissionDenied):
         coverage_add(actor=UserFactory(), district=district, settlement="Алматы", street="Абая", houses="all")
     assert ElectoralDistrict.objects.filter(number=9).count() == 1
 
 
-def test_staff_upload_is_limited_to_their_maslikhat(client, clerk, almaty):
+def test_staff_upload_is_limited_to_their_maslikhat(client, clerk, almaty_deputies):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(clerk)

@@ -8,8 +8,9 @@ import pytest
 from deputies.models import Maslikhat
 from letters.models import Message
 from tests.deputies.conftest import cover
+from tests.deputies.factories import DeputyFactory, ElectoralDistrictFactory
 from tests.e2e.conftest import assert_accessible, login
-from tests.factories import DeputyFactory, ElectoralDistrictFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,9 +4,10 @@ import pytest
 
 from deputies.models import AddressCoverage
 from petitions.models import Petition
+from tests.deputies.factories import ElectoralDistrictFactory
 from tests.e2e.conftest import assert_accessible, login
-from tests.factories import ElectoralDistrictFactory, UserFactory
-from tests.petitions.conftest import TEXT, ensure_reference_data
+from tests.factories import UserFactory
+from tests.petitions.factories import TEXT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,7 +19,6 @@ def open_petition(db):
     from portal.models import Role
     from tests.factories import grant
 
-    ensure_reference_data()
     almaty = Maslikhat.objects.select_related("unit").get(code="kz-75")
     district = ElectoralDistrictFactory(maslikhat=almaty, number=7, name_ru="Округ № 7")
     AddressCoverage.objects.create(

@@ -8,25 +8,15 @@ from django.utils import translation
 from recalls.models import RecallSignature
 from tests.e2e.conftest import assert_accessible, login
 from tests.factories import UserFactory
-from tests.recalls.support import (
+from tests.recalls.factories import (
     address_for,
     collecting_recall,
     commission_member,
-    ensure_reference_data,
     iins,
     smd_deputy,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reference_data_after_the_flush(django_db_setup, django_db_blocker):
-    # transactional tests end by flushing the database; a reused test database would then lack the
-    # rows that migrations load, so they are put back once this module is done
-    yield
-    with django_db_blocker.unblock():
-        ensure_reference_data()
 
 
 def _kk(text: str) -> str:
@@ -37,7 +27,6 @@ def _kk(text: str) -> str:
 
 
 def test_voter_signs_a_recall_in_kazakh(page, live_server):
-    ensure_reference_data()
     today = date.today()  # the live server signs on the real day, so the term is placed around it
     deputy = smd_deputy(voters=30, elected_on=date(today.year - 2, 1, 15))
     recall = collecting_recall(deputy, commission_member(), today=today)

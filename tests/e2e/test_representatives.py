@@ -3,9 +3,8 @@
 import pytest
 
 from deputies.models import Maslikhat
-from tests.deputies.conftest import cover
+from tests.deputies.factories import DeputyFactory, ElectoralDistrictFactory, cover
 from tests.e2e.conftest import assert_accessible
-from tests.factories import DeputyFactory, ElectoralDistrictFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,12 +22,6 @@ TYPED = {
 
 @pytest.fixture
 def city():
-    if not Maslikhat.objects.filter(code="kz-75").exists():  # a transactional test before us flushed the map
-        from django.apps import apps
-
-        from deputies.admin_map import load_admin_map
-
-        load_admin_map(apps)
     kz75 = Maslikhat.objects.get(code="kz-75")
     district = ElectoralDistrictFactory(
         maslikhat=kz75,

@@ -114,13 +114,3 @@ def celery_on(broker_url: str, *, eager: bool = False):
 
 def start_worker(extra: dict) -> CeleryWorker:
     return CeleryWorker(worker_env(extra)).start()
-
-
-from tests.petitions.conftest import (  # noqa: E402, F401 - fixtures
-    _reference_data,
-    almaty,
-    author,
-    districts,
-    make_petition,
-    staff,
-)

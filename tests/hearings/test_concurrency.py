@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-def test_thirty_people_registering_at_once_for_ten_seats(reference_data, schedule):
+def test_thirty_people_registering_at_once_for_ten_seats(transactional_db, schedule):
     hearing = schedule(capacity=10)
     users = UserFactory.create_batch(30)
     barrier = threading.Barrier(30, timeout=30)

@@ -7,7 +7,7 @@ from deputies.models import StandingCommission
 from hearings.services import hearing_cancel, hearing_schedule
 from portal.models import Role
 from tests.factories import UserFactory, grant
-from tests.hearings.conftest import days_ahead
+from tests.hearings.factories import days_ahead
 
 pytestmark = pytest.mark.django_db
 

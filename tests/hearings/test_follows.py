@@ -9,7 +9,7 @@ from hearings.services import hearing_postpone, registration_create
 from notifications.follows import follow_add, follow_remove, is_following
 from notifications.models import Notification
 from tests.factories import UserFactory
-from tests.hearings.conftest import days_ahead
+from tests.hearings.factories import days_ahead
 
 pytestmark = pytest.mark.django_db
 

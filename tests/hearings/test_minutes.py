@@ -10,8 +10,9 @@ from hearings.models import Hearing
 from hearings.panels import deputy_record, maslikhat_record
 from hearings.services import hearing_publish_minutes, registration_create
 from portal.models import AuditEntry
-from tests.factories import DeputyFactory, UserFactory, tiny_pdf
-from tests.hearings.conftest import local
+from tests.deputies.factories import DeputyFactory
+from tests.factories import UserFactory, tiny_pdf
+from tests.hearings.factories import local
 
 pytestmark = pytest.mark.django_db
 

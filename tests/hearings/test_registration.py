@@ -111,7 +111,7 @@ def test_api_refusals_are_translated(schedule, client, staff):
 
 
 def test_api_list_filters_by_maslikhat_and_dates(schedule, client):
-    from tests.hearings.conftest import days_ahead
+    from tests.hearings.factories import days_ahead
 
     a = schedule()
     schedule(starts_at=days_ahead(60), venue_address="Другой зал")

@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from deputies.models import StandingCommission
 from hearings.models import Hearing, HearingRules
 from portal.models import AuditEntry, Role
-from tests.factories import DeputyFactory, UserFactory, grant
-from tests.hearings.conftest import days_ahead
+from tests.deputies.factories import DeputyFactory
+from tests.factories import UserFactory, grant
+from tests.hearings.factories import days_ahead
 
 pytestmark = pytest.mark.django_db
 

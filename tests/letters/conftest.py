@@ -4,7 +4,8 @@ from django.utils import translation
 from deputies.models import Maslikhat
 from portal.models import Role
 from tests.deputies.conftest import cover
-from tests.factories import DeputyFactory, ElectoralDistrictFactory, UserFactory, grant
+from tests.deputies.factories import DeputyFactory, ElectoralDistrictFactory
+from tests.factories import UserFactory, grant
 
 
 @pytest.fixture(autouse=True)

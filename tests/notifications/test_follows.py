@@ -10,15 +10,11 @@ from django.urls import reverse
 from notifications.follows import follow_add, follow_remove, followers_of
 from notifications.models import EmailDelivery, Follow, Notification
 from notifications.services import notify
-from tests.factories import DeputyFactory, ElectoralDistrictFactory, UserFactory
-from tests.notifications.notification_events import TEST_EVENT, news_object
+from tests.deputies.factories import DeputyFactory, ElectoralDistrictFactory
+from tests.factories import UserFactory
+from tests.notifications.notification_events import TEST_EVENT
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def almaty():
-    return news_object("kz-75")
 
 
 def test_follow_add_is_idempotent_and_followers_of_are_distinct(almaty, django_assert_max_num_queries):

@@ -17,14 +17,10 @@ from notifications.services import deliveries_retry, notification_unsubscribe, n
 from notifications.tasks import digest_send_task, email_recover_task
 from portal.models import AuditEntry, Role
 from tests.factories import UserFactory, grant
-from tests.notifications.notification_events import TEST_EVENT, news_object
+from tests.notifications.factories import news_object
+from tests.notifications.notification_events import TEST_EVENT
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def almaty():
-    return news_object("kz-75")
 
 
 def _notify(obj, users, key="k1"):

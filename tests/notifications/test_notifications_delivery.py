@@ -14,7 +14,8 @@ from notifications.models import EmailDelivery, NotificationPreference
 from notifications.services import notify
 from tests.conftest import CeleryWorker, SMTPSink, free_port
 from tests.factories import UserFactory
-from tests.notifications.notification_events import TEST_EVENT, news_object
+from tests.notifications.factories import news_object
+from tests.notifications.notification_events import TEST_EVENT
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -217,7 +217,7 @@ def test_author_dashboard(client, author, signed):
 
 
 def test_panels_for_deputy_and_maslikhat_pages(make_petition, almaty, staff):
-    from tests.factories import DeputyFactory
+    from tests.deputies.factories import DeputyFactory
 
     deputy_user = UserFactory(mfa=True)
     deputy = DeputyFactory(maslikhat=almaty, user=deputy_user)

@@ -132,7 +132,7 @@ def test_moderator_role_approves_straight_from_submitted(make_petition, moderato
 
 
 def test_deputy_of_the_addressee_answers_and_is_recorded(make_petition, almaty):
-    from tests.factories import DeputyFactory
+    from tests.deputies.factories import DeputyFactory
 
     deputy_user = UserFactory(mfa=True)
     deputy = DeputyFactory(maslikhat=almaty, user=deputy_user)

@@ -10,7 +10,8 @@ from portal.checks import check_beat_schedule
 
 
 @pytest.fixture
-def schedule():
+def beat_schedule():
+    """Celery beat's schedule, put back as it was after the test."""
     original = dict(app.conf.beat_schedule)
     yield app.conf.beat_schedule
     app.conf.beat_schedule = original
@@ -29,8 +30,8 @@ def test_every_beat_task_resolves():
         "notifications.tasks.no_such_task",  # the module imports, the task is not in it
     ],
 )
-def test_a_beat_entry_naming_an_unknown_task_fails_the_checks(schedule, task):
-    schedule["stale"] = {"task": task, "schedule": 60.0}
+def test_a_beat_entry_naming_an_unknown_task_fails_the_checks(beat_schedule, task):
+    beat_schedule["stale"] = {"task": task, "schedule": 60.0}
     errors = check_beat_schedule()
     assert [(e.id, task in e.msg) for e in errors] == [("portal.E001", True)]
     with pytest.raises(SystemCheckError, match="stale"):

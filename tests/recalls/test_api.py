@@ -2,28 +2,16 @@ import pytest
 
 from recalls.models import RecallSignature
 from tests.factories import UserFactory
-from tests.recalls.support import (
+from tests.recalls.factories import (
     address_for,
     collecting_recall,
     commission_member,
-    ensure_reference_data,
     forming_recall,
     iins,
     smd_deputy,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(db):
-    # a reused test database may have been flushed by a transactional test
-    ensure_reference_data()
-
-
-@pytest.fixture(autouse=True)
-def _frozen(time_machine):
-    time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_at_now")]
 
 
 def test_list_and_detail_shape(client, django_assert_max_num_queries):

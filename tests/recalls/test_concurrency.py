@@ -8,12 +8,11 @@ from django.db import connection
 from recalls import services
 from recalls.models import RecallIinCollision, RecallSignature
 from tests.factories import UserFactory
-from tests.recalls.support import (
+from tests.recalls.factories import (
     TODAY,
     address_for,
     collecting_recall,
     commission_member,
-    ensure_reference_data,
     iins,
     smd_deputy,
 )
@@ -21,21 +20,7 @@ from tests.recalls.support import (
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _reference_data_after_the_flush(django_db_setup, django_db_blocker):
-    # transactional tests end by flushing the database; a reused test database would then lack the
-    # rows that migrations load, so they are put back once this module is done
-    yield
-    with django_db_blocker.unblock():
-        ensure_reference_data()
-
-
 THREADS = 8
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    ensure_reference_data()
 
 
 def _race(target, args_list):

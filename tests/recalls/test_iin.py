@@ -4,11 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portal.iin import birth_date, check_digit, make_iin, validate_iin
+from tests.recalls.factories import IIN_VECTORS
 
-VECTORS = ["900101300017", "850515412343", "000229500018", "010101600079"]
 
-
-@pytest.mark.parametrize("iin", VECTORS)
+@pytest.mark.parametrize("iin", IIN_VECTORS)
 def test_documented_vectors_are_valid(iin):
     assert validate_iin(iin) == iin
 
@@ -92,4 +91,4 @@ def test_spaces_and_dashes_between_groups_are_forgiven():
 def test_generated_iins_are_valid_and_not_the_test_vectors():
     generated = {make_iin(date(1970 + n, 3, 4), female=n % 2 == 1, serial=n * 7 + 1) for n in range(30)}
     assert all(validate_iin(iin) for iin in generated)
-    assert not generated & set(VECTORS)
+    assert not generated & set(IIN_VECTORS)

@@ -27,24 +27,12 @@ from recalls.models import (
     RecallSignatureCheck,
 )
 from tests.factories import UserFactory
-from tests.recalls.support import ensure_reference_data, smd_deputy
+from tests.recalls.factories import smd_deputy
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 BEFORE_THE_MOVE = [("recalls", None), ("petitions", "0005_percent_labels")]
 OLD_LABEL, NEW_LABEL = "petitions.recallrequest", "recalls.recallrequest"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reference_data_after_the_flush(django_db_setup, django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        ensure_reference_data()
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    ensure_reference_data()
 
 
 def _migrate(targets):

@@ -9,42 +9,24 @@ from portal.panels import render_panels
 from portal.staff import staff_sections_for
 from recalls import services
 from recalls.models import RecallRequest, RecallSignature
-from tests.factories import DeputyFactory, UserFactory
-from tests.recalls.support import (
+from tests.deputies.factories import DeputyFactory
+from tests.factories import UserFactory
+from tests.recalls.factories import (
     GROUNDS,
     TODAY,
     address_for,
     collecting_recall,
     commission_member,
-    ensure_reference_data,
     forming_recall,
     iins,
     sign_many,
     smd_deputy,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(db):
-    # a reused test database may have been flushed by a transactional test
-    ensure_reference_data()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_at_now", "english")]
 
 
 S = RecallRequest.Status
-
-
-@pytest.fixture(autouse=True)
-def _frozen(time_machine):
-    time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # assertions read the English texts: reverse() then gives /en/ URLs
-    with translation.override("en"):
-        yield
 
 
 def test_list_shows_registered_recalls_only_with_bounded_queries(client, django_assert_max_num_queries):

@@ -9,28 +9,16 @@ from django.db import connection
 from portal.logging import PersonalDataFilter
 from recalls import services
 from tests.factories import UserFactory
-from tests.recalls.support import (
+from tests.recalls.factories import (
     TODAY,
     address_for,
     collecting_recall,
     commission_member,
-    ensure_reference_data,
     iins,
     smd_deputy,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(db):
-    # a reused test database may have been flushed by a transactional test
-    ensure_reference_data()
-
-
-@pytest.fixture(autouse=True)
-def _frozen(time_machine):
-    time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_at_now")]
 
 
 def _text_of_recall_tables() -> str:

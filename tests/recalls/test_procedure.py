@@ -2,7 +2,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from deputies.models import Convocation, Deputy
 from notifications.models import Notification
@@ -18,37 +17,24 @@ from recalls.models import (
     RecallSignatureCheck,
 )
 from recalls.selectors import recall_vacancies_for_districts
-from tests.factories import DeputyFactory, UserFactory, grant
-from tests.recalls.support import (
+from tests.deputies.factories import DeputyFactory
+from tests.factories import UserFactory, grant
+from tests.recalls.factories import (
     ADDRESS,
     GROUNDS,
     TODAY,
     collecting_recall,
     commission_member,
-    ensure_reference_data,
     forming_recall,
     iins,
     sign_many,
     smd_deputy,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(db):
-    # a reused test database may have been flushed by a transactional test
-    ensure_reference_data()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 S = RecallRequest.Status
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # assertions read the English messages
-    with translation.override("en"):
-        yield
 
 
 def _start(deputy, *, user=None, iin=None, address=ADDRESS, today=TODAY):

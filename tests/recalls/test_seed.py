@@ -3,16 +3,9 @@ import pytest
 from portal.seeding import seeders
 from recalls.models import RecallRequest
 from recalls.seed import seed_recalls
-from tests.recalls.support import ensure_reference_data
-from tests.recalls.test_iin import VECTORS
+from tests.recalls.factories import IIN_VECTORS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(db):
-    # a reused test database may have been flushed by a transactional test
-    ensure_reference_data()
 
 
 def test_demo_recall_is_collecting_with_generated_iins_and_is_idempotent(client):
@@ -26,7 +19,7 @@ def test_demo_recall_is_collecting_with_generated_iins_and_is_idempotent(client)
     assert recall.members.count() == recall.rules.min_group_size
     assert recall.signatures.count() == 5
     used = {s.iin for s in recall.signatures.all()} | {m.iin for m in recall.members.all()}
-    assert not used & set(VECTORS)
+    assert not used & set(IIN_VECTORS)
     assert seed_recalls() == "demo recall already present"
     assert RecallRequest.objects.count() == 1
     page = client.get(recall.get_absolute_url()).content.decode()

@@ -91,7 +91,7 @@ def test_the_public_petitions_export_neutralises_formula_cells(client, make_peti
 def test_the_hearing_registrations_export_neutralises_emails_and_names(client, staff, almaty):
     from hearings.services import registration_create
     from tests.factories import UserFactory
-    from tests.security.conftest import make_hearing
+    from tests.hearings.factories import make_hearing
 
     hearing = make_hearing(staff, almaty)
     registration_create(user=UserFactory(email="=cmd|' /C calc'!A0@example.kz", first_name="@SUM(1)"), hearing=hearing)
@@ -200,8 +200,9 @@ RLO = "\u202e"
 
 def test_right_to_left_overrides_are_stripped_from_titles_and_names(make_petition, staff, almaty):
     from deputies.models import Deputy
-    from tests.factories import DeputyFactory, UserFactory
-    from tests.security.conftest import make_hearing
+    from tests.deputies.factories import DeputyFactory
+    from tests.factories import UserFactory
+    from tests.hearings.factories import make_hearing
 
     petition = services.petition_create(
         author=UserFactory(), title=f"Жол {RLO}fdp.exe", text="Текст петиции " * 5, maslikhat=almaty, topic="transport"

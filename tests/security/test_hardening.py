@@ -233,7 +233,7 @@ def test_officials_must_enrol_mfa_before_the_staff_area_and_admin(client, role):
         assert response.status_code == 302 and response["Location"].endswith(reverse("mfa_activate_totp")), url
     client.force_login(official(mfa=True))
     response = client.get("/kk/staff/")
-    assert response.status_code in (200, 403) and "2fa" not in response.get("Location", "")
+    assert response.status_code == 200 and "2fa" not in response.get("Location", "")
 
 
 def test_citizens_are_not_sent_to_mfa_but_refused(client):
@@ -289,7 +289,7 @@ def test_xss_in_a_petition_is_neutralised_on_its_page(client, make_petition, aut
 
 def test_xss_in_a_hearing_question_is_neutralised_on_the_page(client, staff, almaty):
     from hearings.models import Question
-    from tests.security.conftest import make_hearing
+    from tests.hearings.factories import make_hearing
 
     hearing = make_hearing(staff, almaty)
     asker = UserFactory(first_name="<script>alert(2)</script>")
@@ -307,17 +307,15 @@ def test_xss_in_a_hearing_question_is_neutralised_on_the_page(client, staff, alm
 # ------------------------------------------------------------------------------
 def test_a_recall_signature_request_logs_nothing_containing_the_iin(client, caplog, time_machine):
     from recalls.models import RecallSignature
-    from tests.recalls.support import (
+    from tests.recalls.factories import (
         address_for,
         collecting_recall,
         commission_member,
-        ensure_reference_data,
         iins,
         smd_deputy,
     )
 
     time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
-    ensure_reference_data()
     recall = collecting_recall(smd_deputy(), commission_member())
     iin = iins(1, start=9100)[0]
     voter = UserFactory(is_citizen=True)
@@ -389,13 +387,13 @@ def test_signup_and_password_reset_do_not_reveal_who_has_an_account(client):
 )
 def test_sql_payloads_in_filters_are_plain_text(client, payload, make_petition):
     make_petition(Petition.Status.OPEN)
-    for url in (
-        reverse("petitions:list"),
-        reverse("hearings:list"),
-        reverse("deputies:deputy_list"),
-        "/api/v1/petitions/",
-        "/api/v1/deputies/",
-        "/api/v1/hearings/",
+    for url, status in (
+        (reverse("petitions:list"), 200),
+        (reverse("hearings:list"), 200),
+        (reverse("deputies:deputy_list"), 200),
+        ("/api/v1/petitions/", 200),
+        ("/api/v1/deputies/", 200),
+        ("/api/v1/hearings/", 404),  # the payload names no maslikhat code
     ):
         response = client.get(
             url,
@@ -409,7 +407,7 @@ def test_sql_payloads_in_filters_are_plain_text(client, payload, make_petition):
                 "limit": payload,
             },
         )
-        assert response.status_code in (200, 400, 404), (url, response.status_code)
+        assert response.status_code == status, (url, response.status_code)
         assert b"@example.kz" not in response.content  # no account data leaks through a UNION
     assert Petition.objects.exists()
 
@@ -418,5 +416,5 @@ def test_input_the_database_cannot_hold_is_a_400_not_a_500(client):
     api = client.get("/api/v1/addresses/suggest/", {"q": "Алматы\x00"})
     assert api.status_code == 400 and api.json()["detail"]
     page = client.get("/en/petitions/", {"q": "парк\x00"})
-    assert page.status_code in (200, 400)
+    assert page.status_code == 400
     assert "Traceback" not in page.content.decode()

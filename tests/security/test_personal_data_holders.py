@@ -22,18 +22,16 @@ def test_export_and_deletion_cover_petitions_recalls_hearings_and_notifications(
     from hearings.services import question_submit, registration_create
     from recalls import services as recall_services
     from recalls.models import RecallSignature
-    from tests.recalls.support import (
+    from tests.hearings.factories import make_hearing
+    from tests.recalls.factories import (
         address_for,
         collecting_recall,
         commission_member,
-        ensure_reference_data,
         iins,
         smd_deputy,
     )
-    from tests.security.conftest import make_hearing
 
     time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
-    ensure_reference_data()
     person = UserFactory(is_citizen=True, first_name="Дана", last_name="Ахметова", address="Алматы, Абая 10")
     petition = make_petition(Petition.Status.OPEN)
     signing.petition_sign(petition=petition, user=person, address="Алматы, Абая 10", is_citizen=True, ip="10.2.3.4")

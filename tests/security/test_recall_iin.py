@@ -8,7 +8,7 @@ from django.db import connection
 from recalls import services
 from recalls.models import RecallGroupMember, RecallIinCollision, RecallRules, RecallSignature
 from tests.factories import UserFactory
-from tests.recalls.support import (
+from tests.recalls.factories import (
     TODAY,
     address_for,
     collecting_recall,
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def recall(time_machine):
     time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
-    from tests.recalls.support import ensure_reference_data
+    from tests.factories import ensure_reference_data
 
     ensure_reference_data()
     return collecting_recall(smd_deputy(), commission_member())
@@ -114,7 +114,7 @@ def test_joining_the_group_with_a_used_iin_answers_like_a_join(recall_forming, m
 @pytest.fixture
 def recall_forming(time_machine):
     time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
-    from tests.recalls.support import ensure_reference_data
+    from tests.factories import ensure_reference_data
 
     ensure_reference_data()
     return forming_recall(smd_deputy(street="Сейфуллина"), members=3, iin_start=8100)

@@ -171,7 +171,7 @@ def test_petition_answers_go_through_the_gate(make_petition, staff):
 def test_hearing_agenda_goes_through_the_gate(staff, almaty):
     from hearings.models import AgendaDocument
     from hearings.services import agenda_document_add
-    from tests.security.conftest import make_hearing
+    from tests.hearings.factories import make_hearing
 
     hearing = make_hearing(staff, almaty)
     with pytest.raises(ValidationError, match="JavaScript"):
@@ -315,7 +315,7 @@ def test_a_file_stored_by_any_code_path_passes_the_gate(staff, almaty):
     from django.core.files.base import ContentFile
 
     from hearings.models import AgendaDocument
-    from tests.security.conftest import make_hearing
+    from tests.hearings.factories import make_hearing
 
     hearing = make_hearing(staff, almaty)
     document = AgendaDocument(hearing=hearing, title="x", size=1)
@@ -328,7 +328,7 @@ def test_a_file_stored_by_any_code_path_passes_the_gate(staff, almaty):
 def test_deputy_photos_go_through_the_gate(staff, almaty):
     from deputies.models import Deputy
     from deputies.services import deputy_update
-    from tests.factories import DeputyFactory
+    from tests.deputies.factories import DeputyFactory
 
     deputy = DeputyFactory(maslikhat=almaty)
     deputy_update(actor=staff, deputy=deputy, data={"photo": upload("face.jpg", jpeg_with_gps())})

@@ -16,7 +16,8 @@ from notifications.telegram.ratelimit import rate_wait
 from notifications.telegram.tasks import telegram_digest_task
 from portal.personal_data import user_account_delete, user_data_export
 from tests.factories import UserFactory
-from tests.notifications.notification_events import TEST_EVENT, news_object
+from tests.notifications.factories import news_object
+from tests.notifications.notification_events import TEST_EVENT
 from tests.telegram.conftest import SECRET, post_update, update
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_a_notification_goes_to_telegram_beside_email_once(telegram_api, django_
 
 def test_html_in_a_petition_title_reaches_telegram_as_text(telegram_api, django_capture_on_commit_callbacks):
     from petitions.services import petition_create
-    from tests.petitions.conftest import ensure_reference_data
+    from tests.factories import ensure_reference_data
 
     ensure_reference_data()
     reader = linked(3002, preferred_language="ru")

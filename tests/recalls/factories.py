@@ -1,5 +1,5 @@
-"""Builders shared by the recall tests (plain functions, no fixtures, so nothing is shared with the
-petitions tests by accident)."""
+"""Recall builders: deputies with a covered district, commission members, recalls at each stage, IINs
+(plain functions, so nothing is shared with the petitions tests by accident)."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -9,11 +9,14 @@ from portal.iin import make_iin
 from portal.models import Role
 from recalls import services
 from recalls.models import RecallRequest
-from tests.factories import DeputyFactory, ElectoralDistrictFactory, UserFactory, grant
+from tests.deputies.factories import DeputyFactory, ElectoralDistrictFactory
+from tests.factories import UserFactory, grant
 
 TODAY = date(2025, 6, 2)  # a Monday, well inside the 8th convocation's recall window
 NOW = datetime(2025, 6, 2, 10, 0, tzinfo=ZoneInfo("Asia/Almaty"))
 ADDRESS = "Алматы, Абая 10"
+# IINs published as valid examples (documentation vectors); the demo data must never use them.
+IIN_VECTORS = ["900101300017", "850515412343", "000229500018", "010101600079"]
 GROUNDS = "Депутат сайлауалды бағдарламасын орындамады: мектеп салынбады, аулалар абаттандырылмады, кездесу өтпеді."
 
 
@@ -94,17 +97,3 @@ def sign_many(recall, count: int, *, today: date = TODAY, start: int = 1):
         )
         signatures.append(signature)
     return signatures
-
-
-def ensure_reference_data() -> None:
-    """Transactional tests start from a flushed database: put back what migrations load (the
-    administrative map and the first recall rules row)."""
-    from django.apps import apps
-
-    from deputies.admin_map import load_admin_map
-    from deputies.models import Maslikhat
-    from recalls.reference import load_recall_rules
-
-    if not Maslikhat.objects.filter(code="kz-75").exists():
-        load_admin_map(apps)
-    load_recall_rules(apps)
