@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from deputies import selectors
 from deputies.models import Deputy, ElectoralDistrict, Maslikhat
 from deputies.serializers import DistrictRefSerializer, MaslikhatRefSerializer
+from portal.api_extensions import detail_fields
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -290,6 +291,10 @@ class DeputyDetailSerializer(RepresentativeSerializer):
             {"id": m.commission_id, "name": m.commission.name, "is_chair": m.is_chair}
             for m in obj.commission_memberships.all()
         ]
+
+    def get_fields(self):
+        # Other apps' fields (the sessions app's `record`), registered with portal.api_extensions.
+        return {**super().get_fields(), **detail_fields("deputy")}
 
 
 @extend_schema(tags=["deputies"])

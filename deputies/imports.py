@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from deputies.admin_map import maslikhat_names
 from deputies.models import AdministrativeUnit, Maslikhat
+from portal.api_extensions import export_sections
 
 UNIT_COLUMNS = ["code", "kind", "parent", "name_kk", "name_ru", "name_en"]
 TIER2_KINDS = {"district", "city_oblast"}
@@ -537,4 +538,6 @@ def popolo_export(maslikhats=None) -> dict:
         "memberships": member_rows,
         "posts": posts,
         "areas": areas,
+        # Other apps' sections (the sessions app: events, motions, vote_events, votes).
+        **export_sections("popolo", maslikhats),
     }

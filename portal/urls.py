@@ -21,8 +21,10 @@ urlpatterns = [
     path("api/v1/", include("deputies.api_urls")),
     path("api/v1/", include("petitions.api_urls")),
     path("api/v1/", include("hearings.api_urls")),
+    path("api/v1/", include("sittings.api_urls")),
     path("", include("petitions.feed_urls")),
     path("", include("hearings.feed_urls")),
+    path("", include("sittings.feed_urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
 ]
@@ -42,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("", include("deputies.urls")),
     path("", include("petitions.urls")),
     path("", include("hearings.urls")),
+    path("", include("sittings.urls")),
     prefix_default_language=True,
 )
 

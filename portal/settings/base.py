@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "deputies",
     "petitions",
     "hearings",
+    "sittings",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,58 @@
+"""What sessions contribute to notifications and follows. This is the only module of the app that
+imports portal's notification and follow kernels (they are moving to their own app: repoint here)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.follows import followers_of, register_followable
+from portal.notifications import EventType, notify, register_event
+
+AGENDA_PUBLISHED = "session.agenda_published"
+DECISION_ADOPTED = "session.decision_adopted"
+
+
+def _maslikhat_code(obj) -> str:
+    session = getattr(obj, "session", obj)
+    return session.maslikhat.code
+
+
+def register_events() -> None:
+    register_followable("sittings.session")
+    register_followable("sittings.agendaitem")
+    register_event(
+        EventType(
+            key=AGENDA_PUBLISHED,
+            label=_("The agenda of a maslikhat session is published"),
+            template="session_agenda_published",
+            model="sittings.session",
+            scope=_maslikhat_code,
+        )
+    )
+    register_event(
+        EventType(
+            key=DECISION_ADOPTED,
+            label=_("A maslikhat adopted a decision on an agenda item you follow"),
+            template="session_decision_adopted",
+            model="sittings.agendaitem",
+            scope=_maslikhat_code,
+        )
+    )
+
+
+def notify_agenda_published(session) -> int:
+    """Followers of the maslikhat and of the session. Call inside the publishing transaction."""
+    return notify(
+        event=AGENDA_PUBLISHED,
+        obj=session,
+        recipients=followers_of(session.maslikhat, session),
+        key=f"session:{session.pk}:agenda",
+    )
+
+
+def notify_decision_adopted(decision) -> int:
+    item = decision.item
+    return notify(
+        event=DECISION_ADOPTED,
+        obj=item,
+        recipients=followers_of(item, item.session),
+        key=f"decision:{decision.pk}:adopted",
+    )
