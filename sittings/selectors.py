@@ -4,10 +4,11 @@ import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from deputies.models import Convocation
+from deputies.models import Convocation, Deputy
 from sittings.models import (
     AgendaItem,
     Attendance,
@@ -129,27 +130,40 @@ def current_sessions(maslikhat, convocation=None):
     return sessions.filter(convocation=convocation) if convocation else sessions
 
 
+def _count(queryset):
+    """COUNT of a queryset of one deputy's rows, as a subquery (all rows share deputy_id)."""
+    counted = queryset.order_by().values("deputy_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def deputy_record(deputy) -> dict:
-    """`record` of the deputy API: held sessions of the current convocation at which the deputy's
-    attendance was recorded, those attended, the rate, and the deputy's votes on published decisions.
-    Two queries."""
-    convocation = deputy.convocation or current_convocation(deputy.maslikhat)
-    sessions = current_sessions(deputy.maslikhat, convocation)
-    attendance = Attendance.objects.filter(deputy=deputy, session__in=sessions).aggregate(
-        held=Count("pk"), attended=Count("pk", filter=Q(status=Attendance.Status.PRESENT))
+    """`record` of the deputy API: held sessions of the current convocation (the deputy's, else the
+    maslikhat's latest) at which the deputy's attendance was recorded, those attended, the rate, and
+    the deputy's votes on published decisions of those sessions. One query."""
+    if deputy.convocation_id:
+        convocation = Value(deputy.convocation_id)
+    else:
+        convocation = Subquery(
+            Convocation.objects.filter(maslikhat_id=deputy.maslikhat_id).order_by("-number").values("pk")[:1]
+        )
+    sessions = Session.objects.held().filter(maslikhat_id=deputy.maslikhat_id)
+    sessions = sessions.annotate(current=convocation).filter(Q(convocation_id=F("current")) | Q(current__isnull=True))
+    attendance = Attendance.objects.filter(deputy_id=deputy.pk, session__in=sessions.values("pk"))
+    votes = Vote.objects.filter(
+        deputy_id=deputy.pk, decision__item__session__in=sessions.values("pk"), decision__published_at__isnull=False
     )
-    votes = dict(
-        Vote.objects.filter(deputy=deputy, decision__item__session__in=sessions, decision__published_at__isnull=False)
-        .values_list("choice")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    held, attended = attendance["held"], attendance["attended"]
+    figures = {
+        "held": _count(attendance),
+        "attended": _count(attendance.filter(status=Attendance.Status.PRESENT)),
+        **{choice: _count(votes.filter(choice=choice)) for choice in Vote.Choice.values},
+    }
+    row = Deputy.objects.filter(pk=deputy.pk).annotate(**figures).values(*figures).get()
+    held, attended = row["held"], row["attended"]
     return {
         "sessions_held": held,
         "sessions_attended": attended,
         "attendance_rate": round(attended / held, 4) if held else None,
-        "votes": {choice: votes.get(choice, 0) for choice in Vote.Choice.values},
+        "votes": {choice: row[choice] for choice in Vote.Choice.values},
     }
 
 

@@ -357,9 +357,7 @@ MATRIX = [
         roles(404, anonymous=LOGIN, staff_a=REFUSED, superuser=REFUSED),
         pk("session"),
     ),
-    Row(
-        "sittings:staff_publish", "POST", roles(404, anonymous=LOGIN, staff_a=REFUSED, superuser=REFUSED), pk("session")
-    ),
+    Row("sittings:staff_publish", "POST", STAFF_A_ONLY, pk("session")),
     Row(
         "sittings:staff_document",
         "POST",
