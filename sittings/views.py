@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from deputies.models import Maslikhat
-from sittings import selectors
+from sittings import events, selectors
 from sittings.models import AgendaItem, Session, SessionDocument
 from sittings.scorecard import scorecard_table, table_csv, table_json
 
@@ -95,12 +95,16 @@ def session_detail(request, pk: int):
         raise Http404 from None
     now = timezone.now()
     attendance = list(session.attendance.all())
+    items = list(session.items.all())
+    followed = events.followed_ids(request.user, items)
+    for item in items:
+        item.is_followed = item.pk in followed
     return render(
         request,
         "sittings/detail.html",
         {
             "session": session,
-            "items": list(session.items.all()),
+            "items": items,
             "attendance": attendance,
             "present_count": sum(1 for a in attendance if a.present),
             "is_running": session.is_running(now),
