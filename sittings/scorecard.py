@@ -15,31 +15,49 @@ from portal.scorecards import Metric, MetricValue, metrics, register_metric
 from sittings import selectors
 
 
+class _Maslikhats(list):
+    """The maslikhats of one table, with a memo so that metrics drawing on the same figures (three on
+    session figures, two on decision figures) share one query each."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self.memo: dict = {}
+
+
+def _figures(maslikhats, name: str, compute) -> dict:
+    memo = getattr(maslikhats, "memo", None)
+    if memo is None:
+        return compute([m.pk for m in maslikhats])
+    if name not in memo:
+        memo[name] = compute([m.pk for m in maslikhats])
+    return memo[name]
+
+
 def _rate(numerator: int, denominator: int) -> MetricValue:
     return MetricValue(round(numerator / denominator, 4) if denominator else None, numerator, denominator)
 
 
 def _sessions_held(maslikhats):
-    figures = selectors.session_figures([m.pk for m in maslikhats])
+    figures = _figures(maslikhats, "sessions", selectors.session_figures)
     return {m.pk: MetricValue(figures.get(m.pk, {}).get("held", 0)) for m in maslikhats}
 
 
 def _sessions_broadcast(maslikhats):
-    figures = selectors.session_figures([m.pk for m in maslikhats])
+    figures = _figures(maslikhats, "sessions", selectors.session_figures)
     return {
         m.pk: _rate(figures.get(m.pk, {}).get("broadcast", 0), figures.get(m.pk, {}).get("held", 0)) for m in maslikhats
     }
 
 
 def _attendance(maslikhats):
-    figures = selectors.session_figures([m.pk for m in maslikhats])
+    figures = _figures(maslikhats, "sessions", selectors.session_figures)
     return {
         m.pk: _rate(figures.get(m.pk, {}).get("present", 0), figures.get(m.pk, {}).get("rows", 0)) for m in maslikhats
     }
 
 
 def _unanimous(maslikhats):
-    figures = selectors.decision_figures([m.pk for m in maslikhats])
+    figures = _figures(maslikhats, "decisions", selectors.decision_figures)
     return {
         m.pk: _rate(figures.get(m.pk, {}).get("unanimous", 0), figures.get(m.pk, {}).get("counted", 0))
         for m in maslikhats
@@ -47,7 +65,7 @@ def _unanimous(maslikhats):
 
 
 def _budgets_unopposed(maslikhats):
-    figures = selectors.decision_figures([m.pk for m in maslikhats])
+    figures = _figures(maslikhats, "decisions", selectors.decision_figures)
     result = {}
     for m in maslikhats:
         row = figures.get(m.pk, {})
@@ -161,7 +179,7 @@ class Row:
 
 def scorecard_table(maslikhats=None, *, sort: str = "", descending: bool = True) -> tuple[list[Metric], list[Row]]:
     """Every registered figure for each maslikhat; a constant number of queries per figure."""
-    maslikhats = list(maslikhats if maslikhats is not None else Maslikhat.objects.order_by("level", "code"))
+    maslikhats = _Maslikhats(maslikhats if maslikhats is not None else Maslikhat.objects.order_by("level", "code"))
     columns = metrics()
     values = {metric.key: metric.compute(maslikhats) for metric in columns}
     rows = [

@@ -4,8 +4,20 @@ import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from deputies.models import Convocation, Deputy
@@ -182,11 +194,39 @@ def deputy_dissents(deputy, limit: int = 10) -> list[Vote]:
 
 
 def deputy_accountability(deputy) -> dict:
+    """Declared occupation, declared interests and reports to voters in one query (a UNION of rows of
+    one shape), programmes in another: the panel sits on a page with a query budget."""
+    nothing = Value(None, output_field=DateField())
+
+    def rows(queryset, kind, text, detail, day, link):
+        return queryset.filter(deputy=deputy).values_list(
+            Value(kind, output_field=CharField()),
+            Cast(text, TextField()),
+            Cast(detail, TextField()),
+            Cast(day, DateField()) if day is not None else nothing,  # every column an expression: one order
+            Cast(link, TextField()),
+        )
+
+    union = rows(DeputyDeclaration.objects, "declaration", "occupation", "employer", "declared_on", "source_url").union(
+        rows(DeclaredInterest.objects, "interest", "description", Value(""), "declared_on", "source_url"),
+        rows(VoterReport.objects, "report", "text", "place", "held_on", "video_url"),
+        all=True,
+    )
+    declaration, interests, reports = None, [], []
+    for kind, text, detail, day, link in union:
+        if kind == "declaration":
+            declaration = DeputyDeclaration(occupation=text, employer=detail, declared_on=day, source_url=link)
+        elif kind == "interest":
+            interests.append(DeclaredInterest(description=text, declared_on=day, source_url=link))
+        else:
+            reports.append(VoterReport(text=text, place=detail, held_on=day, video_url=link))
+    interests.sort(key=lambda i: i.declared_on or date.min, reverse=True)
+    reports.sort(key=lambda r: r.held_on, reverse=True)
     return {
-        "declaration": DeputyDeclaration.objects.filter(deputy=deputy).first(),
-        "interests": list(DeclaredInterest.objects.filter(deputy=deputy)),
+        "declaration": declaration,
+        "interests": interests,
         "programmes": list(ElectionProgramme.objects.filter(deputy=deputy).select_related("convocation")),
-        "reports": list(VoterReport.objects.filter(deputy=deputy)[:10]),
+        "reports": reports[:10],
     }
 
 

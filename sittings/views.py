@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from deputies.models import Maslikhat
 from sittings import events, selectors
-from sittings.models import AgendaItem, Session, SessionDocument
+from sittings.models import AgendaItem, Session, SessionDocument, Vote
 from sittings.scorecard import scorecard_table, table_csv, table_json
 
 
@@ -97,8 +97,15 @@ def session_detail(request, pk: int):
     attendance = list(session.attendance.all())
     items = list(session.items.all())
     followed = events.followed_ids(request.user, items)
+    labels = dict(Vote.Choice.choices)
     for item in items:
         item.is_followed = item.pk in followed
+        decision = getattr(item, "decision", None)
+        groups: dict[str, list[str]] = {}
+        for vote in decision.votes.all() if decision else []:
+            groups.setdefault(vote.choice, []).append(vote.deputy.full_name)
+        # How each deputy voted, one line per choice (a session of 50 items and 50 deputies stays small).
+        item.vote_groups = [(labels[c], groups[c]) for c in Vote.Choice.values if c in groups]
     return render(
         request,
         "sittings/detail.html",

@@ -200,3 +200,21 @@ def test_popolo_export_gains_events_motions_vote_events_and_votes(imported, depu
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"vote_event_id": "x", "voter_id": "y", "option": "for"}, POPOLO["vote"])
     assert "vote_events" in client.get("/en/open-data/popolo.json?maslikhat=kz-75").json()
+
+
+def test_deputy_page_shows_accountability_data(imported, deputies, client, django_assert_max_num_queries):
+    from datetime import date
+
+    from sittings.models import DeclaredInterest, DeputyDeclaration, ElectionProgramme, VoterReport
+
+    deputy = deputies["Петрова"]
+    DeputyDeclaration.objects.create(deputy=deputy, occupation="Предприниматель", employer="ТОО «Құрылыс»")
+    DeclaredInterest.objects.create(deputy=deputy, description="Доля в ТОО «Құрылыс»", declared_on=date(2024, 1, 5))
+    DeclaredInterest.objects.create(deputy=deputy, description="Супруг — в акимате", declared_on=date(2025, 1, 5))
+    VoterReport.objects.create(deputy=deputy, held_on=date(2025, 4, 1), place="Школа № 5", text="Отчёт за год")
+    ElectionProgramme.objects.create(deputy=deputy, text_ru="Дороги и парки")
+    with django_assert_max_num_queries(16):
+        page = client.get(f"/ru/deputies/{deputy.pk}/").content.decode()
+    for text in ("Предприниматель", "ТОО «Құрылыс»", "Супруг — в акимате", "Школа № 5", "Дороги и парки"):
+        assert text in page
+    assert page.index("Супруг — в акимате") < page.index("Доля в ТОО")  # newest first

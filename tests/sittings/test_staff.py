@@ -99,3 +99,24 @@ def test_demo_seed_is_idempotent(db):
     assert Attendance.objects.filter(session__is_demo=True).exists()
     seed_sessions()
     assert Session.objects.filter(is_demo=True).count() == count
+
+
+def test_the_emails_render_in_the_followers_language(staff, almaty, planned, django_capture_on_commit_callbacks):
+    from portal.emails import build_message
+    from portal.models import EmailDelivery
+
+    reader = UserFactory(preferred_language="ru")
+    follow_add(user=reader, obj=almaty)
+    item = services.agenda_item_add(actor=staff, session=planned, title_ru="О бюджете", title_kk="Бюджет туралы")
+    follow_add(user=reader, obj=item)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.agenda_publish(actor=staff, session=planned)
+        decision = services.decision_record(
+            actor=staff, item=item, adopted=True, totals={"for": 9, "against": 1, "abstain": 0, "not_voting": 0}
+        )
+        services.decision_publish(actor=staff, decision=decision)
+    agenda = build_message(EmailDelivery.objects.get(user=reader, event="session.agenda_published"))
+    assert agenda.subject.startswith("Опубликована повестка сессии") and "1. О бюджете" in agenda.body
+    adopted = build_message(EmailDelivery.objects.get(user=reader, event="session.decision_adopted"))
+    assert adopted.subject == "Решение принято: О бюджете"
+    assert "За: 9 · против: 1 · воздержались: 0 · не голосовали: 0" in adopted.body
