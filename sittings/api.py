@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 
 from deputies.models import Maslikhat
@@ -155,12 +155,19 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 
 class SessionDetailSerializer(SessionSerializer):
-    items = AgendaItemSerializer(many=True, read_only=True)
+    items = serializers.SerializerMethodField()
     attendance = AttendanceSerializer(many=True, read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
 
     class Meta(SessionSerializer.Meta):
         fields = [*SessionSerializer.Meta.fields, "documents", "items", "attendance"]
+
+    @extend_schema_field(AgendaItemSerializer(many=True))
+    def get_items(self, obj) -> list:
+        """The agenda once published (a draft agenda is the staff's until then)."""
+        if not obj.agenda_is_published:
+            return []
+        return AgendaItemSerializer(obj.items.all(), many=True, context=self.context).data
 
 
 def _date_param(request, name):

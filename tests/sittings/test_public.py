@@ -218,3 +218,12 @@ def test_deputy_page_shows_accountability_data(imported, deputies, client, djang
     for text in ("Предприниматель", "ТОО «Құрылыс»", "Супруг — в акимате", "Школа № 5", "Дороги и парки"):
         assert text in page
     assert page.index("Супруг — в акимате") < page.index("Доля в ТОО")  # newest first
+
+
+def test_a_draft_agenda_is_not_public(imported, almaty, staff, client):
+    from sittings.services import agenda_item_add, session_plan
+
+    session = session_plan(actor=staff, maslikhat=almaty, number=40, starts_at=Session.objects.get(number=23).starts_at)
+    agenda_item_add(actor=staff, session=session, title_ru="Секретный черновик")
+    assert client.get(f"/api/v1/sessions/{session.pk}/").json()["items"] == []
+    assert "Секретный черновик" not in client.get(f"/en/sessions/{session.pk}/").content.decode()
