@@ -292,9 +292,12 @@ class DeputyDetailSerializer(RepresentativeSerializer):
             for m in obj.commission_memberships.all()
         ]
 
-    def get_fields(self):
-        # Other apps' fields (the sessions app's `record`), registered with portal.api_extensions.
-        return {**super().get_fields(), **detail_fields("deputy")}
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Fields of the apps above deputies (letters' responsiveness, ...) through portal's registry.
+        for name, fn in detail_fields("deputy").items():
+            data[name] = fn(instance)
+        return data
 
 
 @extend_schema(tags=["deputies"])

@@ -12,9 +12,9 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerF
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from notifications.models import Follow
 from petitions.common import tally_lock
 from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, Signature
-from portal.models import Follow
 
 logger = logging.getLogger(__name__)
 LOCK = "petitions.tally"

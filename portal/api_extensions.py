@@ -1,26 +1,30 @@
-"""Fields that one app adds to another app's API resource, without an import in the wrong direction.
+"""Fields that other apps add to an API detail answer, without an import in the wrong direction.
 
-An app registers a field factory in AppConfig.ready():
-    register_detail_field("deputy", "record", lambda: RecordSerializer(source="*", read_only=True))
-and the owning serializer adds `detail_fields("deputy")` in `get_fields()`, so the field is in the
-response and in the OpenAPI schema alike."""
+The deputies app cannot import the apps above it, yet `GET /api/v1/deputies/{id}/` carries the
+letters app's `responsiveness` (and the sittings app's `record`). Apps register a field in
+AppConfig.ready(); the owning serializer asks `detail_fields(model_label)` and adds each one.
+
+    register_detail_field("deputy", "responsiveness", lambda deputy: {...})
+
+`fn(obj) -> JSON-serialisable value`. A model label is the short name the serializer uses
+("deputy", "maslikhat"); registering a name twice replaces the first function."""
 
 from collections.abc import Callable
 
 _FIELDS: dict[str, dict[str, Callable]] = {}
 
 
-def register_detail_field(resource: str, name: str, factory: Callable) -> None:
-    """`factory()` returns a fresh DRF field (read-only; `source="*"` to receive the whole object)."""
-    _FIELDS.setdefault(resource, {})[name] = factory
+def register_detail_field(model_label: str, name: str, fn: Callable) -> None:
+    _FIELDS.setdefault(model_label.lower(), {})[name] = fn
 
 
-def detail_fields(resource: str) -> dict:
-    return {name: factory() for name, factory in sorted(_FIELDS.get(resource, {}).items())}
+def detail_fields(model_label: str) -> dict[str, Callable]:
+    """{name: fn} for the model label, in registration order."""
+    return dict(_FIELDS.get(model_label.lower(), {}))
 
 
-# Sections that one app adds to another app's open-data export (e.g. the Popolo file of deputies
-# gains events, motions, vote events and votes from the sessions app).
+# Sections that one app adds to another app's open-data export (e.g. the deputies' Popolo file gains
+# events, motions, vote events and votes from the sittings app).
 _EXPORT_SECTIONS: dict[str, dict[str, Callable]] = {}
 
 

@@ -15,29 +15,6 @@ from deputies.serializers import MaslikhatRefSerializer
 from sittings import selectors
 from sittings.models import AgendaItem, Attendance, Decision, Session
 
-# "for" is a Python keyword, so the serializer is built with type() to have a field of that name.
-VoteCountsSerializer = type(
-    "VoteCountsSerializer",
-    (serializers.Serializer,),
-    {name: serializers.IntegerField() for name in ("for", "against", "abstain", "not_voting")},
-)
-
-
-class DeputyRecordSerializer(serializers.Serializer):
-    """Attendance and votes over the current convocation (sittings.selectors.deputy_record)."""
-
-    sessions_held = serializers.IntegerField()
-    sessions_attended = serializers.IntegerField()
-    attendance_rate = serializers.FloatField(allow_null=True, min_value=0, max_value=1)
-    votes = VoteCountsSerializer()
-
-    def to_representation(self, deputy):
-        return super().to_representation(selectors.deputy_record(deputy))
-
-
-def record_field():
-    return DeputyRecordSerializer(source="*", read_only=True)
-
 
 class SessionSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()

@@ -1,11 +1,12 @@
 """What sessions contribute to notifications and follows. This is the only module of the app that
-imports portal's notification and follow kernels (they are moving to their own app: repoint here)."""
+imports the notifications app."""
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.follows import followers_of, register_followable
-from portal.models import Follow
-from portal.notifications import EventType, notify, register_event
+from notifications.follows import followers_of
+from notifications.models import Follow
+from notifications.registry import EventType, register_event, register_followable
+from notifications.services import notify
 
 AGENDA_PUBLISHED = "session.agenda_published"
 DECISION_ADOPTED = "session.decision_adopted"

@@ -9,7 +9,7 @@ from portal.api_extensions import register_detail_field, register_export_section
 from portal.panels import register_panel
 from portal.seeding import register_seeder
 from portal.staff import StaffSection, register_staff_section
-from sittings import api, events, panels, popolo, scorecard, seed
+from sittings import events, panels, popolo, scorecard, seed, selectors
 
 
 def register() -> None:
@@ -25,7 +25,7 @@ def register() -> None:
     )
     register_panel("deputy.record", "sittings", panels.deputy_record, order=10)
     register_panel("maslikhat.record", "sittings", panels.maslikhat_record, order=10)
-    register_detail_field("deputy", "record", api.record_field)
+    register_detail_field("deputy", "record", selectors.deputy_record)
     register_export_section("popolo", "sittings", popolo.popolo_sections)
     scorecard.register_metrics()
     register_seeder(40, "sittings", seed.seed_sessions)

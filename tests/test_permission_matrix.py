@@ -243,10 +243,10 @@ MATRIX = [
         label="not yet public",
     ),
     # -- recalls: staff (the election commission only; superusers are deliberately not in) ----------
-    Row("petitions:staff_recalls", "GET", signed_in(403, commission_a=OK), staff=True),
-    Row("petitions:staff_recall_detail", "GET", COMMISSION_A, pk("recall"), staff=True),
+    Row("recalls:staff_list", "GET", signed_in(403, commission_a=OK), staff=True),
+    Row("recalls:staff_detail", "GET", COMMISSION_A, pk("recall"), staff=True),
     Row(
-        "petitions:staff_recall_register",
+        "recalls:staff_register",
         "POST",
         COMMISSION_A,
         pk("recall"),
@@ -254,32 +254,32 @@ MATRIX = [
         data=lambda w: {"collection_working_days": 20},
     ),
     Row(
-        "petitions:staff_recall_refuse",
+        "recalls:staff_refuse",
         "POST",
         COMMISSION_A,
         pk("recall"),
         staff=True,
         data=lambda w: {"reason": "Инициативная группа сформирована с нарушениями порядка."},
     ),
-    Row("petitions:staff_recall_signatures", "GET", COMMISSION_A, pk("recall"), staff=True),
+    Row("recalls:staff_signatures", "GET", COMMISSION_A, pk("recall"), staff=True),
     # Past the gate, these are refused at this stage (registration review): the message says why.
-    Row("petitions:staff_recall_signatures", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
-    Row("petitions:staff_recall_sample", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
-    Row("petitions:staff_recall_finish", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
-    Row("petitions:staff_recall_vote", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
+    Row("recalls:staff_signatures", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
+    Row("recalls:staff_sample", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
+    Row("recalls:staff_finish", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
+    Row("recalls:staff_vote", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
     # -- recalls: citizens, initiators, the deputy --------------------------------------------------
-    Row("petitions:recall_start", "GET", roles(OK), label="the address search is public"),
-    Row("petitions:recall_start", "POST", signed_in(OK), query="?deputy={recall_deputy_pk}", label="form errors"),
-    Row("petitions:recall_join", "GET", signed_in(OK), pk("recall")),
-    Row("petitions:recall_join", "POST", signed_in(OK), pk("recall")),
-    Row("petitions:recall_sign", "GET", signed_in(OK), pk("recall")),
-    Row("petitions:recall_sign", "POST", signed_in(OK), pk("recall")),
-    Row("petitions:recall_submit_group", "POST", signed_in(REFUSED), pk("recall")),
-    Row("petitions:recall_withdraw", "GET", signed_in(403), pk("recall")),
-    Row("petitions:recall_withdraw", "POST", signed_in(403), pk("recall")),
-    Row("petitions:recall_submit_signatures", "POST", signed_in(REFUSED), pk("recall")),
-    Row("petitions:recall_reply", "GET", signed_in(404, deputy=OK), pk("recall")),
-    Row("petitions:recall_reply", "POST", signed_in(404, deputy=OK), pk("recall")),
+    Row("recalls:start", "GET", roles(OK), label="the address search is public"),
+    Row("recalls:start", "POST", signed_in(OK), query="?deputy={recall_deputy_pk}", label="form errors"),
+    Row("recalls:join", "GET", signed_in(OK), pk("recall")),
+    Row("recalls:join", "POST", signed_in(OK), pk("recall")),
+    Row("recalls:sign", "GET", signed_in(OK), pk("recall")),
+    Row("recalls:sign", "POST", signed_in(OK), pk("recall")),
+    Row("recalls:submit_group", "POST", signed_in(REFUSED), pk("recall")),
+    Row("recalls:withdraw", "GET", signed_in(403), pk("recall")),
+    Row("recalls:withdraw", "POST", signed_in(403), pk("recall")),
+    Row("recalls:submit_signatures", "POST", signed_in(REFUSED), pk("recall")),
+    Row("recalls:reply", "GET", signed_in(404, deputy=OK), pk("recall")),
+    Row("recalls:reply", "POST", signed_in(404, deputy=OK), pk("recall")),
     Row(
         "api-recall-sign",
         "POST",
@@ -391,6 +391,36 @@ MATRIX = [
         signed_in(OK),
         data=lambda w: {"object_type": "hearings.hearing", "object_id": w.hearing.pk},
     ),
+    # -- letters to deputies and reception slots --------------------------------------------------
+    Row("letters:staff_queue", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("letters:staff_message", "GET", STAFF_A_ONLY, pk("letter"), staff=True),
+    Row(
+        "letters:staff_message",
+        "POST",
+        STAFF_A_ONLY,
+        pk("letter"),
+        data=lambda w: {"action": "forward", "how": "Printed"},
+        staff=True,
+        label="forward",
+    ),
+    Row("letters:staff_reception", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("letters:staff_slot_cancel", "POST", STAFF_A_ONLY, pk("slot"), staff=True),
+    Row("letters:reception_day", "GET", signed_in(403, staff_a=OK, staff_b=OK, deputy=OK, superuser=OK), staff=True),
+    Row("letters:write", "GET", signed_in(OK), pk("recall_deputy")),
+    Row("letters:write_all", "GET", signed_in(OK)),
+    Row("letters:my_messages", "GET", signed_in(OK)),
+    Row("letters:message", "GET", roles(404, anonymous=LOGIN, citizen=OK), pk("letter")),
+    Row("letters:book", "POST", signed_in(OK), pk("slot")),
+    Row("letters:booking_cancel", "POST", roles(404, anonymous=LOGIN, citizen=OK), pk("booking")),
+    Row("letters:booking_ics", "GET", roles(404, anonymous=LOGIN, citizen=OK), pk("booking")),
+    Row(
+        "api-deputy-messages",
+        "POST",
+        signed_in(400),
+        pk("recall_deputy"),
+        data=lambda w: {"subject": "S", "body": "Не тот адрес для этого депутата.", "address": "Алматы, Абая 10"},
+        api=True,
+    ),
     # -- the Django admin: superusers only ----------------------------------------------------------
     Row("admin:index", "GET", roles(302, superuser=OK), staff=True),
     Row("admin:portal_user_changelist", "GET", roles(302, superuser=OK), staff=True),
@@ -421,8 +451,8 @@ PUBLIC = {
     "hearings_hearing_ics": "public event",
     "petitions:list": "public list",
     "petitions:detail": "public page; a non-public one is a MATRIX row",
-    "petitions:recall_list": "public list",
-    "petitions:recall_detail": "public page (masked data only)",
+    "recalls:list": "public list",
+    "recalls:detail": "public page (masked data only)",
     "hearings:list": "public list",
     "hearings:calendar": "public calendar",
     "hearings:detail": "public page",
@@ -445,6 +475,10 @@ PUBLIC = {
     "deputies:export_deputies": "open data",
     "deputies:export_districts": "open data",
     "deputies:export_popolo": "open data",
+    "letters:reply": "the deputy's reply page: no account, a signed single-use token (tests/letters)",
+    "letters:reply_report": "the deputy's report button: the same signed token (tests/letters)",
+    "letters:followup": "'did you get a reply?': a signed token per message, no login (tests/letters)",
+    "letters:method": "how replies are counted",
     "api-session-list": "public sessions",
     "api-session-detail": "public session (unpublished decisions are left out)",
     "sessions_calendar_ics": "public calendar",
@@ -500,11 +534,11 @@ def test_the_matrix_names_real_urls():
 def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 - fixtures
     from hearings import services as hearing_services
     from hearings.models import Question
-    from petitions import recall_services
+    from notifications.models import EmailDelivery, Notification
     from petitions import services as petition_services
-    from petitions.recall_models import RecallRequest
-    from portal.models import EmailDelivery, Notification
-    from tests.petitions.test_recall_support import ensure_reference_data, forming_recall, smd_deputy
+    from recalls import services as recall_services
+    from recalls.models import RecallRequest
+    from tests.recalls.support import ensure_reference_data, forming_recall, smd_deputy
     from tests.security.conftest import make_hearing
 
     time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
@@ -560,6 +594,7 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     )
     w.grant_a = grant(UserFactory(), Role.DEPUTY, A)
     w.notification = Notification.objects.create(user=w.citizen, event="petition.answered", key="matrix", url="/")
+    w.letter, w.slot, w.booking = _letters_world(w, recall_deputy)
 
     from sittings.models import AgendaItem, Decision, Session
 
@@ -583,12 +618,45 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     return w
 
 
+def _letters_world(w, deputy):
+    """A citizen's message to deputy A (waiting for the staff) and a reception slot they booked."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from letters.models import Booking, Message, ReceptionSlot
+
+    letter = Message.objects.create(
+        deputy=deputy,
+        maslikhat=deputy.maslikhat,
+        author=w.citizen,
+        author_name="Citizen",
+        address="Алматы, Сатпаева 1",
+        subject=f"Хат {MARK_A}",
+        body=f"Мәтін {MARK_A}",
+        language="kk",
+        status=Message.Status.STAFF_QUEUE,
+    )
+    starts = timezone.make_aware(datetime(2025, 6, 11, 10, 0))
+    slot = ReceptionSlot.objects.create(
+        deputy=deputy,
+        maslikhat=deputy.maslikhat,
+        starts_at=starts,
+        ends_at=starts + timezone.timedelta(hours=2),
+        place=f"Кабинет {MARK_A}",
+        capacity=5,
+        language="kk",
+    )
+    return letter, slot, Booking.objects.create(slot=slot, user=w.citizen)
+
+
 def _snapshot():
     """What a refused request must leave untouched."""
     from hearings.models import Hearing, Question, QuestionVote, Registration
+    from notifications.models import EmailDelivery, Follow, Notification
     from petitions.models import Signature
-    from petitions.recall_models import RecallRequest, RecallSignature
-    from portal.models import AuditEntry, EmailDelivery, Follow, Notification, RoleGrant
+    from portal.models import AuditEntry, RoleGrant
+    from recalls.models import RecallRequest, RecallSignature
 
     return (
         AuditEntry.objects.count(),

@@ -32,11 +32,6 @@ def test_record_without_sessions_has_no_rate(deputies, client):
     assert record["sessions_held"] == 0 and record["attendance_rate"] is None
 
 
-def test_record_is_in_the_openapi_schema(client):
-    schema = client.get("/api/schema/?format=json").json()
-    assert "record" in schema["components"]["schemas"]["DeputyDetail"]["properties"]
-
-
 def test_session_api_lists_by_maslikhat_and_dates_and_details_votes(imported, client):
     listed = client.get("/api/v1/sessions/?maslikhat=kz-75&from=2025-03-01&to=2025-03-31").json()
     assert [s["number"] for s in listed["results"]] == [22]

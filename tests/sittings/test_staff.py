@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from portal.follows import follow_add
-from portal.models import AuditEntry, Notification, Role
+from notifications.follows import follow_add
+from notifications.models import Notification
+from portal.models import AuditEntry, Role
 from sittings import services
 from sittings.models import Attendance, Session
 from tests.factories import UserFactory, grant, maslikhat
@@ -102,8 +103,8 @@ def test_demo_seed_is_idempotent(db):
 
 
 def test_the_emails_render_in_the_followers_language(staff, almaty, planned, django_capture_on_commit_callbacks):
-    from portal.emails import build_message
-    from portal.models import EmailDelivery
+    from notifications.emails import build_message
+    from notifications.models import EmailDelivery
 
     reader = UserFactory(preferred_language="ru")
     follow_add(user=reader, obj=almaty)
