@@ -287,6 +287,10 @@ SPECTACULAR_SETTINGS = {
         "DeputyStatusEnum": "deputies.models.Deputy.Status",
         "PetitionStatusEnum": "petitions.models.Petition.Status",
         "SignatureStatusEnum": "petitions.models.Signature.Status",
+        "SessionStatusEnum": "sittings.models.Session.Status",
+        "SessionKindEnum": "sittings.models.Session.Kind",
+        "AgendaItemKindEnum": "sittings.models.AgendaItem.Kind",
+        "AttendanceStatusEnum": "sittings.models.Attendance.Status",
     },
 }
 
