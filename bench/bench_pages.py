@@ -1,5 +1,6 @@
 """Pages: SQL queries and bytes (HTML + CSS + JS) of the home, petition list, petition, hearing,
-deputy, maslikhat and representatives pages, with their lists at 5 and at 50 rows.
+deputy, maslikhat, representatives, session list, session (agenda items x roll calls) and scorecard
+comparison pages, with their lists at 5 and at 50 rows.
 
 Production settings on a dedicated database (collected, hashed static files served by WhiteNoise),
 Django's test client, `CaptureQueriesContext` around the second request of each page (the first
@@ -151,7 +152,45 @@ def build(size: int, petition_base, staff, commission) -> dict:
         ]
     )
     assert Petition.objects.filter(pk=petition.pk).values_list("signature_count", flat=True).get() == size
-    return {"petition": petition, "hearing": hearing, "citizen": people[0], "deputy": deputies[0]}
+    session = build_sessions(size, maslikhat, deputies)
+    return {"petition": petition, "hearing": hearing, "citizen": people[0], "deputy": deputies[0], "session": session}
+
+
+def build_sessions(size: int, maslikhat, deputies):
+    """`size` held sessions of the maslikhat; the last has `size` agenda items, each decided by a roll
+    call of the `size` deputies, who all attended."""
+    from django.utils import timezone
+
+    from sittings.models import AgendaItem, Attendance, Decision, Session, Vote
+
+    now = timezone.now()
+    sessions = Session.objects.bulk_create(
+        [
+            Session(
+                maslikhat=maslikhat,
+                number=1000 * size + i,
+                title_ru=f"Сессия {size}-{i}",
+                starts_at=now - timedelta(days=size + i),
+                status=Session.Status.HELD,
+                agenda_published_at=now,
+                video_url="https://example.invalid/video",
+            )
+            for i in range(size)
+        ]
+    )
+    session = sessions[-1]
+    items = AgendaItem.objects.bulk_create(
+        [AgendaItem(session=session, number=i + 1, title_ru=f"Вопрос {i + 1}", kind="budget") for i in range(size)]
+    )
+    decisions = Decision.objects.bulk_create(
+        [
+            Decision(item=item, adopted=True, votes_for=size, votes_against=0, votes_abstain=0, published_at=now)
+            for item in items
+        ]
+    )
+    Attendance.objects.bulk_create([Attendance(session=session, deputy=d, status="present") for d in deputies])
+    Vote.objects.bulk_create([Vote(decision=x, deputy=d, choice="for") for x in decisions for d in deputies])
+    return session
 
 
 def measure(client, url: str, show: bool = False) -> dict:
@@ -221,6 +260,9 @@ def main() -> int:
             "deputy": lambda size: f"/ru/deputies/{data[size]['deputy'].pk}/",
             "maslikhat": lambda _size: f"/ru/maslikhats/{first.maslikhat.code}/",
             "representatives": lambda _size: "/ru/representatives/?address=" + quote("Алматы, Абая 10"),
+            "session list": lambda _size: f"/ru/sessions/?maslikhat={first.maslikhat.code}",
+            "session": lambda size: f"/ru/sessions/{data[size]['session'].pk}/",
+            "scorecards": lambda _size: "/ru/scorecards/",
         }
         show = "--queries" in sys.argv[1:]
         failures = 0

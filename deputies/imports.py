@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from deputies.admin_map import maslikhat_names
 from deputies.models import CURRENT_CONVOCATION, CURRENT_CONVOCATION_ELECTED_ON, AdministrativeUnit, Maslikhat
+from portal.api_extensions import export_sections
 from portal.csv_export import csv_writer, read_cell
 
 UNIT_COLUMNS = ["code", "kind", "parent", "name_kk", "name_ru", "name_en"]
@@ -703,4 +704,6 @@ def popolo_export(maslikhats=None) -> dict:
         "memberships": member_rows,
         "posts": posts,
         "areas": areas,
+        # Other apps' sections (the sessions app: events, motions, vote_events, votes).
+        **export_sections("popolo", maslikhats),
     }

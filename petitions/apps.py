@@ -12,6 +12,9 @@ class PetitionsConfig(AppConfig):
         from petitions import wiring
 
         wiring.register()
+        from petitions import scorecard
+
+        scorecard.register_metrics()
         from petitions import personal_data
 
         personal_data.register()

@@ -21,3 +21,21 @@ def register_detail_field(model_label: str, name: str, fn: Callable) -> None:
 def detail_fields(model_label: str) -> dict[str, Callable]:
     """{name: fn} for the model label, in registration order."""
     return dict(_FIELDS.get(model_label.lower(), {}))
+
+
+# Sections that one app adds to another app's open-data export (e.g. the deputies' Popolo file gains
+# events, motions, vote events and votes from the sittings app).
+_EXPORT_SECTIONS: dict[str, dict[str, Callable]] = {}
+
+
+def register_export_section(export: str, name: str, build: Callable) -> None:
+    """`build(maslikhats)` (a queryset, or None for all) returns {"events": [...], ...}."""
+    _EXPORT_SECTIONS.setdefault(export, {})[name] = build
+
+
+def export_sections(export: str, maslikhats=None) -> dict:
+    sections: dict = {}
+    for _name, build in sorted(_EXPORT_SECTIONS.get(export, {}).items()):
+        for key, rows in build(maslikhats).items():
+            sections.setdefault(key, []).extend(rows)
+    return sections

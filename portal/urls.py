@@ -23,9 +23,11 @@ urlpatterns = [
     path("api/v1/", include("recalls.api_urls")),
     path("api/v1/", include("hearings.api_urls")),
     path("api/v1/", include("letters.api_urls")),
+    path("api/v1/", include("sittings.api_urls")),
     path("", include("petitions.feed_urls")),
     path("", include("hearings.feed_urls")),
     path("telegram/", include("telegram_bot.urls")),  # Telegram's webhook: not language-prefixed
+    path("", include("sittings.feed_urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
 ]
@@ -48,6 +50,7 @@ urlpatterns += i18n_patterns(
     path("", include("recalls.urls")),
     path("", include("hearings.urls")),
     path("", include("letters.urls")),
+    path("", include("sittings.urls")),
     prefix_default_language=True,
 )
 

@@ -17,6 +17,8 @@ FLOORS = {
     "recalls": 2,
     "hearings": 2,
     "telegram_bot": 2,
+    "sittings": 2,
+    "letters": 2,
 }
 
 

@@ -364,6 +364,27 @@ MATRIX = [
         extra={"method": "DELETE"},
         label="only one's own",
     ),
+    # -- sessions: the staff console ----------------------------------------------------------------
+    Row("sittings:staff_list", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("sittings:staff_plan", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("sittings:staff_plan", "POST", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("sittings:staff_manage", "GET", STAFF_A_ONLY, pk("session"), staff=True),
+    Row(
+        "sittings:staff_item_add",
+        "POST",
+        roles(404, anonymous=LOGIN, staff_a=REFUSED, superuser=REFUSED),
+        pk("session"),
+    ),
+    Row("sittings:staff_publish", "POST", STAFF_A_ONLY, pk("session")),
+    Row(
+        "sittings:staff_document",
+        "POST",
+        roles(404, anonymous=LOGIN, staff_a=REFUSED, superuser=REFUSED),
+        pk("session"),
+    ),
+    Row("sittings:staff_attendance", "POST", STAFF_A_ONLY, pk("session")),
+    Row("sittings:staff_vote", "POST", STAFF_A_ONLY, pk("agenda_item")),
+    Row("sittings:staff_decision_publish", "POST", STAFF_A_ONLY, pk("decision")),
     # -- a person's own data and notifications ------------------------------------------------------
     Row("profile", "GET", signed_in(OK)),
     Row("profile", "POST", signed_in(OK)),
@@ -478,6 +499,19 @@ PUBLIC = {
     "letters:reply_report": "the deputy's report button: the same signed token (tests/letters)",
     "letters:followup": "'did you get a reply?': a signed token per message, no login (tests/letters)",
     "letters:method": "how replies are counted",
+    "api-session-list": "public sessions",
+    "api-session-detail": "public session (unpublished decisions are left out)",
+    "sessions_calendar_ics": "public calendar",
+    "sessions_session_ics": "public event",
+    "sittings:list": "public list",
+    "sittings:calendar": "public calendar",
+    "sittings:decisions": "published decisions only",
+    "sittings:detail": "public page (unpublished decisions are left out)",
+    "sittings:document": "session documents are public records",
+    "sittings:scorecards": "public comparison",
+    "sittings:scorecards_csv": "open data",
+    "sittings:scorecards_json": "open data",
+    "sittings:scorecard": "public scorecard",
 }
 # Sign-in, sign-up, password and MFA flows of django-allauth: their own rate limits and tests.
 EXEMPT_MODULES = ("allauth.",)
@@ -581,6 +615,14 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     w.notification = Notification.objects.create(user=w.citizen, event="petition.answered", key="matrix", url="/")
     w.letter, w.slot, w.booking = _letters_world(w, recall_deputy)
 
+    from sittings.models import AgendaItem, Decision, Session
+
+    w.session = Session.objects.create(
+        maslikhat=almaty, number=1, title_ru=f"Сессия {MARK_A}", starts_at="2025-06-20T10:00:00+05:00"
+    )
+    w.agenda_item = AgendaItem.objects.create(session=w.session, number=1, title_ru=f"Бюджет {MARK_A}")
+    w.decision = Decision.objects.create(item=w.agenda_item, adopted=True)
+
     # Maslikhat B: objects an official of A must never see.
     astana = Maslikhat.objects.get(code=B)
     w.pet_b = make_petition(Petition.Status.SUBMITTED, title=f"Астана {MARK_B} жолы", maslikhat=astana)
@@ -589,6 +631,9 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     hearing_b.save()
     grant(UserFactory(first_name=MARK_B), Role.DEPUTY, B)
     DeputyFactory(maslikhat=astana, full_name=f"Депутатов {MARK_B}")
+    Session.objects.create(
+        maslikhat=astana, number=1, title_ru=f"Сессия {MARK_B}", starts_at="2025-06-21T10:00:00+05:00"
+    )
     return w
 
 

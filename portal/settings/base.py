@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "hearings",
     "letters",
     "telegram_bot",
+    "sittings",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +318,10 @@ SPECTACULAR_SETTINGS = {
         "DeputyStatusEnum": "deputies.models.Deputy.Status",
         "PetitionStatusEnum": "petitions.models.Petition.Status",
         "SignatureStatusEnum": "petitions.models.Signature.Status",
+        "SessionStatusEnum": "sittings.models.Session.Status",
+        "SessionKindEnum": "sittings.models.Session.Kind",
+        "AgendaItemKindEnum": "sittings.models.AgendaItem.Kind",
+        "AttendanceStatusEnum": "sittings.models.Attendance.Status",
     },
 }
 

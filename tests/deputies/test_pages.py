@@ -109,8 +109,9 @@ def test_deputy_page_shows_the_record(client, almaty_deputies, django_assert_max
     CommissionMembership.objects.create(commission=commission, deputy=deputy, is_chair=True)
     deputy.reception_hours = "Mon 10:00-12:00"
     deputy.save()
-    # 7 for the page and the hearings panel, 3 for the letters panel (figures, published, slots).
-    with django_assert_max_num_queries(10):
+    # 7 for the page and the hearings panel, 3 for the letters panel (figures, published, slots),
+    # 4 for the sessions record panel (record, dissents, declarations and reports, programmes).
+    with django_assert_max_num_queries(14):
         html = client.get(f"/en/deputies/{deputy.pk}/").content.decode()
     assert "Budget" in html and "chair" in html and "Mon 10:00-12:00" in html
     assert client.get("/en/deputies/999999/").status_code == 404
@@ -127,8 +128,9 @@ def test_maslikhat_page_shows_composition_chair_commissions_districts(
     )
     CommissionMembership.objects.create(commission=commission, deputy=almaty_deputies["smd2"], is_chair=True)
     DeputyFactory.create_batch(10, party_list=True, party="Ak Zhol")
-    # The letters panel's table adds 3 (rules, deputies, their counted messages), whatever the rows.
-    with django_assert_max_num_queries(10):
+    # The letters panel's table adds 3 (rules, deputies, their counted messages), whatever the rows;
+    # the sessions panel 1 (recent sessions).
+    with django_assert_max_num_queries(11):
         html = client.get("/en/maslikhats/kz-75/").content.decode()
     assert "Tizim" not in html and chair.full_name in html
     assert "Ak Zhol" in html and "Budget" in html and "Екінші Депутат" in html

@@ -15,7 +15,8 @@ from notifications.telegram.linking import telegram_link, telegram_link_token_is
 from notifications.telegram.tasks import telegram_chunk_send_task
 from portal.models import Role
 from tests.factories import UserFactory, grant, maslikhat
-from tests.notifications.notification_events import TEST_EVENT, news_object
+from tests.notifications.factories import news_object
+from tests.notifications.notification_events import TEST_EVENT
 from tests.notifications.test_notifications_delivery import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
