@@ -18,7 +18,9 @@ from portal.models import Follow
 
 logger = logging.getLogger(__name__)
 LOCK = "petitions.tally"
-BATCH = 50_000
+# A backlog is caught up oldest first in batches of at most BATCH rows, each its own transaction:
+# watchers see the count move batch by batch, and no statement grows with the backlog.
+BATCH = 10_000
 # What watchers reload: the public count (petitions/api.py) and the page anonymous visitors share
 # (petitions/views.py). Both are dropped whenever a tally moves the count or the petition changes
 # state, so a watcher sees a new count within one tally, and neither costs a query when cached.
@@ -46,16 +48,10 @@ WITH picked AS (
     FROM picked WHERE s.id = picked.id
     RETURNING s.petition_id, s.district_id, s.is_resident, s.signer_id,
         (CASE WHEN s.status = 'valid' THEN 1 ELSE 0 END) - (CASE WHEN picked.counted THEN 1 ELSE 0 END) AS delta
-), follows_added AS (
-    -- Signing follows the petition (portal's Follow, undone by unfollowing); done here, in bulk,
-    -- so the signing request stays one INSERT.
-    INSERT INTO portal_follow (user_id, object_type, object_id, created_at)
-    SELECT DISTINCT signer_id, 'petitions.petition', petition_id::text, %(now)s FROM flipped WHERE delta > 0
-    ON CONFLICT DO NOTHING
-    RETURNING 1
 ), per_petition AS (
+    -- followers: who signed (delta > 0) and so follows the petition (petitions.tasks.petition_follows_task).
     SELECT petition_id, SUM(delta) AS total, SUM(CASE WHEN is_resident THEN delta ELSE 0 END) AS residents,
-           COUNT(*) AS seen
+           COUNT(*) AS seen, ARRAY_AGG(signer_id) FILTER (WHERE delta > 0) AS followers
     FROM flipped GROUP BY petition_id
 ), per_district AS (
     SELECT petition_id, district_id, SUM(delta) AS delta FROM flipped WHERE district_id IS NOT NULL
@@ -77,36 +73,28 @@ WITH picked AS (
         resident_signature_count = p.resident_signature_count + d.residents,
         last_tallied_at = %(now)s
     FROM per_petition AS d WHERE p.id = d.petition_id
-    RETURNING p.id, p.signature_count, p.resident_signature_count, d.seen
+    RETURNING p.id, p.signature_count, p.resident_signature_count, d.seen, d.followers
 )
-SELECT id, signature_count, resident_signature_count, seen FROM petitions
+SELECT id, signature_count, resident_signature_count, seen, COALESCE(followers, '{}') FROM petitions
 """
 
 
-def _tally_postgresql(now) -> list[tuple[int, int, int, int]]:
-    rows: list[tuple[int, int, int, int]] = []
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute(_PG_TALLY, {"batch": BATCH, "now": now})
-            batch = cursor.fetchall()
-        rows.extend(batch)
-        if sum(r[3] for r in batch) < BATCH:
-            return rows
+def _batch_postgresql(now) -> list[tuple]:
+    """One batch: (petition id, total, residents, rows seen, signer ids that now follow)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_TALLY, {"batch": BATCH, "now": now})
+        return cursor.fetchall()
 
 
-def _tally_portable(now) -> list[tuple[int, int, int, int]]:
+def _batch_portable(now) -> list[tuple]:
     """The same arithmetic in several statements, for SQLite (which serialises writers)."""
-    ids = list(Signature.objects.filter(pending=True).values_list("pk", flat=True)[:BATCH])
+    ids = list(Signature.objects.filter(pending=True).order_by("pk").values_list("pk", flat=True)[:BATCH])
     if not ids:
         return []
+    followers: dict[int, list[int]] = {}
     newly_valid = Signature.objects.filter(pk__in=ids, status=Signature.Status.VALID, counted=False)
-    Follow.objects.bulk_create(
-        [
-            Follow(user_id=signer, object_type="petitions.petition", object_id=str(petition), created_at=now)
-            for signer, petition in newly_valid.values_list("signer_id", "petition_id")
-        ],
-        ignore_conflicts=True,
-    )
+    for signer, petition in newly_valid.values_list("signer_id", "petition_id"):
+        followers.setdefault(petition, []).append(signer)
     valid = Sum(ExpressionWrapper(Q(status=Signature.Status.VALID), output_field=IntegerField()))
     counted = Sum(ExpressionWrapper(Q(counted=True), output_field=IntegerField()))
     groups = list(
@@ -139,8 +127,24 @@ def _tally_portable(now) -> list[tuple[int, int, int, int]]:
         counts = (
             Petition.objects.filter(pk=petition_id).values_list("signature_count", "resident_signature_count").first()
         )
-        rows.append((petition_id, counts[0], counts[1], seen))
+        rows.append((petition_id, counts[0], counts[1], seen, followers.get(petition_id, [])))
     return rows
+
+
+def petitions_follow(*, petition_id: int, signer_ids: list[int]) -> int:
+    """Signing follows the petition (portal's Follow, undone by unfollowing): in bulk, in a task of
+    its own after the tally that counted the signatures, so signing stays one INSERT and a tally
+    never waits for it."""
+    now = timezone.now()
+    created = Follow.objects.bulk_create(
+        [
+            Follow(user_id=signer, object_type="petitions.petition", object_id=str(petition_id), created_at=now)
+            for signer in signer_ids
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    return len(created)
 
 
 def _sample(rows, now) -> None:
@@ -148,7 +152,7 @@ def _sample(rows, now) -> None:
     PetitionCountSample.objects.bulk_create(
         [
             PetitionCountSample(petition_id=pk, hour=hour, signature_count=total, resident_signature_count=residents)
-            for pk, total, residents, _seen in rows
+            for pk, total, residents, _seen, _followers in rows
         ],
         update_conflicts=True,
         unique_fields=["petition", "hour"],
@@ -174,23 +178,42 @@ def _crossings() -> int:
     return moved
 
 
-def petitions_tally() -> dict | None:
-    """One tally. None when another tally holds the lock (running twice at once is a no-op)."""
-    with tally_lock(LOCK) as acquired:
-        if not acquired:
-            return None
-        now = timezone.now()
-        rows = _tally_postgresql(now) if connection.vendor == "postgresql" else _tally_portable(now)
-        if rows:
-            _sample(rows, now)
-        moved = _crossings()
-        if rows:
-            from petitions.services import petition_progress_notices
+def _after_batch(rows) -> None:
+    """Outside the tally's transaction: the new counts to watchers at once; the follows of the
+    batch's signers, then the progress notices (which go to followers), as tasks of their own on
+    the default queue, so the next batch and the next tally never wait for them."""
+    from celery import chain
 
-            petition_progress_notices()
-    if rows:
-        drop_watched(pk for pk, _total, _residents, _seen in rows)
-    return {"petitions": len(rows), "signatures": sum(r[3] for r in rows), "moved": moved}
+    from petitions.tasks import petition_follows_task, petition_progress_task
+
+    drop_watched(row[0] for row in rows)
+    follows = [petition_follows_task.si(petition_id=row[0], signer_ids=list(row[4])) for row in rows if row[4]]
+    chain(*follows, petition_progress_task.si()).apply_async()
+
+
+def petitions_tally(*, max_batches: int = 1000) -> dict | None:
+    """Tally the pending signatures oldest first, BATCH rows per transaction, until none is left
+    (or max_batches). None when another tally holds the lock (running twice at once is a no-op)."""
+    petitions: set[int] = set()
+    signatures = moved = batches = 0
+    while batches < max_batches:
+        with tally_lock(LOCK) as acquired:
+            if not acquired:
+                return None if batches == 0 else {"petitions": len(petitions), "signatures": signatures, "moved": moved}
+            now = timezone.now()
+            rows = _batch_postgresql(now) if connection.vendor == "postgresql" else _batch_portable(now)
+            if rows:
+                _sample(rows, now)
+            moved += _crossings()
+        batches += 1
+        seen = sum(row[3] for row in rows)
+        if rows:
+            petitions.update(row[0] for row in rows)
+            signatures += seen
+            _after_batch(rows)
+        if seen < BATCH:
+            break
+    return {"petitions": len(petitions), "signatures": signatures, "moved": moved}
 
 
 def petitions_recount() -> dict | None:

@@ -11,6 +11,20 @@ def petition_tally_task():
 
 
 @shared_task(acks_late=True, ignore_result=True)
+def petition_follows_task(*, petition_id: int, signer_ids: list[int]):
+    from petitions.tally import petitions_follow
+
+    return petitions_follow(petition_id=petition_id, signer_ids=signer_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def petition_progress_task():
+    from petitions.services import petition_progress_notices
+
+    return petition_progress_notices()
+
+
+@shared_task(acks_late=True, ignore_result=True)
 def petition_recount_task():
     from petitions.tally import petitions_recount
 

@@ -142,6 +142,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "dauys")
+# The tally has a queue (and in production a worker process) of its own: an email fan-out on the
+# default queue can never delay a count (Procfile.production, docs/operations.md).
+CELERY_TALLY_QUEUE = os.environ.get("CELERY_TALLY_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-tally")
+CELERY_TASK_ROUTES = {"petitions.tasks.petition_tally_task": {"queue": CELERY_TALLY_QUEUE}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Almaty"
 # Periodic schedules live in portal/celery.py (one place).
