@@ -457,6 +457,8 @@ def signer_headers(session_key: str, csrf: str) -> dict[str, str]:
         "Accept-Language": "ru",
         "X-Forwarded-For": client_address(session_key),
         "X-Forwarded-Proto": "https",
+        # Over HTTPS Django's CSRF check wants a same-origin Referer, as browsers send it.
+        "Referer": "https://127.0.0.1/",
     }
 
 
@@ -548,3 +550,55 @@ async def get_paced(phase: Phase, port: int, paths: list[str], rate: float, seco
     await asyncio.gather(*(reader(i) for i in range(clients)))
     phase.elapsed = time.monotonic() - began
     return phase
+
+
+# ------------------------------------------------------------------------------------------
+# Where the time goes: py-spy (optional; `pip install py-spy`) on a gunicorn master and its workers
+# ------------------------------------------------------------------------------------------
+def py_spy() -> str | None:
+    path = BIN / "py-spy"
+    return str(path) if path.exists() else shutil.which("py-spy")
+
+
+def start_profile(pid: int, seconds: float, out: Path) -> subprocess.Popen | None:
+    tool = py_spy()
+    if not tool:
+        return None
+    return subprocess.Popen(  # noqa: S603
+        [tool, "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--rate", "50"]
+        + ["--duration", str(max(1, int(seconds))), "--format", "raw", "--output", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def top_frames(raw: Path, count: int = 8) -> list[str]:
+    """The busiest frames of a py-spy raw (collapsed) profile: self time of the leaf frames, and the
+    time inside each of the project's own functions (petitions/, portal/, deputies/, bench/)."""
+    if not raw.exists():
+        return ["(no profile: py-spy missing or not permitted)"]
+    leaves: dict[str, int] = {}
+    ours: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text(errors="replace").splitlines():
+        stack, _sep, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        samples = int(n)
+        total += samples
+        frames = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";")[1:]]  # drop the process frame
+        if not frames:
+            continue
+        leaf = re.sub(r"\(/.*/site-packages/", "(", re.sub(r"\(/.*?/(?=\w+/[\w.]+\.py\))", "(", frames[-1]))
+        leaves[leaf] = leaves.get(leaf, 0) + samples
+        for frame in set(frames):
+            if re.search(r"\((?:/work/[^)]*/)?(petitions|portal|deputies|bench)/[\w/]+\.py\)", frame):
+                short = re.sub(r"\(/.*?/((petitions|portal|deputies|bench)/)", r"(\1", frame)
+                ours[short] = ours.get(short, 0) + samples
+    if not total:
+        return ["(empty profile)"]
+    lines = [f"{total} samples; self time:"]
+    lines += [f"  {n / total:5.1%}  {f}" for f, n in sorted(leaves.items(), key=lambda kv: -kv[1])[:count]]
+    lines.append("inside the project's functions (inclusive):")
+    lines += [f"  {n / total:5.1%}  {f}" for f, n in sorted(ours.items(), key=lambda kv: -kv[1])[:count]]
+    return lines
