@@ -88,24 +88,57 @@ def access_petition_for_viewer(user, pk, link: str = "", queryset=None) -> Petit
 
 
 SIGNING_CACHE_KEY = "petitions:signing:{}"
+SIGNING_COPY_KEY = "petitions:signing-copy:{}"
 SIGNING_CACHE_SECONDS = 30
+# Each web process keeps the petitions it signs for (a surge is about one petition), and the
+# rate-limit script checks in the same round trip that the copy is still the cached one
+# (services._signing_limits: SIGNING_COPY_KEY): no round trip for the petition at all.
+_LOCAL: dict[int, Petition] = {}
+_LOCAL_MAX = 256
+
+
+def _redis_cache() -> bool:
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    return isinstance(caches["default"], RedisCache)
 
 
 def access_petition_for_signing(user, pk, link: str = "") -> Petition:
     """The petition a signature is for. A listed petition collecting signatures is the same for
-    everyone, so in a surge it comes from the cache: one round trip instead of a three-table query
-    on the row the tally updates. Every state move drops it (services.petition_transition); the
-    timeout bounds an edit made elsewhere (rules in the admin)."""
+    everyone, so in a surge it comes from the cache: no query on the row the tally updates. Every
+    state move drops it (services.petition_transition); the timeout bounds an edit made elsewhere
+    (rules in the admin). With Redis, this process's own copy is used while its token is the cached
+    one; petition_sign checks that in the rate-limit script and raises StaleSigningCopy otherwise
+    (forget_for_signing, then ask again)."""
+    local = _LOCAL.get(pk)
+    if local is not None:
+        return local
     key = SIGNING_CACHE_KEY.format(pk)
     petition = cache.get(key)
-    if petition is not None:
-        return petition
-    petition = access_petition_for_viewer(
-        user, pk, link, queryset=Petition.objects.select_related("maslikhat", "rules")
-    )
-    if petition.is_listed and petition.is_signable:
-        cache.set(key, petition, SIGNING_CACHE_SECONDS)
+    if petition is None:
+        petition = access_petition_for_viewer(
+            user, pk, link, queryset=Petition.objects.select_related("maslikhat", "rules")
+        )
+        if petition.is_listed and petition.is_signable:
+            import secrets
+
+            petition._signing_token = secrets.randbits(62)  # an int: Redis holds it as plain digits
+            cache.set_many({key: petition, SIGNING_COPY_KEY.format(pk): petition._signing_token}, SIGNING_CACHE_SECONDS)
+    token = getattr(petition, "_signing_token", None)
+    if token is not None and isinstance(pk, int) and _redis_cache():
+        import copy
+
+        if len(_LOCAL) >= _LOCAL_MAX:
+            _LOCAL.clear()
+        local = copy.copy(petition)
+        local._signing_local = token  # only this copy asks the script to check its token
+        _LOCAL[pk] = local
     return petition
+
+
+def forget_for_signing(pk) -> None:
+    _LOCAL.pop(pk, None)
 
 
 def access_petition_for_moderator(user, pk) -> Petition:

@@ -204,12 +204,10 @@ class PetitionSign(APIView):
         if not body.is_valid():
             return JsonResponse(validation_error_payload(ValidationError(body.errors.as_data())), status=400)
         try:
-            petition = access.access_petition_for_signing(
-                user, pk, request.GET.get("link", "") or body.cleaned_data["link"]
-            )
-            result = services.petition_sign(
-                petition=petition,
-                user=user,
+            result = services.petition_sign_for_signing(
+                user,
+                pk,
+                request.GET.get("link", "") or body.cleaned_data["link"],
                 address=body.cleaned_data["address"] or None,
                 is_citizen=body.cleaned_data["is_citizen"],
                 ip=client_ip(request),

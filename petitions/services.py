@@ -74,6 +74,11 @@ TALLY_NUDGE_SECONDS = 2
 PLACEMENT_CACHE_SECONDS = 300
 
 
+class StaleSigningCopy(Exception):
+    """The process's copy of the petition is no longer the cached one (it moved, or the cache
+    expired or is unreachable): forget it (access.forget_for_signing) and ask again."""
+
+
 class SigningRateLimited(Exception):
     """Too many signatures from one account or network; answered 429."""
 
@@ -277,7 +282,8 @@ def petition_transition(*, petition: Petition, to: str, actor=None, **data) -> P
         from petitions.tally import drop_watched
 
         def drop(pk=locked.pk):
-            cache.delete(access.SIGNING_CACHE_KEY.format(pk))
+            # The copy key too: every process's own copy of the petition fails its check from now on.
+            cache.delete_many([access.SIGNING_CACHE_KEY.format(pk), access.SIGNING_COPY_KEY.format(pk)])
             drop_watched([pk])
 
         drop()
@@ -402,17 +408,20 @@ class SignResult:
 
 # Both signing limits in one Redis round trip. The network's counter moves only when the account's
 # limit lets the signature through, as when the two are counted one after the other. The same round
-# trip reads the cached placement of the signer's address (KEYS[2]), needed next when both pass.
+# trip reads the cached placement of the signer's address (KEYS[3]), needed next when both pass, and
+# first, when ARGV[1] is a token, checks that the process's copy of the petition is still the cached
+# one (KEYS[1], access.SIGNING_COPY_KEY), before counting anything.
 _LIMITS_LUA = """
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
-if n > tonumber(ARGV[1]) then return {1, false} end
-if #KEYS > 2 then
-  n = redis.call('INCR', KEYS[3])
-  if n == 1 then redis.call('EXPIRE', KEYS[3], ARGV[4]) end
-  if n > tonumber(ARGV[3]) then return {2, false} end
+if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then return {3, false} end
+local n = redis.call('INCR', KEYS[2])
+if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+if n > tonumber(ARGV[2]) then return {1, false} end
+if #KEYS > 3 then
+  n = redis.call('INCR', KEYS[4])
+  if n == 1 then redis.call('EXPIRE', KEYS[4], ARGV[5]) end
+  if n > tonumber(ARGV[4]) then return {2, false} end
 end
-return {0, redis.call('GET', KEYS[2])}
+return {0, redis.call('GET', KEYS[3])}
 """
 _limits_script = None
 _MISSING = object()
@@ -429,19 +438,30 @@ def _rate_hit(key: str, limit: int, window: int) -> bool:
 
 
 def _signing_limits(
-    account: tuple[str, int, int], network: tuple[str, int, int] | None, placement_key: str
+    account: tuple[str, int, int],
+    network: tuple[str, int, int] | None,
+    placement_key: str,
+    copy: tuple[str, int] | None = None,
 ) -> tuple[str | None, object]:
     """Count a signature against (key, limit, window) of the account and of the network: the one
     refusing it ("account" or "network") or None, and, when none refuses and the cache is Redis,
-    the cached placement under `placement_key` (None: not cached; _MISSING: not read)."""
+    the cached placement under `placement_key` (None: not cached; _MISSING: not read). `copy`:
+    (token key, token) of the process's copy of the petition; StaleSigningCopy when it is not the
+    cached one (nothing counted)."""
     global _limits_script
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
+        if copy:
+            raise StaleSigningCopy
         if not _rate_hit(*account):
             return "account", _MISSING
         return ("network" if network and not _rate_hit(*network) else None), _MISSING
-    keys = [backend.make_and_validate_key(account[0]), backend.make_and_validate_key(placement_key)]
-    args = [account[1], account[2]]
+    keys = [
+        backend.make_and_validate_key(copy[0] if copy else placement_key),
+        backend.make_and_validate_key(account[0]),
+        backend.make_and_validate_key(placement_key),
+    ]
+    args = [str(copy[1]) if copy else "", account[1], account[2]]
     if network:
         keys.append(backend.make_and_validate_key(network[0]))
         args += [network[1], network[2]]
@@ -451,9 +471,13 @@ def _signing_limits(
             _limits_script = client.register_script(_LIMITS_LUA)
         code, placement = _limits_script(keys=keys, args=args, client=client)
     except REDIS_OUTAGE:
+        if copy:
+            raise StaleSigningCopy from None  # the copy cannot be checked: read the petition afresh
         # Redis unreachable: fail open rather than refuse everyone; one signature per person
         # still holds in PostgreSQL (tests/faults/test_redis_outage.py).
         return None, _MISSING
+    if code == 3:
+        raise StaleSigningCopy
     if code:
         return {1: "account", 2: "network"}[code], _MISSING
     return None, (None if placement is None else backend._cache._serializer.loads(placement))
@@ -576,6 +600,9 @@ def petition_sign(
         (f"petitions:rl:user:{user.pk}:{hour}", rules.account_signatures_per_hour, 3600),
         (f"petitions:rl:net:{network}:{minute}", rules.ip_signatures_per_minute, 60) if network else None,
         _placement_key(petition, address),
+        (access.SIGNING_COPY_KEY.format(petition.pk), petition._signing_local)
+        if getattr(petition, "_signing_local", None)
+        else None,
     )
     if refused == "account":
         raise SigningRateLimited(_("You have signed many petitions in the last hour. Please try again later."))
@@ -639,6 +666,17 @@ def petition_sign(
         )
     transaction.on_commit(_nudge_tally, robust=True)
     return SignResult(signature, created=True, district_number=district_number)
+
+
+def petition_sign_for_signing(user, pk, link: str = "", **values) -> SignResult:
+    """petition_sign on access.access_petition_for_signing's petition (the views' way): once more on
+    a copy read afresh when the process's own copy turns out stale."""
+    petition = access.access_petition_for_signing(user, pk, link)
+    try:
+        return petition_sign(petition=petition, user=user, **values)
+    except StaleSigningCopy:
+        access.forget_for_signing(pk)
+    return petition_sign(petition=access.access_petition_for_signing(user, pk, link), user=user, **values)
 
 
 def petition_unsign(*, petition: Petition, user) -> bool:

@@ -202,9 +202,10 @@ def petition_sign(request, pk):
     form = SignForm(request.POST)
     if form.is_valid():
         try:
-            result = services.petition_sign(
-                petition=petition,
-                user=request.user,
+            result = services.petition_sign_for_signing(
+                request.user,
+                pk,
+                link,
                 address=form.cleaned_data["address"],
                 is_citizen=form.cleaned_data["is_citizen"],
                 ip=client_ip(request),

@@ -45,3 +45,28 @@ def test_an_unverified_signer_is_refused_by_the_insert_and_writes_nothing(client
     assert response.status_code == 403
     assert response.json()["detail"]
     assert not Signature.objects.exists()
+
+
+def test_each_process_signs_on_its_own_copy_while_the_limits_script_vouches_for_it(
+    client, make_petition, districts, settings
+):
+    """Issue 20: no round trip for the petition; the rate-limit script checks the copy's token."""
+    if not settings.REDIS_URL:
+        pytest.skip("the copy is checked by the Redis script")
+    from django.core.cache import cache
+
+    from petitions import access
+
+    petition = make_petition(S.OPEN)
+    assert sign(client, petition).status_code == 201
+    assert getattr(access._LOCAL[petition.pk], "_signing_local", None)
+    # The shared cached petition gone (expired): this process signs on its copy all the same.
+    cache.delete(access.SIGNING_CACHE_KEY.format(petition.pk))
+    assert sign(client, petition).status_code == 201
+    assert cache.get(access.SIGNING_CACHE_KEY.format(petition.pk)) is None
+    # It moves; another process caches a copy of its own before this one signs again: this process's
+    # copy fails the script's check, is read afresh, and the signature is refused.
+    services.petition_transition(petition=petition, to=S.WITHDRAWN, actor=petition.author)
+    cache.set(access.SIGNING_COPY_KEY.format(petition.pk), 12345, 30)
+    assert sign(client, petition).status_code == 400
+    assert Signature.objects.filter(petition=petition).count() == 2
