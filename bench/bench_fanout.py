@@ -28,7 +28,7 @@ EMAIL_DOMAIN = "bench.dauys.test"
 
 def register_bench_event():
     """Imported by the worker too (celery --include bench.bench_fanout)."""
-    from portal.notifications import EventType, register_event
+    from notifications.registry import EventType, register_event
 
     register_event(EventType(key=EVENT, label="Benchmark", template="notification", model="deputies.maslikhat"))
 
@@ -150,9 +150,10 @@ def main() -> int:
         from django.db import connection, transaction
 
         from deputies.models import Maslikhat
+        from notifications.models import EmailDelivery
+        from notifications.services import notify
         from portal.celery import app
-        from portal.models import EmailDelivery, User
-        from portal.notifications import notify
+        from portal.models import User
 
         register_bench_event()
         app.conf.task_always_eager = False

@@ -10,10 +10,13 @@ class DeputiesConfig(AppConfig):
         from deputies.access import staff_maslikhat_codes
         from deputies.admin_map import load_admin_map_if_empty
         from deputies.demo import seed_deputies
+        from notifications.registry import register_followable
         from portal.seeding import register_reference_data, register_seeder
         from portal.staff import StaffSection, register_staff_section
 
         register_reference_data(10, "deputies.admin_map", load_admin_map_if_empty)
+        for label in ("deputies.deputy", "deputies.maslikhat", "deputies.electoraldistrict"):
+            register_followable(label)
 
         def is_staff(user) -> bool:
             return user.is_superuser or bool(staff_maslikhat_codes(user))

@@ -12,11 +12,13 @@ class HearingsConfig(AppConfig):
         from hearings.events import register_events
         from hearings.reference import load_hearing_rules_if_empty
         from hearings.seed import seed_hearings
+        from notifications.registry import register_followable
         from portal.panels import register_panel
         from portal.seeding import register_reference_data, register_seeder
         from portal.staff import StaffSection, register_staff_section
 
         register_events()
+        register_followable("hearings.hearing")
         from hearings import personal_data
 
         personal_data.register()

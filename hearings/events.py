@@ -6,7 +6,7 @@ import io
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from portal.notifications import EventType, register_event
+from notifications.registry import EventType, register_event
 
 ICS_MIME = "text/calendar; charset=utf-8"
 

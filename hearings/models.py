@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.append_only import AppendOnlyMixin
 from portal.i18n import localized
+from portal.rules import RulesBase
 
 LANGUAGE_CHOICES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 
@@ -21,29 +22,19 @@ class HearingType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class HearingRulesQuerySet(models.QuerySet):
-    def in_force(self, hearing_type: str, on=None):
-        """The rules row for a hearing type that is in force on a date (the latest effective one)."""
-        on = on or timezone.localdate()
-        return self.filter(hearing_type=hearing_type, effective_from__lte=on).order_by("-effective_from").first()
-
-
-class HearingRules(models.Model):
+class HearingRules(RulesBase):
     """Legal numbers for one hearing type, as data: a new row with a later effective date changes
     the rule without a deploy, and old hearings keep the deadlines they were scheduled under."""
 
     hearing_type = models.CharField(_("type"), max_length=20, choices=HearingType.choices)
     notice_days = models.PositiveSmallIntegerField(_("notice period (calendar days)"))
     minutes_working_days = models.PositiveSmallIntegerField(_("minutes deadline (working days after the hearing)"))
-    legal_reference = models.CharField(_("legal reference"), max_length=300)
     effective_from = models.DateField(_("effective from"))
     unconfirmed = models.BooleanField(
         _("unconfirmed"), default=False, help_text=_("The number is a default, not confirmed in law.")
     )
 
-    objects = HearingRulesQuerySet.as_manager()
-
-    class Meta:
+    class Meta(RulesBase.Meta):
         verbose_name = _("hearing rules")
         verbose_name_plural = _("hearing rules")
         ordering = ["hearing_type", "-effective_from"]

@@ -27,9 +27,9 @@ from hearings.models import (
     QuestionVote,
     Registration,
 )
+from notifications.follows import follow_add, followers_of
+from notifications.services import notify
 from portal.audit import audit_record
-from portal.follows import follow_add, followers_of
-from portal.notifications import notify
 from portal.uploads import PDF, check_upload
 from portal.workdays import add_working_days
 
@@ -51,7 +51,7 @@ def normalise_venue(address: str) -> str:
 
 
 def rules_for(hearing_type: str, on=None) -> HearingRules:
-    rules = HearingRules.objects.in_force(hearing_type, on)
+    rules = HearingRules.objects.in_force(on, hearing_type=hearing_type)
     if rules is None:
         raise ValidationError(
             _("No hearing rules are in force for this type of hearing; ask an administrator to add them.")

@@ -99,9 +99,10 @@ _LOCAL_MAX = 256
 
 def _redis_cache() -> bool:
     from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
 
-    return isinstance(caches["default"], RedisCache)
+    from portal.cache import ResilientRedisCache
+
+    return isinstance(caches["default"], ResilientRedisCache)  # the cache services._signing_limits checks with
 
 
 def access_petition_for_signing(user, pk, link: str = "") -> Petition:

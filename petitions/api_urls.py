@@ -9,7 +9,3 @@ urlpatterns = [
     path("petitions/<int:pk>/signatures/", api.PetitionSign.as_view(), name="api-petition-sign"),
     path("petitions/<int:pk>/signatures/mine/", api.PetitionUnsign.as_view(), name="api-petition-unsign"),
 ]
-
-from petitions import recall_api_urls  # noqa: E402
-
-urlpatterns += recall_api_urls.urlpatterns

@@ -15,8 +15,5 @@ class PetitionsConfig(AppConfig):
         from petitions import personal_data
 
         personal_data.register()
-        from petitions.recall_apps import recall_ready
-
-        recall_ready()
         # Sent by migrate and by flush; petitions' signal comes after deputies' (INSTALLED_APPS order).
         post_migrate.connect(wiring.reload_reference_data, sender=self, dispatch_uid="petitions-reference-data")

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petitions.common import AppendOnlyHistory, RulesBase
+from portal.append_only import AppendOnlyHistory
+from portal.rules import RulesBase
 
 
 class PetitionRules(RulesBase):
@@ -68,6 +69,8 @@ class PetitionRules(RulesBase):
     domain_trending_per_hour = models.PositiveIntegerField(
         _("signatures per email domain per hour shown as trending"), default=300
     )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Sources, and which numbers are unconfirmed."))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     progress_notice_percents = models.CharField(
         _("progress notices (percent of the threshold)"),
         max_length=40,
@@ -426,13 +429,3 @@ class AnswerAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
-
-
-from petitions.recall_models import (  # noqa: E402,F401 - models of the recall procedure, same app
-    RecallGroupMember,
-    RecallRequest,
-    RecallRules,
-    RecallSignature,
-    RecallSignatureCheck,
-    RecallTransition,
-)

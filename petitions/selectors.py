@@ -24,7 +24,7 @@ def rules_for_maslikhat(maslikhat, on=None) -> PetitionRules:
     """The newest rules in force for the maslikhat's level and population bracket."""
     population = maslikhat.unit.population
     newest_per_bracket: dict[int | None, PetitionRules] = {}
-    for rules in PetitionRules.in_force(on, level=maslikhat.level):
+    for rules in PetitionRules.objects.versions_in_force(on, level=maslikhat.level):
         newest_per_bracket.setdefault(rules.population_over, rules)
     eligible = [
         rules

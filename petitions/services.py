@@ -10,26 +10,26 @@ from itertools import chain
 
 from allauth.account.models import EmailAddress
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.selectors import address_lookup
+from notifications.follows import followers_of
+from notifications.services import notify
 from petitions import access
-from petitions.common import add_months, email_domain, ip_prefix
+from petitions.common import email_domain, ip_prefix
 from petitions.models import AnswerAttachment, Petition, PetitionEvent, Signature
 from petitions.selectors import invalidation_candidates, rules_for_maslikhat
 from petitions.text import render_markdown
 from portal import uploads
 from portal.audit import audit_record
 from portal.cache import OUTAGE as REDIS_OUTAGE
-from portal.follows import followers_of
+from portal.cache import ResilientRedisCache
 from portal.models import Role, RoleGrant
-from portal.notifications import notify
 from portal.uploads import CheckedUpload, check_upload
-from portal.workdays import add_working_days
+from portal.workdays import add_months, add_working_days
 
 S = Petition.Status
 AUTHOR, MODERATOR, ANSWERER, SYSTEM = "author", "moderator", "answerer", "system"
@@ -450,7 +450,7 @@ def _signing_limits(
     cached one (nothing counted)."""
     global _limits_script
     backend = caches["default"]
-    if not isinstance(backend, RedisCache):
+    if not isinstance(backend, ResilientRedisCache):
         if copy:
             raise StaleSigningCopy
         if not _rate_hit(*account):
@@ -466,7 +466,7 @@ def _signing_limits(
         keys.append(backend.make_and_validate_key(network[0]))
         args += [network[1], network[2]]
     try:
-        client = backend._cache.get_client(keys[0], write=True)
+        client = backend.redis_client(keys[0], write=True)
         if _limits_script is None:
             _limits_script = client.register_script(_LIMITS_LUA)
         code, placement = _limits_script(keys=keys, args=args, client=client)
@@ -480,7 +480,7 @@ def _signing_limits(
         raise StaleSigningCopy
     if code:
         return {1: "account", 2: "network"}[code], _MISSING
-    return None, (None if placement is None else backend._cache._serializer.loads(placement))
+    return None, (None if placement is None else backend.decode(placement))
 
 
 def _placement_key(petition: Petition, text: str) -> str:

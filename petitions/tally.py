@@ -12,9 +12,9 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerF
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from notifications.models import Follow
 from petitions.common import tally_lock
 from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, Signature
-from portal.models import Follow
 
 logger = logging.getLogger(__name__)
 LOCK = "petitions.tally"
@@ -132,7 +132,7 @@ def _batch_portable(now) -> list[tuple]:
 
 
 def petitions_follow(*, petition_id: int, signer_ids: list[int]) -> int:
-    """Signing follows the petition (portal's Follow, undone by unfollowing): in bulk, in a task of
+    """Signing follows the petition (notifications.Follow, undone by unfollowing): in bulk, in a task of
     its own after the tally that counted the signatures, so signing stays one INSERT and a tally
     never waits for it."""
     now = timezone.now()

@@ -36,6 +36,3 @@ def petition_deadlines_task():
     from petitions.services import petition_deadlines
 
     return petition_deadlines()
-
-
-from petitions.recall_tasks import recall_deadlines_task, recall_retention_task  # noqa: E402,F401

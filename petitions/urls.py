@@ -19,7 +19,3 @@ urlpatterns = [
     path("staff/petitions/<int:pk>/answer/", views_staff.answer, name="staff_answer"),
     path("staff/petitions/<int:pk>/invalidate/", views_staff.invalidate, name="staff_invalidate"),
 ]
-
-from petitions import recall_urls  # noqa: E402
-
-urlpatterns += recall_urls.urlpatterns

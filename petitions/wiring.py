@@ -73,10 +73,10 @@ def _staff_visible(user) -> bool:
 
 
 def register() -> None:
+    from notifications.registry import EventType, register_event, register_followable
     from petitions.common import register_tally
     from petitions.demo import seed_petitions
     from petitions.tally import petitions_tally
-    from portal.notifications import EventType, register_event
     from portal.panels import register_panel
     from portal.seeding import register_seeder
     from portal.staff import StaffSection, register_staff_section
@@ -87,6 +87,7 @@ def register() -> None:
                 key=key, label=label, template=key.replace(".", "_"), model="petitions.petition", context=email_context
             )
         )
+    register_followable("petitions.petition")
     register_staff_section(
         StaffSection(
             key="petitions",

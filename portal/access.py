@@ -1,46 +1,59 @@
-"""Who holds which role where. App-level `access_*` functions build on these two questions."""
+"""Who holds which role where. App-level `access_*` functions build on these two questions.
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+Every page's header asks two things about the signed-in user: may they see the staff area (their
+roles), and how many unread notifications they have. Both are answered by one query, kept on the user
+object for the request. Portal imports no app, so the counts are registered: an app names a count
+and gives a queryset of its rows filtered by `user=OuterRef("pk")` (notifications registers
+"notifications.unread" in its AppConfig.ready()); `user_count(user, name)` reads it."""
+
+from collections.abc import Callable
+
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from portal.models import Notification, Role, RoleGrant, User
+from portal.models import Role, RoleGrant, User
 
-_UNREAD = "#unread"  # not a role: the row of the unread count in _load_user_facts
+_COUNT = "#"  # the role column of a count row in _load_user_facts starts with this (no role does)
+_USER_COUNTS: dict[str, Callable[[], QuerySet]] = {}
+
+
+def register_user_count(name: str, rows: Callable[[], QuerySet]) -> None:
+    """A per-user count read with the user's roles. `rows()` returns a queryset of the counted rows,
+    filtered by `user=OuterRef("pk")`, e.g. `Notification.objects.filter(user=OuterRef("pk"), read_at=None)`."""
+    _USER_COUNTS[name] = rows
 
 
 def _load_user_facts(user) -> dict[str, set[str]]:
-    """All of a user's active grants and their unread notification count, in one query, kept on the
-    user object for the request: every page's header needs both (the staff link, the badge), and
-    most views ask about roles before the header renders."""
+    """All of a user's active grants and their registered counts, in one query, kept on the user
+    object for the request: every page's header needs both (the staff link, the badge), and most
+    views ask about roles before the header renders."""
     cache = user.__dict__.get("_dauys_scopes")
     if cache is None:
         cache = {r: set() for r in Role.values}
-        grants = (
+        rows = (
             RoleGrant.objects.active()
             .filter(user=user)
             .order_by()
             .values_list("role", "scope_code", Value(0, output_field=IntegerField()))
         )
-        count_unread = (
-            Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
-            .order_by()
-            .values("user")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        unread = (
-            User.objects.filter(pk=user.pk)
-            .order_by()
-            .values_list(Value(_UNREAD), Value(""), Coalesce(Subquery(count_unread, output_field=IntegerField()), 0))
-        )
-        count = 0
-        for grant_role, scope, number in grants.union(unread, all=True):
-            if grant_role == _UNREAD:
-                count = number
+        for name, counted in _USER_COUNTS.items():
+            count = counted().order_by().values("user").annotate(n=Count("pk")).values("n")
+            rows = rows.union(
+                User.objects.filter(pk=user.pk)
+                .order_by()
+                .values_list(
+                    Value(_COUNT + name), Value(""), Coalesce(Subquery(count, output_field=IntegerField()), 0)
+                ),
+                all=True,
+            )
+        counts = dict.fromkeys(_USER_COUNTS, 0)
+        for role, scope, number in rows:
+            if role.startswith(_COUNT):
+                counts[role.removeprefix(_COUNT)] = number
             else:
-                cache.setdefault(grant_role, set()).add(scope)
+                cache.setdefault(role, set()).add(scope)
         user.__dict__["_dauys_scopes"] = cache
-        user.__dict__["_dauys_unread"] = count
+        user.__dict__["_dauys_counts"] = counts
     return cache
 
 
@@ -52,14 +65,14 @@ def scopes_for(user, role: str) -> set[str]:
     return _load_user_facts(user).get(role, set())
 
 
-def unread_notifications(user) -> int:
-    """The header's unread count, read with the user's roles (see _load_user_facts)."""
+def user_count(user, name: str) -> int:
+    """A registered count (e.g. "notifications.unread"), read with the user's roles (see _load_user_facts)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    if "_dauys_unread" not in user.__dict__ or "_dauys_scopes" not in user.__dict__:
+    if "_dauys_counts" not in user.__dict__ or "_dauys_scopes" not in user.__dict__:
         user.__dict__.pop("_dauys_scopes", None)
         _load_user_facts(user)
-    return user.__dict__["_dauys_unread"]
+    return user.__dict__["_dauys_counts"][name]
 
 
 def has_role(user, role: str, scope_code: str | None = None) -> bool:

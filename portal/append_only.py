@@ -1,6 +1,10 @@
 """Append-only tables: history, verification decisions, the audit log. The application refuses to
 change or delete a row (AppendOnlyMixin), and on PostgreSQL a trigger refuses it too
-(append_only_sql, run from each table's migration)."""
+(append_only_sql, run from each table's migration). History models build on AppendOnlyHistory."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyMixin:
@@ -13,6 +17,20 @@ class AppendOnlyMixin:
 
     def delete(self, *args, **kwargs):
         raise RuntimeError(f"{type(self).__name__} rows are append-only.")
+
+
+class AppendOnlyHistory(AppendOnlyMixin, models.Model):
+    """A history row: written once by a service, never changed or deleted by the application.
+    On PostgreSQL a trigger refuses UPDATE and DELETE too (see `append_only_sql`)."""
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        "portal.User", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
 
 
 def append_only_sql(table: str) -> tuple[str, str]:

@@ -103,3 +103,13 @@ class ResilientRedisCache(RedisCache):
         except OUTAGE as error:
             _outage("clear", error)
             return False
+
+    # What a Redis script (EVALSHA) needs and Django's RedisCache keeps private, in this one place, so
+    # that no app reaches into the backend's internals (petitions' signing limits use both).
+    def redis_client(self, key: str, *, write: bool = False):
+        """The redis-py client that serves `key` (a key already made by make_and_validate_key)."""
+        return self._cache.get_client(key, write=write)
+
+    def decode(self, value):
+        """A value read raw from Redis (e.g. returned by a script) as get() would return it."""
+        return self._cache._serializer.loads(value)

@@ -11,23 +11,24 @@ app = Celery("dauys")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Apps add their periodic tasks by name; a missing task name is simply not run.
+# Apps add their periodic tasks by name; a name that does not resolve to a registered task fails the
+# system checks at start (portal/checks.py, portal.E001), where beat would skip it silently.
 app.conf.beat_schedule = {
     "petitions-tally": {"task": "petitions.tasks.petition_tally_task", "schedule": 10.0},
     "petitions-deadlines": {"task": "petitions.tasks.petition_deadlines_task", "schedule": crontab(minute="*/15")},
     "petitions-recount": {"task": "petitions.tasks.petition_recount_task", "schedule": crontab(hour=3, minute=0)},
-    "recalls-deadlines": {"task": "petitions.tasks.recall_deadlines_task", "schedule": crontab(minute="*/15")},
-    "recalls-retention": {"task": "petitions.tasks.recall_retention_task", "schedule": crontab(hour=4, minute=0)},
+    "recalls-deadlines": {"task": "recalls.tasks.recall_deadlines_task", "schedule": crontab(minute="*/15")},
+    "recalls-retention": {"task": "recalls.tasks.recall_retention_task", "schedule": crontab(hour=4, minute=0)},
     "hearings-reminders": {"task": "hearings.tasks.hearing_reminders_task", "schedule": crontab(minute="*/5")},
     "notifications-digest-daily": {
-        "task": "portal.tasks.digest_send_task",
+        "task": "notifications.tasks.digest_send_task",
         "schedule": crontab(hour=8, minute=0),
         "args": ("daily",),
     },
     "notifications-digest-weekly": {
-        "task": "portal.tasks.digest_send_task",
+        "task": "notifications.tasks.digest_send_task",
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
         "args": ("weekly",),
     },
-    "notifications-recover": {"task": "portal.tasks.email_recover_task", "schedule": crontab(minute="*/5")},
+    "notifications-recover": {"task": "notifications.tasks.email_recover_task", "schedule": crontab(minute="*/5")},
 }

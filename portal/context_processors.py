@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
+
+from portal.access import is_official
 
 
 def site(request):
@@ -12,18 +15,10 @@ def site(request):
     }
 
 
-def notifications(request):
-    """The header's unread count and whether it links the staff area, read only when a template
-    shows them, both in the one query that also answers the request's role questions
-    (portal.access)."""
+def roles(request):
+    """Whether the header links the staff area, read only when a template shows it, in the one query
+    that also answers the request's role questions and the registered counts (portal.access)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from django.utils.functional import SimpleLazyObject
-
-    from portal.access import is_official, unread_notifications
-
-    return {
-        "unread_notifications": SimpleLazyObject(lambda: unread_notifications(user)),
-        "staff_area_link": SimpleLazyObject(lambda: is_official(user)),
-    }
+    return {"staff_area_link": SimpleLazyObject(lambda: is_official(user))}

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include("portal.api_urls")),
     path("api/v1/", include("deputies.api_urls")),
     path("api/v1/", include("petitions.api_urls")),
+    path("api/v1/", include("recalls.api_urls")),
     path("api/v1/", include("hearings.api_urls")),
     path("", include("petitions.feed_urls")),
     path("", include("hearings.feed_urls")),
@@ -39,8 +40,10 @@ urlpatterns += i18n_patterns(
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/audit/", views.audit_log, name="audit_log"),
     path("", include("portal.account_urls")),
+    path("", include("notifications.urls")),
     path("", include("deputies.urls")),
     path("", include("petitions.urls")),
+    path("", include("recalls.urls")),
     path("", include("hearings.urls")),
     prefix_default_language=True,
 )

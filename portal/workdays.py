@@ -1,6 +1,8 @@
 """Kazakhstan working days, from the maintained `holidays` calendar (public holidays and the
-government's transferred days off). Deadlines in petitions, recalls and hearings use these."""
+government's transferred days off), and calendar-month arithmetic. Deadlines in petitions, recalls
+and hearings use these."""
 
+import calendar
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -41,3 +43,11 @@ def working_days_between(start: date, end: date) -> int:
         current += timedelta(days=1)
         count += is_working_day(current)
     return count
+
+
+def add_months(start: date, months: int) -> date:
+    """Same day `months` later (or earlier, when negative), clamped to the month's last day
+    (31 Aug + 6 -> 28/29 Feb). Calendar months, not working days: a term or a collection period."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

@@ -243,10 +243,10 @@ MATRIX = [
         label="not yet public",
     ),
     # -- recalls: staff (the election commission only; superusers are deliberately not in) ----------
-    Row("petitions:staff_recalls", "GET", signed_in(403, commission_a=OK), staff=True),
-    Row("petitions:staff_recall_detail", "GET", COMMISSION_A, pk("recall"), staff=True),
+    Row("recalls:staff_list", "GET", signed_in(403, commission_a=OK), staff=True),
+    Row("recalls:staff_detail", "GET", COMMISSION_A, pk("recall"), staff=True),
     Row(
-        "petitions:staff_recall_register",
+        "recalls:staff_register",
         "POST",
         COMMISSION_A,
         pk("recall"),
@@ -254,32 +254,32 @@ MATRIX = [
         data=lambda w: {"collection_working_days": 20},
     ),
     Row(
-        "petitions:staff_recall_refuse",
+        "recalls:staff_refuse",
         "POST",
         COMMISSION_A,
         pk("recall"),
         staff=True,
         data=lambda w: {"reason": "Инициативная группа сформирована с нарушениями порядка."},
     ),
-    Row("petitions:staff_recall_signatures", "GET", COMMISSION_A, pk("recall"), staff=True),
+    Row("recalls:staff_signatures", "GET", COMMISSION_A, pk("recall"), staff=True),
     # Past the gate, these are refused at this stage (registration review): the message says why.
-    Row("petitions:staff_recall_signatures", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
-    Row("petitions:staff_recall_sample", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
-    Row("petitions:staff_recall_finish", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
-    Row("petitions:staff_recall_vote", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
+    Row("recalls:staff_signatures", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
+    Row("recalls:staff_sample", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
+    Row("recalls:staff_finish", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
+    Row("recalls:staff_vote", "POST", COMMISSION_REFUSED, pk("recall"), staff=True),
     # -- recalls: citizens, initiators, the deputy --------------------------------------------------
-    Row("petitions:recall_start", "GET", roles(OK), label="the address search is public"),
-    Row("petitions:recall_start", "POST", signed_in(OK), query="?deputy={recall_deputy_pk}", label="form errors"),
-    Row("petitions:recall_join", "GET", signed_in(OK), pk("recall")),
-    Row("petitions:recall_join", "POST", signed_in(OK), pk("recall")),
-    Row("petitions:recall_sign", "GET", signed_in(OK), pk("recall")),
-    Row("petitions:recall_sign", "POST", signed_in(OK), pk("recall")),
-    Row("petitions:recall_submit_group", "POST", signed_in(REFUSED), pk("recall")),
-    Row("petitions:recall_withdraw", "GET", signed_in(403), pk("recall")),
-    Row("petitions:recall_withdraw", "POST", signed_in(403), pk("recall")),
-    Row("petitions:recall_submit_signatures", "POST", signed_in(REFUSED), pk("recall")),
-    Row("petitions:recall_reply", "GET", signed_in(404, deputy=OK), pk("recall")),
-    Row("petitions:recall_reply", "POST", signed_in(404, deputy=OK), pk("recall")),
+    Row("recalls:start", "GET", roles(OK), label="the address search is public"),
+    Row("recalls:start", "POST", signed_in(OK), query="?deputy={recall_deputy_pk}", label="form errors"),
+    Row("recalls:join", "GET", signed_in(OK), pk("recall")),
+    Row("recalls:join", "POST", signed_in(OK), pk("recall")),
+    Row("recalls:sign", "GET", signed_in(OK), pk("recall")),
+    Row("recalls:sign", "POST", signed_in(OK), pk("recall")),
+    Row("recalls:submit_group", "POST", signed_in(REFUSED), pk("recall")),
+    Row("recalls:withdraw", "GET", signed_in(403), pk("recall")),
+    Row("recalls:withdraw", "POST", signed_in(403), pk("recall")),
+    Row("recalls:submit_signatures", "POST", signed_in(REFUSED), pk("recall")),
+    Row("recalls:reply", "GET", signed_in(404, deputy=OK), pk("recall")),
+    Row("recalls:reply", "POST", signed_in(404, deputy=OK), pk("recall")),
     Row(
         "api-recall-sign",
         "POST",
@@ -400,8 +400,8 @@ PUBLIC = {
     "hearings_hearing_ics": "public event",
     "petitions:list": "public list",
     "petitions:detail": "public page; a non-public one is a MATRIX row",
-    "petitions:recall_list": "public list",
-    "petitions:recall_detail": "public page (masked data only)",
+    "recalls:list": "public list",
+    "recalls:detail": "public page (masked data only)",
     "hearings:list": "public list",
     "hearings:calendar": "public calendar",
     "hearings:detail": "public page",
@@ -466,11 +466,11 @@ def test_the_matrix_names_real_urls():
 def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 - fixtures
     from hearings import services as hearing_services
     from hearings.models import Question
-    from petitions import recall_services
+    from notifications.models import EmailDelivery, Notification
     from petitions import services as petition_services
-    from petitions.recall_models import RecallRequest
-    from portal.models import EmailDelivery, Notification
-    from tests.petitions.test_recall_support import ensure_reference_data, forming_recall, smd_deputy
+    from recalls import services as recall_services
+    from recalls.models import RecallRequest
+    from tests.recalls.support import ensure_reference_data, forming_recall, smd_deputy
     from tests.security.conftest import make_hearing
 
     time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
@@ -541,9 +541,10 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
 def _snapshot():
     """What a refused request must leave untouched."""
     from hearings.models import Hearing, Question, QuestionVote, Registration
+    from notifications.models import EmailDelivery, Follow, Notification
     from petitions.models import Signature
-    from petitions.recall_models import RecallRequest, RecallSignature
-    from portal.models import AuditEntry, EmailDelivery, Follow, Notification, RoleGrant
+    from portal.models import AuditEntry, RoleGrant
+    from recalls.models import RecallRequest, RecallSignature
 
     return (
         AuditEntry.objects.count(),

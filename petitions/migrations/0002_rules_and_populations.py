@@ -5,7 +5,7 @@ append-only."""
 from django.db import migrations
 
 def _sql():
-    from petitions.common import append_only_sql
+    from portal.append_only import append_only_sql
 
     return append_only_sql("petitions_petitionevent")
 

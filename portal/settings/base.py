@@ -59,8 +59,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "notifications",
     "deputies",
     "petitions",
+    "recalls",
     "hearings",
 ]
 
@@ -96,7 +98,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
-                "portal.context_processors.notifications",
+                "portal.context_processors.roles",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -289,7 +292,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status`; name each enum after its model so clients get stable names.
     "ENUM_NAME_OVERRIDES": {
         "HearingStatusEnum": "hearings.models.Hearing.Status",
-        "RecallStatusEnum": "petitions.recall_models.RecallRequest.Status",
+        "RecallStatusEnum": "recalls.models.RecallRequest.Status",
         "DeputyStatusEnum": "deputies.models.Deputy.Status",
         "PetitionStatusEnum": "petitions.models.Petition.Status",
         "SignatureStatusEnum": "petitions.models.Signature.Status",

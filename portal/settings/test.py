@@ -38,7 +38,7 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 if os.environ.get("DAUYS_TEST_WORKER") == "1":
     CELERY_TASK_ALWAYS_EAGER = False
     # Test-only notification event types, registered in the worker as in the test process.
-    CELERY_IMPORTS = ["tests.portal.notification_events"]
+    CELERY_IMPORTS = ["tests.notifications.notification_events"]
     if os.environ.get("EMAIL_URL"):
         globals().update(email_settings_from_url(os.environ["EMAIL_URL"]))
 

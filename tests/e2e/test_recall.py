@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from petitions.recall_models import RecallSignature
+from recalls.models import RecallSignature
 from tests.e2e.conftest import assert_accessible, login
 from tests.factories import UserFactory
-from tests.petitions.test_recall_support import (
+from tests.recalls.support import (
     address_for,
     collecting_recall,
     commission_member,

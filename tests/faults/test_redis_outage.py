@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
+from notifications.models import EmailDelivery
 from petitions.models import Petition, Signature
-from portal.models import EmailDelivery
 from tests.factories import UserFactory
 from tests.faults.conftest import celery_on, start_worker, wait_until
 
@@ -38,10 +38,10 @@ def _sign(client, petition, person):
 
 
 def test_signing_survives_a_redis_outage_and_counts_catch_up(client, own_redis, smtp_server, make_petition, districts):
+    from notifications.services import notify
+    from notifications.tasks import email_recover_task
     from petitions.tasks import petition_tally_task
-    from portal.notifications import notify
-    from portal.tasks import email_recover_task
-    from tests.portal.notification_events import TEST_EVENT, news_object
+    from tests.notifications.notification_events import TEST_EVENT, news_object
 
     petition = make_petition(Petition.Status.OPEN)
     before, during = [UserFactory(is_citizen=True) for _ in range(3)], [UserFactory(is_citizen=True) for _ in range(4)]

@@ -5,7 +5,7 @@ before COMMIT leaves the database as it was, and the next tally (beat runs one e
 every signature exactly once. Tasks are acks_late with reject_on_worker_lost (portal/settings), so a
 redelivered tally is harmless: it finds nothing pending.
 
-For email the same guarantee is proven in tests/portal/test_notifications_delivery.py::
+For email the same guarantee is proven in tests/notifications/test_notifications_delivery.py::
 test_a_worker_killed_mid_batch_and_restarted_leaves_exactly_one_email_each."""
 
 import os

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from hearings.models import Hearing, HearingHistory, Registration
 from hearings.services import hearing_update_details, registration_create
-from portal.models import AuditEntry, Notification, Role
+from notifications.models import Notification
+from portal.models import AuditEntry, Role
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db

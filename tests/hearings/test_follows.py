@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from hearings.services import hearing_postpone, registration_create
-from portal.follows import follow_add, follow_remove, is_following
-from portal.models import Notification
+from notifications.follows import follow_add, follow_remove, is_following
+from notifications.models import Notification
 from tests.factories import UserFactory
 from tests.hearings.conftest import days_ahead
 

@@ -8,7 +8,8 @@ from icalendar import Calendar
 from hearings.models import Hearing, HearingHistory
 from hearings.services import hearing_cancel, hearing_postpone, registration_create
 from hearings.tasks import hearing_reminders_task
-from portal.models import AuditEntry, EmailDelivery
+from notifications.models import EmailDelivery
+from portal.models import AuditEntry
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

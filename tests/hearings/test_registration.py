@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from hearings.models import Registration
 from hearings.services import registration_cancel, registration_create
-from portal.models import EmailDelivery
+from notifications.models import EmailDelivery
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -235,8 +235,8 @@ def test_panels_for_deputy_and_maslikhat_pages(make_petition, almaty, staff):
 
 
 def test_notification_emails_render_in_each_language(make_petition, staff):
-    from portal.emails import build_message
-    from portal.models import EmailDelivery
+    from notifications.emails import build_message
+    from notifications.models import EmailDelivery
 
     petition = make_petition(S.IN_MODERATION)
     services.petition_reject(petition=petition, actor=staff, category="courts", reason="Причина")

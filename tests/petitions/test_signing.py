@@ -292,8 +292,8 @@ def test_unique_constraint_holds_in_the_database(open_petition):
 
 
 def test_a_tallied_signature_follows_the_petition_and_an_unfollowed_signer_hears_nothing(open_petition, staff):
-    from portal.follows import follow_remove, is_following
-    from portal.models import Notification
+    from notifications.follows import follow_remove, is_following
+    from notifications.models import Notification
 
     stays, leaves = signer(), signer()
     for person in (stays, leaves):
@@ -313,8 +313,8 @@ def test_author_and_followers_hear_at_a_third_and_two_thirds_of_the_threshold_on
 ):
     from django.core import mail
 
-    from portal.follows import follow_add
-    from portal.models import Notification
+    from notifications.follows import follow_add
+    from notifications.models import Notification
 
     follower = UserFactory()
     follow_add(user=follower, obj=open_petition)

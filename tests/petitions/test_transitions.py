@@ -5,9 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from notifications.models import EmailDelivery, Notification
 from petitions import services
 from petitions.models import Petition, PetitionEvent
-from portal.models import AuditEntry, EmailDelivery, Notification
+from portal.models import AuditEntry
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

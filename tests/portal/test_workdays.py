@@ -1,6 +1,6 @@
 from datetime import date
 
-from portal.workdays import add_working_days, is_working_day, working_days_between
+from portal.workdays import add_months, add_working_days, is_working_day, working_days_between
 
 
 def test_nauryz_and_weekends_are_not_working_days():
@@ -13,3 +13,11 @@ def test_adding_working_days_skips_the_nauryz_holidays():
     # Friday 20 March 2026 + 1 working day: 21-25 March are Nauryz and transferred days off.
     assert add_working_days(date(2026, 3, 20), 1) == date(2026, 3, 26)
     assert working_days_between(date(2026, 3, 20), date(2026, 3, 26)) == 1
+
+
+def test_adding_months_clamps_to_the_last_day_and_goes_back_across_years():
+    assert add_months(date(2025, 8, 31), 6) == date(2026, 2, 28)
+    assert add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
+    assert add_months(date(2023, 3, 19), 60) == date(2028, 3, 19)
+    assert add_months(date(2028, 3, 19), -12) == date(2027, 3, 19)
+    assert add_months(date(2026, 1, 31), -2) == date(2025, 11, 30)

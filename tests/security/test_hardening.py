@@ -73,12 +73,12 @@ def _seed():
 def _public_pages():
     from deputies.models import Deputy, Maslikhat
     from hearings.models import Hearing
-    from petitions.recall_models import RecallRequest
+    from recalls.models import RecallRequest
 
     pages = [
         "home",
         "petitions:list",
-        "petitions:recall_list",
+        "recalls:list",
         "hearings:list",
         "hearings:calendar",
         "deputies:deputy_list",
@@ -88,7 +88,7 @@ def _public_pages():
         "account_login",
         "account_signup",
         "account_reset_password",
-        "petitions:recall_start",
+        "recalls:start",
     ]
     urls = [reverse(name) for name in pages]
     petition = Petition.objects.listed().first() if hasattr(Petition.objects, "listed") else Petition.objects.first()
@@ -306,8 +306,8 @@ def test_xss_in_a_hearing_question_is_neutralised_on_the_page(client, staff, alm
 # No IIN in any log record of a real signing request
 # ------------------------------------------------------------------------------
 def test_a_recall_signature_request_logs_nothing_containing_the_iin(client, caplog, time_machine):
-    from petitions.recall_models import RecallSignature
-    from tests.petitions.test_recall_support import (
+    from recalls.models import RecallSignature
+    from tests.recalls.support import (
         address_for,
         collecting_recall,
         commission_member,
@@ -323,7 +323,7 @@ def test_a_recall_signature_request_logs_nothing_containing_the_iin(client, capl
     voter = UserFactory(is_citizen=True)
     client.force_login(voter)
     caplog.set_level(logging.DEBUG)
-    url = reverse("petitions:recall_sign", kwargs={"pk": recall.pk})
+    url = reverse("recalls:sign", kwargs={"pk": recall.pk})
     bad = client.post(
         url, {"iin": iin[:11] + str((int(iin[11]) + 1) % 10), "address": address_for(recall.deputy), "confirm": "on"}
     )

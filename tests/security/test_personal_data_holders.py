@@ -6,10 +6,10 @@ import json
 import pytest
 from django.urls import reverse
 
+from notifications.models import Follow, Notification
 from petitions import services
 from petitions.models import Petition, Signature
 from petitions.tally import petitions_tally
-from portal.models import Follow, Notification
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +20,9 @@ def test_export_and_deletion_cover_petitions_recalls_hearings_and_notifications(
 ):
     from hearings.models import Question, Registration
     from hearings.services import question_submit, registration_create
-    from petitions import recall_services
-    from petitions.recall_models import RecallSignature
-    from tests.petitions.test_recall_support import (
+    from recalls import services as recall_services
+    from recalls.models import RecallSignature
+    from tests.recalls.support import (
         address_for,
         collecting_recall,
         commission_member,

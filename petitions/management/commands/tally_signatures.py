@@ -1,4 +1,4 @@
-"""One tally of every registered kind of signature (petitions, recalls), for operators and tests."""
+"""One tally of every registered kind of signature (petitions.common.register_tally), for operators and tests."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +6,7 @@ from petitions.common import tallies
 
 
 class Command(BaseCommand):
-    help = "Run one tally of petition (and recall) signatures now."
+    help = "Run one tally of every registered kind of signature now."
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -1,0 +1,75 @@
+"""What apps plug into notifications, in their AppConfig.ready(): event types and followable models.
+
+    from notifications.registry import EventType, register_event, register_followable
+
+    register_event(EventType(key="petition.answered", label=_("..."), template="petition_answered",
+                             model="petitions.petition"))
+    register_followable("petitions.petition")
+
+Notifications imports no app: an event names its object's model by label, a followable is a model
+label. `notifications/checks.py` fails at start (manage.py check, runserver, migrate) on a
+registration that does not resolve, instead of a silent skip at send time."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+DIGEST_EVENTS = ("digest.daily", "digest.weekly")
+
+
+# ------------------------------------------------------------------------------
+# Event types
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EventType:
+    key: str  # "petition.answered"
+    label: str  # lazily translated, shown in preferences
+    template: str  # "petition_answered" -> emails/petition_answered_subject.txt ...
+    model: str = ""  # "petitions.petition": where the object of the event lives
+    # (obj, user) -> [(filename, content, mimetype)], e.g. an .ics for a hearing
+    attachments: Callable | None = None
+    # (obj, user) -> extra template context, computed at send time
+    context: Callable | None = None
+    email: bool = True
+    # (obj) -> maslikhat code, so that staff of that maslikhat see the deliveries. Without it,
+    # notify() uses obj.maslikhat.code or obj.scope_code when the object has one.
+    scope: Callable | None = None
+    # False hides the event from the preferences page (e.g. account security mail).
+    listed: bool = True
+
+
+_EVENTS: dict[str, EventType] = {}
+
+
+def register_event(event: EventType) -> None:
+    _EVENTS[event.key] = event
+
+
+def event_types() -> dict[str, EventType]:
+    return dict(_EVENTS)
+
+
+def listed_event_types() -> list[EventType]:
+    return sorted((e for e in _EVENTS.values() if e.listed), key=lambda e: e.key)
+
+
+def get_event(key: str) -> EventType:
+    try:
+        return _EVENTS[key]
+    except KeyError:
+        raise LookupError(f"Unknown notification event {key!r}; register it in AppConfig.ready().") from None
+
+
+# ------------------------------------------------------------------------------
+# Followables: the model labels a user may follow through the follow form
+# ------------------------------------------------------------------------------
+_FOLLOWABLE: set[str] = set()
+
+
+def register_followable(model_label: str) -> None:
+    """Let users follow objects of this model ("deputies.deputy"). A label that names no installed
+    model fails the system checks (notifications.E003)."""
+    _FOLLOWABLE.add(model_label.lower())
+
+
+def followable_labels() -> frozenset[str]:
+    return frozenset(_FOLLOWABLE)
