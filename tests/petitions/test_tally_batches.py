@@ -6,7 +6,7 @@ from django.conf import settings
 
 from petitions import services, tally
 from petitions.models import Petition, Signature
-from portal.models import Follow
+from notifications.models import Follow
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
