@@ -4,9 +4,9 @@ its own; its own Celery queue; the follows and progress notices in tasks of thei
 import pytest
 from django.conf import settings
 
+from notifications.models import Follow
 from petitions import services, tally
 from petitions.models import Petition, Signature
-from notifications.models import Follow
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
