@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8000
 FANOUT_RECIPIENTS ?= 10000
+# py-spy each surge figure this long (0: off; needs `pip install py-spy`, not a project dependency)
+PROFILE_SECONDS ?= 4
 VENV := .venv
 BIN := $(VENV)/bin
 PYVER := $(shell cat .python-version 2>/dev/null)
@@ -70,7 +72,8 @@ bench: install-dev
 	@exports="$$(REQUIRE_SERVICES=1 $(BIN)/python -m portal.devtools services)" || exit 1; eval "$$exports"; \
 	set -e; \
 	echo "== bench/bench_lookup.py"; $(BIN)/python bench/bench_lookup.py; \
-	echo "== bench/bench_surge.py"; $(BIN)/python bench/bench_surge.py; \
+	echo "== bench/bench_surge.py (through the proxy header, per-network limit on, a CPU-burning neighbour)"; \
+	$(BIN)/python bench/bench_surge.py --profile-seconds $(PROFILE_SECONDS); \
 	echo "== bench/bench_pages.py"; $(BIN)/python bench/bench_pages.py; \
 	echo "== bench/bench_fanout.py (FANOUT_RECIPIENTS=$(FANOUT_RECIPIENTS); 100000 takes ~11 min here)"; \
 	$(BIN)/python bench/bench_fanout.py --recipients $(FANOUT_RECIPIENTS)

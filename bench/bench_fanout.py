@@ -249,7 +249,11 @@ def main() -> int:
         )
         print(f"notify() (rows written)    {t_notify:.1f} s ({args.recipients / t_notify:,.0f} recipients/s)")
         print(f"emails delivered           {sink.total} in {elapsed:.1f} s from notify()")
-        print(f"throughput                 {sink.total / elapsed:,.0f} emails/s end to end")
+        rate = sink.total / elapsed
+        print(
+            f"throughput                 {rate:,.0f} emails/s end to end "
+            f"(goal >= 400/s: {'PASS' if rate >= 400 else 'FAIL'})"
+        )
         print(
             f"worker memory, peak RSS    {peak_process / 1024:.0f} MB largest process, {peak_total / 1024:.0f} MB all processes (idle: {baseline / 1024:.0f} MB)"  # noqa: E501
         )

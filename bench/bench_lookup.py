@@ -333,7 +333,7 @@ def main() -> int:
         p95 = sorted(timings)[int(0.95 * len(timings))]
         constant = all(len(v) == 1 for v in query_counts.values())
         print(
-            f"goal p95 <= 20 ms: {'met' if p95 <= 20 else 'NOT met'} ({p95:.2f} ms); queries constant: {'yes' if constant else 'NO'}"  # noqa: E501
+            f"goal p95 <= 20 ms: {'PASS' if p95 <= 20 else 'FAIL'} ({p95:.2f} ms); queries constant: {'yes' if constant else 'NO'}"  # noqa: E501
         )
         connection.close()
         return 0 if constant else 1

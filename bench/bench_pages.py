@@ -291,9 +291,9 @@ def main() -> int:
                     f"{page:<17}{who:<11}{'/'.join(map(str, queries)):>14}{big['html'] / 1024:>9.1f}"
                     f"{big['assets'] / 1024:>11.1f}{total / 1024:>10.1f}{big['gzip'] / 1024:>9.1f}   "
                     + (
-                        "met"
+                        "PASS"
                         if ok
-                        else "MISSED: "
+                        else "FAIL: "
                         + ", ".join(
                             m
                             for m, bad in (

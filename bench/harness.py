@@ -92,6 +92,9 @@ class Run:
             LOG_LEVEL="WARNING",
             DAUYS_VAR_DIR=str(self.var_dir),
             DAUYS_BENCH_CEILING="1",
+            # Production sees every request through a reverse proxy: the benchmark's clients send
+            # X-Forwarded-For as one proxy would (signer_headers), from many client networks.
+            NUM_PROXIES="1",
         )
         self.port = 0
 
@@ -140,57 +143,70 @@ class Run:
         path = self.var_dir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
-    def start_gunicorn(self, workers: int) -> str:
-        self.port = free_port()
-        self._spawn(
-            "gunicorn",
-            [
-                str(BIN / "gunicorn"),
-                "portal.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
-                "--backlog",
-                "2048",
-            ],
-        )
+    def start_gunicorn(
+        self,
+        workers: int,
+        *,
+        app: str = "portal.wsgi:application",
+        name: str = "gunicorn",
+        cwd: Path = ROOT,
+        env: dict | None = None,
+        health: str = "/healthz",
+    ) -> int:
+        """gunicorn on a free loopback port; returns the port (the first one started is self.port)."""
+        port = free_port()
+        log = open(self.var_dir / f"{name}.log", "w")  # noqa: SIM115 - closed in close()
+        self.logs.append(log)
+        args = [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+        args += ["--log-level", "warning", "--backlog", "2048"]
+        process = subprocess.Popen(args, cwd=cwd, env=env or self.env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        self.processes.append((name, process))
+        if not self.port:
+            self.port = port
         import httpx
 
-        base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    return base
+                if httpx.get(f"http://127.0.0.1:{port}{health}", timeout=2).status_code < 500:
+                    return port
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer /healthz:\n{self.log_text('gunicorn')[-2000:]}")
+        raise RuntimeError(f"gunicorn ({name}) did not answer {health}:\n{self.log_text(name)[-2000:]}")
+
+    def start_neighbour(self, seconds: float, processes: int = 1) -> None:
+        """A CPU-burning neighbour, as other tenants of a shared machine are: `processes` busy loops
+        that stop by themselves after `seconds` (and with the run)."""
+        loop = f"import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end:\n    pass\n"
+        for n in range(processes):
+            self._spawn(f"neighbour-{n}", [sys.executable, "-c", loop])
 
     def start_celery(self) -> None:
-        """A worker on this run's queue and beat with the project's schedule (portal/celery.py)."""
-        self._spawn(
-            "worker",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--loglevel=INFO",
-                "--pool=prefork",
-                "--concurrency=1",
-                "-Q",
-                self.prefix,
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-        )
+        """A worker on this run's default queue, the tally's worker on its own queue (as in
+        Procfile.production) and beat with the project's schedule (portal/celery.py)."""
+        for name, queue in (("worker", self.prefix), ("tally", f"{self.prefix}-tally")):
+            self._spawn(
+                name,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "portal",
+                    "worker",
+                    "--loglevel=INFO",
+                    "--pool=prefork",
+                    "--concurrency=1",
+                    "-Q",
+                    queue,
+                    "-n",
+                    f"{name}-{self.run_id}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
+            )
         self._spawn(
             "beat",
             [
@@ -206,7 +222,8 @@ class Run:
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if "ready." in self.log_text("worker") and "beat: Starting" in self.log_text("beat"):
+            logs = [self.log_text(name) for name in ("worker", "tally")]
+            if all("ready." in log for log in logs) and "beat: Starting" in self.log_text("beat"):
                 return
             for name, process in self.processes:
                 if process.poll() is not None:
@@ -318,14 +335,15 @@ def make_signers(count: int) -> list[str]:
 def make_open_petition(
     title: str = "Бенчмарк: озеленить улицу Абая", districts: bool = True, author_email: str = "author@bench.invalid"
 ):
-    """An open petition to Almaty's maslikhat (with two covered districts the first time), and the
-    per-network limit lifted: all benchmark traffic comes from 127.0.0.1."""
+    """An open petition to Almaty's maslikhat (with two covered districts the first time). The rules
+    are the defaults, the per-network limit included: the clients come from many networks through
+    the proxy header (signer_headers)."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
 
     from deputies.models import AddressCoverage, ElectoralDistrict, Maslikhat
     from petitions import services, transitions
-    from petitions.models import Petition, PetitionRules
+    from petitions.models import Petition
     from portal.models import Role, RoleGrant, User
 
     almaty = Maslikhat.objects.select_related("unit").get(code="kz-75")
@@ -340,7 +358,6 @@ def make_open_petition(
                 street_key=street,
                 houses="all",
             )
-    PetitionRules.objects.update(ip_signatures_per_minute=10_000_000)
     unusable = make_password(None)
     author = User.objects.create(email=author_email, first_name="Автор", is_citizen=True, password=unusable)
     staff, created = User.objects.get_or_create(
@@ -376,6 +393,7 @@ class Phase:
     statuses: dict[int, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     ids: list[int] = field(default_factory=list)
+    success_times: list[float] = field(default_factory=list)  # time.monotonic() of each 201
     elapsed: float = 0.0
     last_success: float = 0.0
     exhausted: bool = False
@@ -421,12 +439,26 @@ async def http(
     return int(head[9:12]), payload
 
 
+NETWORKS = 4096
+
+
+def client_address(session_key: str) -> str:
+    """The signer's address as the proxy reports it: one of NETWORKS /24 networks (a crowd spread
+    over a city's providers). Only written into a header; no traffic goes to it."""
+    n = int(session_key[:8], 16)
+    return f"10.{n % NETWORKS // 64}.{n % 64}.{n // NETWORKS % 250 + 1}"
+
+
 def signer_headers(session_key: str, csrf: str) -> dict[str, str]:
     return {
         "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
         "X-CSRFToken": csrf,
         "Content-Type": "application/json",
         "Accept-Language": "ru",
+        "X-Forwarded-For": client_address(session_key),
+        "X-Forwarded-Proto": "https",
+        # Over HTTPS Django's CSRF check wants a same-origin Referer, as browsers send it.
+        "Referer": "https://127.0.0.1/",
     }
 
 
@@ -454,6 +486,7 @@ async def post_surge(
             phase.statuses[status] = phase.statuses.get(status, 0) + 1
             if status == 201:
                 phase.last_success = time.monotonic()
+                phase.success_times.append(phase.last_success)
                 match = ID_RE.search(payload)
                 if match:
                     phase.ids.append(int(match.group(1)))
@@ -462,6 +495,27 @@ async def post_surge(
 
     began = time.monotonic()
     await asyncio.gather(*(client() for _ in range(concurrency)))
+    phase.elapsed = time.monotonic() - began
+    return phase
+
+
+async def get_closed(phase: Phase, port: int, path: str, seconds: float, clients: int, headers=None) -> Phase:
+    """`clients` anonymous readers GET `path` back to back until time is up: the most it serves."""
+    deadline = time.monotonic() + seconds
+
+    async def reader() -> None:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                status, _payload = await http(port, "GET", path, headers or {"Accept-Language": "ru"})
+            except (TimeoutError, OSError, ConnectionError) as error:
+                phase.errors.append(type(error).__name__)
+                continue
+            phase.latencies.append(time.perf_counter() - started)
+            phase.statuses[status] = phase.statuses.get(status, 0) + 1
+
+    began = time.monotonic()
+    await asyncio.gather(*(reader() for _ in range(clients)))
     phase.elapsed = time.monotonic() - began
     return phase
 
@@ -496,3 +550,55 @@ async def get_paced(phase: Phase, port: int, paths: list[str], rate: float, seco
     await asyncio.gather(*(reader(i) for i in range(clients)))
     phase.elapsed = time.monotonic() - began
     return phase
+
+
+# ------------------------------------------------------------------------------------------
+# Where the time goes: py-spy (optional; `pip install py-spy`) on a gunicorn master and its workers
+# ------------------------------------------------------------------------------------------
+def py_spy() -> str | None:
+    path = BIN / "py-spy"
+    return str(path) if path.exists() else shutil.which("py-spy")
+
+
+def start_profile(pid: int, seconds: float, out: Path) -> subprocess.Popen | None:
+    tool = py_spy()
+    if not tool:
+        return None
+    return subprocess.Popen(  # noqa: S603
+        [tool, "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--rate", "50"]
+        + ["--duration", str(max(1, int(seconds))), "--format", "raw", "--output", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def top_frames(raw: Path, count: int = 8) -> list[str]:
+    """The busiest frames of a py-spy raw (collapsed) profile: self time of the leaf frames, and the
+    time inside each of the project's own functions (petitions/, portal/, deputies/, bench/)."""
+    if not raw.exists():
+        return ["(no profile: py-spy missing or not permitted)"]
+    leaves: dict[str, int] = {}
+    ours: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text(errors="replace").splitlines():
+        stack, _sep, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        samples = int(n)
+        total += samples
+        frames = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";")[1:]]  # drop the process frame
+        if not frames:
+            continue
+        leaf = re.sub(r"\(/.*/site-packages/", "(", re.sub(r"\(/.*?/(?=\w+/[\w.]+\.py\))", "(", frames[-1]))
+        leaves[leaf] = leaves.get(leaf, 0) + samples
+        for frame in set(frames):
+            if re.search(r"\((?:/work/[^)]*/)?(petitions|portal|deputies|bench)/[\w/]+\.py\)", frame):
+                short = re.sub(r"\(/.*?/((petitions|portal|deputies|bench)/)", r"(\1", frame)
+                ours[short] = ours.get(short, 0) + samples
+    if not total:
+        return ["(empty profile)"]
+    lines = [f"{total} samples; self time:"]
+    lines += [f"  {n / total:5.1%}  {f}" for f, n in sorted(leaves.items(), key=lambda kv: -kv[1])[:count]]
+    lines.append("inside the project's functions (inclusive):")
+    lines += [f"  {n / total:5.1%}  {f}" for f, n in sorted(ours.items(), key=lambda kv: -kv[1])[:count]]
+    return lines

@@ -1,6 +1,7 @@
 """Request context for the audit log, and the MFA requirement for officials."""
 
 import contextvars
+import ipaddress
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,13 +16,20 @@ def current_ip() -> str | None:
 
 
 def client_ip(request) -> str | None:
-    # Behind a proxy, set NUM_PROXIES so the right hop of X-Forwarded-For is trusted.
-    proxies = getattr(settings, "NUM_PROXIES", 0) or 0
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    """The client's address, as every rate limit and signature source sees it (DRF's throttles too,
+    portal.api): REMOTE_ADDR when settings.NUM_PROXIES is 0, so a forged X-Forwarded-For changes
+    nothing; behind NUM_PROXIES trusted reverse proxies, each appending its peer's address, the hop
+    NUM_PROXIES from the right of X-Forwarded-For (what the outermost proxy saw). A header with
+    fewer hops than that, or a hop that is not an address, falls back to REMOTE_ADDR."""
+    proxies = settings.NUM_PROXIES
+    if proxies:
+        hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         if len(hops) >= proxies:
-            return hops[-proxies]
+            hop = hops[-proxies].strip()
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR")
 
 

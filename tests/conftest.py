@@ -294,7 +294,7 @@ class CeleryWorker:
                 "--pool=prefork",
                 "--concurrency=2",
                 "-Q",
-                settings.CELERY_TASK_DEFAULT_QUEUE,
+                f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.CELERY_TALLY_QUEUE}",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",

@@ -149,6 +149,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "dauys")
+# The tally has a queue (and in production a worker process) of its own: an email fan-out on the
+# default queue can never delay a count (Procfile.production, docs/operations.md).
+CELERY_TALLY_QUEUE = os.environ.get("CELERY_TALLY_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-tally")
+CELERY_TASK_ROUTES = {"petitions.tasks.petition_tally_task": {"queue": CELERY_TALLY_QUEUE}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Almaty"
 # Periodic schedules live in portal/celery.py (one place).
@@ -284,6 +288,12 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # API: DRF + drf-spectacular
 # https://www.django-rest-framework.org/api-guide/settings/
 # ------------------------------------------------------------------------------
+# Trusted reverse proxies in front of gunicorn (nginx, a load balancer), each appending its peer's
+# address to X-Forwarded-For. 0: the headers are ignored (anyone can send them); N: the client is the
+# hop N from the right (portal.middleware.client_ip), and X-Forwarded-Proto says whether the request
+# came over HTTPS (SECURE_PROXY_SSL_HEADER in production). docs/operations.md has an nginx example.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -293,14 +303,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "portal.throttling.ClientIPAnonThrottle",
+        "portal.throttling.ClientIPUserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "600/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
     },
-    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")) or None,
+    # DRF's own reading of X-Forwarded-For, for any throttle that does not use client_ip.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dauys API",

@@ -24,6 +24,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CELERY_TASK_ALWAYS_EAGER = True  # the celery_worker fixture turns this off for its tests
 CELERY_TASK_DEFAULT_QUEUE = f"dauys-test-{_CHECKOUT}"
+CELERY_TALLY_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-tally"
+CELERY_TASK_ROUTES = {"petitions.tasks.petition_tally_task": {"queue": CELERY_TALLY_QUEUE}}
 ACCOUNT_RATE_LIMITS = False
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):

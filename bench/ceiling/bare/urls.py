@@ -1,0 +1,5 @@
+from django.urls import path
+
+from bare.views import sign
+
+urlpatterns = [path("sign/<int:target>/", sign)]
