@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress
 from django.core.cache import cache, caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -718,7 +719,12 @@ def petition_deadlines(*, today=None) -> dict[str, int]:
             except ValidationError:
                 continue  # moved meanwhile (signed past the gate, withdrawn...): nothing to do
             done[name] += 1
-    overdue = Petition.objects.filter(status=S.AWAITING_ANSWER, answer_due__lt=today, answer_overdue_at__isnull=True)
+    # The extended term when the maslikhat extended it (petitions.appeal_record).
+    overdue = Petition.objects.filter(
+        Q(answer_extended_to__lt=today) | Q(answer_extended_to__isnull=True, answer_due__lt=today),
+        status=S.AWAITING_ANSWER,
+        answer_overdue_at__isnull=True,
+    )
     for pk in overdue.values_list("pk", flat=True):
         with transaction.atomic():
             petition = Petition.objects.select_for_update(of=("self",)).select_related("maslikhat").get(pk=pk)

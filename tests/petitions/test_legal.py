@@ -197,3 +197,39 @@ def test_adopted_route_is_not_delivered_and_says_what_it_gives(client, at_thresh
     assert "decision No. 12/3" in page
     api = client.get(f"/api/v1/petitions/{at_threshold.pk}/").json()
     assert api["route"]["route"] == "adopted" and api["route"]["decision_number"] == "12/3"
+
+
+def test_staff_record_registration_and_one_extension_then_overdue_counts_the_extended_term(
+    smtp_server, client, at_threshold, staff, author
+):
+    petitions_deliver(petition_id=at_threshold.pk)
+    petition = Petition.objects.get(pk=at_threshold.pk)
+    url = f"/en/staff/petitions/{petition.pk}/delivery/"
+    client.force_login(author)
+    assert client.get(url).status_code in (403, 404)
+    client.force_login(staff)
+    page = client.get(url)
+    assert page.status_code == 200 and petition.delivery.digest in page.content.decode()
+    response = client.post(url, {"form": "registration", "registration-number": "ЖТ-123"})
+    assert response.status_code == 302
+    too_late = add_working_days(timezone.localdate(petition.delivered_at), 31)
+    response = client.post(url, {"form": "extension", "extension-until": too_late, "extension-reason": "x"})
+    assert response.status_code == 200 and petition.answer_extended_to is None
+    until = add_working_days(timezone.localdate(petition.delivered_at), 30)
+    response = client.post(url, {"form": "extension", "extension-until": until, "extension-reason": "Запрос в акимат"})
+    assert response.status_code == 302
+    again = client.post(url, {"form": "extension", "extension-until": until, "extension-reason": "again"})
+    assert again.status_code == 200
+    petition.refresh_from_db()
+    assert petition.registration_number == "ЖТ-123" and petition.answer_extended_to == until
+    # After the first term, before the extended one: not overdue; after the extended: overdue.
+    services.petition_deadlines(today=petition.answer_due + timedelta(days=1))
+    petition.refresh_from_db()
+    assert petition.answer_overdue_at is None
+    services.petition_deadlines(today=until + timedelta(days=1))
+    petition.refresh_from_db()
+    assert petition.answer_is_overdue
+    public = client.get(f"/en/petitions/{petition.pk}/").content.decode()
+    assert "ЖТ-123" in public and "Запрос в акимат" in public and "Overdue" in public
+    api = client.get(f"/api/v1/petitions/{petition.pk}/").json()
+    assert api["answer_extended_to"] == str(until) and api["answer_overdue"] is True
