@@ -56,8 +56,42 @@ class PetitionDetailSerializer(PetitionSerializer):
     answer = serializers.SerializerMethodField()
     districts = serializers.SerializerMethodField()
 
+    route = serializers.SerializerMethodField()
+
     class Meta(PetitionSerializer.Meta):
-        fields = [*PetitionSerializer.Meta.fields, "text", "rejection", "answer", "districts", "last_tallied_at"]
+        fields = [
+            *PetitionSerializer.Meta.fields,
+            "text",
+            "rejection",
+            "answer",
+            "districts",
+            "last_tallied_at",
+            "route",
+            "delivered_at",
+            "answer_extended_to",
+            "paper_signature_count",
+        ]
+
+    def get_route(self, obj) -> dict | None:
+        """What the route the petition goes (or went) by gives, said exactly (docs/petitions-legal.md)."""
+        from petitions.templatetags.petition_tags import petition_route
+
+        route = petition_route(petition=obj)
+        if route is None:
+            return None
+        return {
+            "route": route.route,
+            "label": route.get_route_display(),
+            "summary": selectors.route_summary(route),
+            "legal_reference": route.legal_reference,
+            "effective_from": route.effective_from,
+            "answer_working_days": route.answer_working_days if route.is_appeal else None,
+            "extended_working_days": route.extended_working_days if route.is_appeal else None,
+            "answer_term_unconfirmed": route.answer_term_unconfirmed if route.is_appeal else False,
+            "decision_number": route.decision_number,
+            "decision_date": route.decision_date,
+            "official_portal_url": route.official_portal_url,
+        }
 
     def get_text(self, obj) -> str:
         return obj.text if access.may_view_text(self.context["request"].user, obj) else ""

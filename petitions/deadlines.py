@@ -4,6 +4,7 @@ answer, and an answer past its due date is marked overdue."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from petitions.models import Petition, PetitionHistory
@@ -37,7 +38,12 @@ def petition_deadlines(*, today=None) -> dict[str, int]:
 def _mark_overdue_answers(today) -> int:
     """Stamp each petition whose answer is past due, once (not a move: it stays awaiting an answer)."""
     marked = 0
-    overdue = Petition.objects.filter(status=S.AWAITING_ANSWER, answer_due__lt=today, answer_overdue_at__isnull=True)
+    # The extended term when the maslikhat extended it (petitions.appeal_record).
+    overdue = Petition.objects.filter(
+        Q(answer_extended_to__lt=today) | Q(answer_extended_to__isnull=True, answer_due__lt=today),
+        status=S.AWAITING_ANSWER,
+        answer_overdue_at__isnull=True,
+    )
     for pk in overdue.values_list("pk", flat=True):
         with transaction.atomic():
             petition = Petition.objects.select_for_update(of=("self",)).select_related("maslikhat").get(pk=pk)

@@ -103,3 +103,14 @@ class InvalidateForm(forms.Form):
     email_domain = forms.CharField(label=_("Email domain"), required=False, max_length=100)
     hours = forms.IntegerField(label=_("Signed within the last hours"), min_value=1, max_value=24 * 365, initial=24)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+
+class RegistrationForm(forms.Form):
+    number = forms.CharField(label=_("Registration number given by the maslikhat's office"), max_length=60)
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateField(label=_("Extend the answer term to"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("Reason for the extension (published)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import uploads
 from portal.append_only import AppendOnlyHistory
+from portal.crypto import EncryptedTextField
 from portal.rules import RulesBase
 from portal.textsafety import strip_bidi_fields
 
@@ -115,6 +116,58 @@ class PetitionRules(RulesBase):
         return [(c["code"], localized_category(c)) for c in self.excluded_categories or []]
 
 
+class PetitionRoute(RulesBase):
+    """How a Dauys petition reaches a maslikhat and what duty that channel carries, as data. A row
+    without a maslikhat is the default for every maslikhat; a maslikhat's own row (a newer version
+    in force) overrides it. See docs/petitions-legal.md."""
+
+    class Route(models.TextChoices):
+        APPEAL = "appeal", _("Collective appeal under the Administrative Procedural Code")
+        ADOPTED = "adopted", _("Channel adopted by the maslikhat's decision")
+
+    maslikhat = models.ForeignKey(
+        "deputies.Maslikhat",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petition_routes",
+        help_text=_("Empty: the default for every maslikhat without a row of its own."),
+    )
+    route = models.CharField(_("route"), max_length=10, choices=Route.choices, default=Route.APPEAL)
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    answer_working_days = models.PositiveSmallIntegerField(_("answer term (working days)"), default=15)
+    extended_working_days = models.PositiveSmallIntegerField(_("answer term once extended (working days)"), default=30)
+    answer_term_unconfirmed = models.BooleanField(_("answer term unconfirmed"), default=True)
+    delivery_email = models.EmailField(
+        _("official address for deliveries"), blank=True, help_text=_("Empty: the maslikhat's email address.")
+    )
+    official_portal_url = models.URLField(_("official petitions portal"), default="https://epetition.kz/")
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Sources, and which numbers are unconfirmed."))
+
+    class Meta(RulesBase.Meta):
+        verbose_name = _("petition route")
+        verbose_name_plural = _("petition routes")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(route="adopted") | (~Q(decision_number="") & Q(decision_date__isnull=False)),
+                name="petitionroute_adopted_has_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_working_days__gte=models.F("answer_working_days")),
+                name="petitionroute_extension_not_shorter",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.maslikhat.code if self.maslikhat_id else "*"
+        return f"{where} · {self.route} · {self.effective_from:%Y-%m-%d}"
+
+    @property
+    def is_appeal(self) -> bool:
+        return self.route == self.Route.APPEAL
+
+
 def localized_category(category: dict) -> str:
     from django.utils import translation
 
@@ -196,6 +249,14 @@ class Petition(models.Model):
     threshold_reached_at = models.DateTimeField(_("threshold reached"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent to the maslikhat"), null=True, blank=True)
     answer_due = models.DateField(_("answer due"), null=True, blank=True)
+    # The route the petition was delivered by (PetitionRoute.Route), fixed at delivery, and the
+    # record the maslikhat's office keeps of the appeal.
+    route = models.CharField(_("route"), max_length=10, blank=True)
+    delivered_at = models.DateTimeField(_("delivered to the maslikhat"), null=True, blank=True)
+    answer_term_unconfirmed = models.BooleanField(default=False, editable=False)
+    registration_number = models.CharField(_("registration number at the maslikhat"), max_length=60, blank=True)
+    answer_extended_to = models.DateField(_("answer term extended to"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
     answer_overdue_at = models.DateTimeField(_("answer overdue since"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -215,6 +276,7 @@ class Petition(models.Model):
     # Written only by the tally (set-based), never by the signing request.
     signature_count = models.PositiveIntegerField(_("signatures"), default=0)
     resident_signature_count = models.PositiveIntegerField(_("signatures of residents"), default=0)
+    paper_signature_count = models.PositiveIntegerField(_("paper signatures"), default=0)
     progress_noticed_percent = models.PositiveSmallIntegerField(default=0, editable=False)
     last_tallied_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -291,6 +353,11 @@ class Petition(models.Model):
             self.Status.THRESHOLD_REACHED: self.collection_ends,
             self.Status.AWAITING_ANSWER: self.answer_due,
         }.get(self.status)
+
+    @property
+    def answer_deadline(self):
+        """The date the answer is due by now: the extended date when the term was extended."""
+        return self.answer_extended_to or self.answer_due
 
     @property
     def answer_is_overdue(self) -> bool:
@@ -437,3 +504,39 @@ class AnswerAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class PetitionDelivery(models.Model):
+    """The petition delivered to its maslikhat as a collective appeal: one row per petition (the
+    unique key makes delivery idempotent), sent with the notification outbox's protocol (claim with
+    a lease, stable Message-ID, mark sent after the server's 250; see petitions/delivery.py).
+    The list of signers is frozen in `payload` (encrypted) when the row is made, so every attempt
+    sends the same PDF, JSON and digest."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    petition = models.OneToOneField(Petition, on_delete=models.PROTECT, related_name="delivery")
+    route = models.ForeignKey(PetitionRoute, on_delete=models.PROTECT, related_name="+")
+    recipient = models.EmailField(_("sent to"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200)
+    digest = models.CharField(_("SHA-256 of the list of signers"), max_length=64)
+    signer_count = models.PositiveIntegerField(_("signers delivered"))
+    payload = EncryptedTextField(editable=False)  # the frozen appeal data (JSON), personal data
+
+    class Meta:
+        verbose_name = _("petition delivery")
+        verbose_name_plural = _("petition deliveries")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.petition_id} → {self.recipient}: {self.status}"

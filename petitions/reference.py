@@ -148,6 +148,40 @@ POPULATIONS = {
 }
 
 
+ROUTE_LEGAL_REFERENCE = (
+    "Administrative Procedural Code of the Republic of Kazakhstan of 29 June 2020 No. 350-VI: appeals of "
+    "individuals (collective appeals) to administrative bodies and the term for considering them"
+)
+ROUTE_EFFECTIVE_FROM = datetime.date(2021, 7, 1)
+ROUTE_NOTES = (
+    "Default route for every maslikhat: a petition that reaches its threshold is delivered as a collective "
+    "appeal of its signers. Unconfirmed until checked against the Code's text: the answer term of 15 working "
+    "days and its single extension, with a reason, to 30 working days. The duty of the petitions law (Law of "
+    "2 October 2023) attaches only to petitions on the official petitions portal signed with an eGov digital "
+    "signature; Dauys does not claim it."
+)
+
+
+def load_petition_route(apps) -> None:
+    """The default route (no maslikhat): appeal, with its answer term marked unconfirmed."""
+    try:
+        Route = apps.get_model("petitions", "PetitionRoute")
+    except LookupError:
+        return
+    if not Route.objects.filter(maslikhat__isnull=True).exists():
+        Route.objects.create(
+            maslikhat=None,
+            route="appeal",
+            legal_reference=ROUTE_LEGAL_REFERENCE,
+            effective_from=ROUTE_EFFECTIVE_FROM,
+            answer_working_days=15,
+            extended_working_days=30,
+            answer_term_unconfirmed=True,
+            official_portal_url="https://epetition.kz/",
+            notes=ROUTE_NOTES,
+        )
+
+
 def load_petition_reference(apps) -> None:
     """`apps` is a model registry: a migration's historical one or the global one."""
     try:
@@ -194,6 +228,7 @@ def load_petition_reference(apps) -> None:
     ]
     if not Rules.objects.exists():
         Rules.objects.bulk_create([Rules(**common, **row) for row in rows])
+    load_petition_route(apps)
     for code, population in POPULATIONS.items():
         Unit.objects.filter(code=code, population__isnull=True).update(
             population=population, population_as_of=POPULATION_AS_OF

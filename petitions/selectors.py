@@ -181,3 +181,31 @@ def invalidation_candidates(*, petition: Petition, ip_prefix: str = "", email_do
     if until:
         rows = rows.filter(created_at__lte=until)
     return rows
+
+
+def route_for_maslikhat(maslikhat, on=None):
+    """The petition route in force for a maslikhat: its own newest row in force, else the default
+    (a row without a maslikhat). None only when the reference data is missing."""
+    from petitions.models import PetitionRoute
+
+    return PetitionRoute.objects.in_force(on, maslikhat=maslikhat) or PetitionRoute.objects.in_force(
+        on, maslikhat__isnull=True
+    )
+
+
+def route_summary(route) -> str:
+    """One sentence on what the route gives, in the active language (the API's `route.summary`)."""
+    from django.utils.translation import gettext
+
+    if route.is_appeal:
+        return gettext(
+            "At its threshold, Dauys delivers the petition to the maslikhat as a collective appeal of its signers "
+            "under the Administrative Procedural Code: the maslikhat has to consider it and answer within "
+            "%(days)s working days, extendable once with a reason to %(extended)s. The duty of the petitions law "
+            "applies only to petitions on the official petitions portal."
+        ) % {"days": route.answer_working_days, "extended": route.extended_working_days}
+    return gettext(
+        "The maslikhat decided (No. %(number)s of %(date)s) to treat Dauys petitions as its own channel and "
+        "answers them under its own rules. The duty of the petitions law applies only to petitions on the "
+        "official petitions portal."
+    ) % {"number": route.decision_number, "date": route.decision_date}

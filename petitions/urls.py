@@ -17,5 +17,6 @@ urlpatterns = [
     path("staff/petitions/sources/", views_staff.sources, name="staff_sources"),
     path("staff/petitions/<int:pk>/moderate/", views_staff.moderate, name="staff_moderate"),
     path("staff/petitions/<int:pk>/answer/", views_staff.answer, name="staff_answer"),
+    path("staff/petitions/<int:pk>/delivery/", views_staff.delivery, name="staff_delivery"),
     path("staff/petitions/<int:pk>/invalidate/", views_staff.invalidate, name="staff_invalidate"),
 ]

@@ -183,3 +183,36 @@ def invalidate(request, pk):
         "petitions/staff/invalidate.html",
         {"petition": petition, "form": form, "preview": preview, "count": count},
     )
+
+
+@login_required
+def delivery(request, pk):
+    """The delivered appeal: what was sent, and the office's registration number and extension."""
+    from petitions import appeal_record
+    from petitions.forms import ExtensionForm, RegistrationForm
+    from petitions.models import PetitionDelivery
+
+    petition = access.access_petition_for_answerer(request.user, pk)
+    sent = PetitionDelivery.objects.filter(petition=petition).first()
+    which = request.POST.get("form", "")
+    registration = RegistrationForm(request.POST if which == "registration" else None, prefix="registration")
+    extension = ExtensionForm(request.POST if which == "extension" else None, prefix="extension")
+    form = {"registration": registration, "extension": extension}.get(which)
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            if which == "registration":
+                appeal_record.petition_registration_record(
+                    petition=petition, actor=request.user, number=form.cleaned_data["number"]
+                )
+            else:
+                appeal_record.petition_answer_extend(petition=petition, actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("petitions:staff_delivery", pk=petition.pk)
+    return render(
+        request,
+        "petitions/staff/delivery.html",
+        {"petition": petition, "delivery": sent, "registration": registration, "extension": extension},
+    )

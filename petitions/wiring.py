@@ -20,8 +20,11 @@ EVENTS = {
 
 def email_context(petition, user) -> dict:
     site = getattr(settings, "SITE_URL", "").rstrip("/")
+    from petitions.templatetags.petition_tags import petition_route
+
     return {
         "petition": petition,
+        "route": petition_route(petition=petition),
         "petition_url": f"{site}{petition.get_absolute_url()}",
         "share_url": f"{site}{petition.share_url}",
         "is_author": petition.author_id == user.pk,

@@ -16,6 +16,7 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "petitions-tally": {"task": "petitions.tasks.petition_tally_task", "schedule": 10.0},
     "petitions-deadlines": {"task": "petitions.tasks.petition_deadlines_task", "schedule": crontab(minute="*/15")},
+    "petitions-delivery": {"task": "petitions.tasks.petition_delivery_task", "schedule": 60.0},
     "petitions-recount": {"task": "petitions.tasks.petition_recount_task", "schedule": crontab(hour=3, minute=0)},
     "recalls-deadlines": {"task": "recalls.tasks.recall_deadlines_task", "schedule": crontab(minute="*/15")},
     "recalls-retention": {"task": "recalls.tasks.recall_retention_task", "schedule": crontab(hour=4, minute=0)},
