@@ -33,5 +33,6 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
         "args": ("weekly",),
     },
+    "eds-crl-refresh": {"task": "portal.tasks.eds_crl_refresh_task", "schedule": crontab(minute="*/30")},
     "notifications-recover": {"task": "notifications.tasks.email_recover_task", "schedule": crontab(minute="*/5")},
 }

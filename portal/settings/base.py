@@ -345,3 +345,13 @@ NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "8
 # Messages per second on one SMTP connection (a chunk task holds one); 0 means no limit.
 NOTIFICATIONS_SMTP_RATE = float(os.environ.get("NOTIFICATIONS_SMTP_RATE", "20"))
 NOTIFICATIONS_UNSUBSCRIBE_MAILTO = os.environ.get("NOTIFICATIONS_UNSUBSCRIBE_MAILTO", "")
+
+# ------------------------------------------------------------------------------
+# EDS signatures through NCALayer (docs/eds.md): off unless trust roots and revocation sources are set
+# ------------------------------------------------------------------------------
+EDS_TRUST_ROOTS = env_list("EDS_TRUST_ROOTS")  # CA certificate files (PEM or DER): NCA RK root and intermediates
+EDS_CRLS = env_list("EDS_CRLS")  # CRL files or http(s) URLs, cached and refreshed by beat
+EDS_OCSP_URL = os.environ.get("EDS_OCSP_URL", "")
+EDS_CHALLENGE_SECONDS = int(os.environ.get("EDS_CHALLENGE_SECONDS", "600"))
+# NCALayer's WebSocket on the citizen's machine (its documented address); tests point it elsewhere.
+EDS_NCALAYER_URL = os.environ.get("EDS_NCALAYER_URL", "wss://127.0.0.1:13579/")

@@ -25,6 +25,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 CELERY_TASK_ALWAYS_EAGER = True  # the celery_worker fixture turns this off for its tests
 CELERY_TASK_DEFAULT_QUEUE = f"dauys-test-{_CHECKOUT}"
 ACCOUNT_RATE_LIMITS = False
+EDS_TRUST_ROOTS, EDS_CRLS, EDS_OCSP_URL = [], [], ""  # off; tests that sign make their own PKI
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["TEST"] = {"NAME": f"test_dauys_{_CHECKOUT}"}
