@@ -19,6 +19,9 @@ from cryptography.x509.oid import NameOID
 from portal.iin import make_iin
 
 NOW = datetime.now(UTC)
+# Fixed dates, so that tests frozen in another year (the recall tests live in 2025) see the same PKI.
+FROM = datetime(2024, 1, 1, tzinfo=UTC)
+UNTIL = datetime(2040, 1, 1, tzinfo=UTC)
 
 
 def _key(kind: str = "rsa"):
@@ -82,8 +85,8 @@ class Authority:
             .issuer_name(self.certificate.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(not_before or NOW - timedelta(days=30))
-            .not_valid_after(not_after or NOW + timedelta(days=365))
+            .not_valid_before(not_before or FROM)
+            .not_valid_after(not_after or UNTIL)
             .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
             .add_extension(
@@ -95,11 +98,11 @@ class Authority:
         return Issued(certificate, key)
 
     def crl(self, *, next_update: datetime | None = None) -> bytes:
-        next_update = next_update or NOW + timedelta(days=7)
+        next_update = next_update or UNTIL
         builder = (
             x509.CertificateRevocationListBuilder()
             .issuer_name(self.certificate.subject)
-            .last_update(min(NOW - timedelta(hours=1), next_update - timedelta(days=1)))
+            .last_update(min(FROM, next_update - timedelta(days=1)))
             .next_update(next_update)
             .add_extension(
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(self.certificate.public_key()), critical=False
@@ -108,10 +111,7 @@ class Authority:
         )
         for certificate in self.revoked:
             builder = builder.add_revoked_certificate(
-                x509.RevokedCertificateBuilder()
-                .serial_number(certificate.serial_number)
-                .revocation_date(NOW - timedelta(days=1))
-                .build()
+                x509.RevokedCertificateBuilder().serial_number(certificate.serial_number).revocation_date(FROM).build()
             )
         return builder.sign(self.issued.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
@@ -149,8 +149,8 @@ def _root(common: str) -> Authority:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - timedelta(days=365))
-        .not_valid_after(NOW + timedelta(days=3650))
+        .not_valid_before(FROM - timedelta(days=365))
+        .not_valid_after(UNTIL + timedelta(days=365))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(_key_usage("ca"), critical=True)
@@ -185,10 +185,10 @@ class TestPki:
         return issued
 
     def expired(self) -> Issued:
-        return self.citizen(not_before=NOW - timedelta(days=400), not_after=NOW - timedelta(days=2))
+        return self.citizen(not_before=FROM - timedelta(days=400), not_after=FROM + timedelta(days=150))
 
     def not_yet_valid(self) -> Issued:
-        return self.citizen(not_before=NOW + timedelta(days=2), not_after=NOW + timedelta(days=400))
+        return self.citizen(not_before=UNTIL - timedelta(days=100), not_after=UNTIL)
 
     def revoked(self) -> Issued:
         issued = self.citizen()
