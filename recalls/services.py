@@ -25,6 +25,7 @@ from notifications.services import notify
 from portal.audit import audit_record
 from portal.crypto import keyed_hash
 from portal.eds import EdsError
+from portal.eds import enabled as eds_enabled
 from portal.eds_challenges import eds_challenge_issue, eds_signature_verify
 from portal.iin import validate_iin
 from portal.models import EdsChallenge, Role, RoleGrant, User
@@ -458,6 +459,8 @@ def recall_sign(
 def recall_eds_challenge(*, user: User, recall: RecallRequest) -> EdsChallenge:
     """The text to sign with EDS for this recall (portal.eds_challenges): names the recall and the
     digest of its statement of grounds; bound to the account, single-use, short-lived."""
+    if not eds_enabled():
+        raise EdsError("disabled")
     _require_verified_account(user)
     _require_status(recall, Status.COLLECTING)
     return eds_challenge_issue(
