@@ -34,6 +34,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
         "args": ("weekly",),
     },
+    "eds-crl-refresh": {"task": "portal.tasks.eds_crl_refresh_task", "schedule": crontab(minute="*/30")},
     "notifications-recover": {"task": "notifications.tasks.email_recover_task", "schedule": crontab(minute="*/5")},
     # Telegram (docs/telegram.md): the same digests and recovery, for the Telegram outbox.
     "telegram-digest-daily": {

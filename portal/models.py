@@ -152,3 +152,27 @@ class AuditEntry(AppendOnlyMixin, models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class EdsChallenge(models.Model):
+    """The exact text a citizen is asked to sign with their EDS key (portal.eds): it names what is
+    signed, carries a digest of its text and a random nonce. Bound to the account and to one subject
+    (`petition:12`, `recall:3`), single-use (`used_at`), and short-lived (`expires_at`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=40)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("EDS signing request")
+        verbose_name_plural = _("EDS signing requests")
+        indexes = [models.Index(fields=["user", "subject", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="eds_challenge_expires")
+        ]
+
+    def __str__(self):
+        return f"{self.subject} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,7 @@
 """The recall API (v1). IINs never appear in an answer: signers get a masked receipt at most."""
 
+import base64
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
@@ -7,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api import validation_error_payload
+from portal.eds import EdsError
 from recalls import selectors as recall_selectors
 from recalls import services as recall_services
 from recalls.access import access_recall_for_viewer
@@ -38,6 +41,7 @@ class RecallSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     ground_label = serializers.CharField(source="get_ground_display")
     signature_count = serializers.SerializerMethodField()
+    eds_signature_count = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -55,6 +59,7 @@ class RecallSerializer(serializers.ModelSerializer):
             "collection_ends_on",
             "signature_threshold",
             "signature_count",
+            "eds_signature_count",
             "group_size",
             "valid_signatures_count",
             "vote_held_on",
@@ -86,6 +91,12 @@ class RecallSerializer(serializers.ModelSerializer):
             return counts.get(recall.pk, 0)
         return recall_selectors.recall_signature_count(recall)
 
+    def get_eds_signature_count(self, recall) -> int:
+        counts = self.context.get("eds_counts")
+        if counts is not None:
+            return counts.get(recall.pk, 0)
+        return recall_selectors.recall_eds_signature_count(recall)
+
     def get_url(self, recall) -> str:
         request = self.context.get("request")
         url = recall.get_absolute_url()
@@ -105,12 +116,17 @@ class RecallListApi(generics.ListAPIView):
         context = super().get_serializer_context()
         page = getattr(self, "_page_ids", None)
         if page:
-            from django.db.models import Count
+            from django.db.models import Count, Q
 
             from recalls.models import RecallSignature
 
-            rows = RecallSignature.objects.filter(recall_id__in=page).values("recall_id").annotate(n=Count("pk"))
+            rows = (
+                RecallSignature.objects.filter(recall_id__in=page)
+                .values("recall_id")
+                .annotate(n=Count("pk"), eds=Count("pk", filter=Q(method=RecallSignature.Method.EDS)))
+            )
             context["counts"] = {row["recall_id"]: row["n"] for row in rows}
+            context["eds_counts"] = {row["recall_id"]: row["eds"] for row in rows}
         return context
 
     def paginate_queryset(self, queryset):
@@ -129,8 +145,40 @@ class RecallDetailApi(generics.RetrieveAPIView):
 
 
 class RecallSignInputSerializer(serializers.Serializer):
-    iin = serializers.CharField(max_length=20, trim_whitespace=True)
+    """Either a typed `iin`, or `cms`: a base64 CMS SignedData over the EDS challenge (the IIN is then
+    read from the signer's certificate)."""
+
+    iin = serializers.CharField(max_length=20, trim_whitespace=True, required=False)
+    cms = serializers.CharField(max_length=90000, required=False)
     address = serializers.CharField(max_length=200)
+
+    def validate(self, attrs):
+        if not attrs.get("iin") and not attrs.get("cms"):
+            raise serializers.ValidationError({"iin": [_("Enter your IIN or sign with EDS.")]})
+        return attrs
+
+
+class RecallEdsChallengeApi(APIView):
+    """The bytes to sign with EDS for this recall: bound to the account, single-use, expiring."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "RecallEdsChallenge", {"challenge": serializers.CharField(), "expires_at": serializers.DateTimeField()}
+            )
+        }
+    )
+    def get(self, request, pk: int):
+        recall = access_recall_for_viewer(pk)
+        try:
+            challenge = recall_services.recall_eds_challenge(user=request.user, recall=recall)
+        except EdsError as error:
+            return Response({"detail": error.message, "code": error.code}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"challenge": base64.b64encode(challenge.text.encode()).decode(), "expires_at": challenge.expires_at}
+        )
 
 
 class RecallSignApi(APIView):
@@ -150,6 +198,7 @@ class RecallSignApi(APIView):
                     "detail": serializers.CharField(),
                     "created": serializers.BooleanField(),
                     "iin": serializers.CharField(),
+                    "method": serializers.CharField(),
                 },
             ),
             200: inline_serializer(
@@ -166,13 +215,16 @@ class RecallSignApi(APIView):
         recall = access_recall_for_viewer(pk)
         payload = RecallSignInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        data = payload.validated_data
         try:
-            signature, created = recall_services.recall_sign(
-                user=request.user,
-                recall=recall,
-                iin=payload.validated_data["iin"],
-                address=payload.validated_data["address"],
-            )
+            if data.get("cms"):
+                signature, created = recall_services.recall_sign_eds(
+                    user=request.user, recall=recall, cms=data["cms"], address=data["address"]
+                )
+            else:
+                signature, created = recall_services.recall_sign(
+                    user=request.user, recall=recall, iin=data["iin"], address=data["address"]
+                )
         except recall_services.AlreadySigned as error:
             return Response(validation_error_payload(error), status=status.HTTP_409_CONFLICT)
         except recall_services.TooManyIinAttempts as error:
@@ -183,5 +235,6 @@ class RecallSignApi(APIView):
             else _("You had already signed this recall request."),
             "created": created,
             "iin": signature.masked_iin,
+            "method": signature.method,
         }
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -8,4 +8,9 @@ urlpatterns = [
     path("recalls/", api.RecallListApi.as_view(), name="api-recall-list"),
     path("recalls/<int:pk>/", api.RecallDetailApi.as_view(), name="api-recall-detail"),
     path("recalls/<int:pk>/signatures/", api.RecallSignApi.as_view(), name="api-recall-sign"),
+    path(
+        "recalls/<int:pk>/signatures/challenge/",
+        api.RecallEdsChallengeApi.as_view(),
+        name="api-recall-eds-challenge",
+    ),
 ]

@@ -315,7 +315,13 @@ class RecallSignature(models.Model):
         DECEASED = "deceased", _("Deceased or no longer registered")
         OTHER = "other", _("Other reason")
 
+    class Method(models.TextChoices):
+        EMAIL = "email", _("Online, by a confirmed account")
+        EDS = "eds", _("Electronic digital signature (EDS)")
+        PAPER = "paper", _("On paper")
+
     recall = models.ForeignKey(RecallRequest, on_delete=models.CASCADE, related_name="signatures")
+    method = models.CharField(_("how it was signed"), max_length=5, choices=Method.choices, default=Method.EMAIL)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -350,6 +356,26 @@ class RecallSignature(models.Model):
     @property
     def masked_iin(self) -> str:
         return mask(self.iin)
+
+
+class RecallEdsEvidence(models.Model):
+    """What proves an EDS signature (portal.eds): the signer certificate's serial and issuer and the
+    CMS itself. The CMS carries the certificate, so the IIN: it is encrypted and purged with the
+    signature (CASCADE)."""
+
+    signature = models.OneToOneField(RecallSignature, on_delete=models.CASCADE, related_name="eds")
+    certificate_serial = models.CharField(_("certificate serial"), max_length=64)
+    certificate_issuer = models.CharField(_("certificate issuer"), max_length=500)
+    signer_name = EncryptedTextField(_("name in the certificate"), blank=True)
+    cms = EncryptedTextField(_("CMS signature (base64)"))
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("EDS evidence")
+        verbose_name_plural = _("EDS evidence")
+
+    def __str__(self):
+        return f"{self.signature_id} · {self.certificate_serial}"
 
 
 class RecallSignatureCheck(AppendOnlyHistory):

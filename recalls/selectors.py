@@ -73,6 +73,11 @@ def recall_signature_count(recall: RecallRequest) -> int:
     return recall.signatures.count()
 
 
+def recall_eds_signature_count(recall: RecallRequest) -> int:
+    """Signatures made with EDS (0 once personal data is purged: the evidence goes with them)."""
+    return recall.signatures.filter(method="eds").count()
+
+
 def recall_deadline(recall: RecallRequest) -> date | None:
     return {
         Status.GROUP_FORMING: recall.group_due_on,

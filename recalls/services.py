@@ -6,6 +6,7 @@ RecallRequest.TRANSITIONS, appends to the public history and notifies once the r
 IINs are handled as local values only: they are encrypted by the model field, looked up by their
 keyed hash, never put into an exception message, an audit entry or a log line."""
 
+import base64
 import secrets
 from datetime import date
 from itertools import chain
@@ -25,13 +26,17 @@ from portal import transitions as engine
 from portal.access import require_verified_email
 from portal.audit import audit_record
 from portal.crypto import keyed_hash
+from portal.eds import EdsError
+from portal.eds import enabled as eds_enabled
+from portal.eds_challenges import eds_challenge_issue, eds_signature_verify
 from portal.iin import validate_iin
-from portal.models import User
+from portal.models import EdsChallenge, User
 from portal.textsafety import strip_bidi
 from portal.workdays import add_working_days
 from recalls import rules as recall_rules
 from recalls.access import is_commission_for, is_deputy_user
 from recalls.models import (
+    RecallEdsEvidence,
     RecallGroupMember,
     RecallHistory,
     RecallIinCollision,
@@ -521,6 +526,72 @@ def recall_sign(
 
 def _unsaved_signature(recall, user, iin_value, iin_hash, address) -> RecallSignature:
     return RecallSignature(recall=recall, user=user, iin=iin_value, iin_hash=iin_hash, address=address)
+
+
+def recall_eds_challenge(*, user: User, recall: RecallRequest) -> EdsChallenge:
+    """The text to sign with EDS for this recall (portal.eds_challenges): names the recall and the
+    digest of its statement of grounds; bound to the account, single-use, short-lived."""
+    if not eds_enabled():
+        raise EdsError("disabled")
+    require_verified_email(user)
+    _require_status(recall, Status.COLLECTING)
+    return eds_challenge_issue(
+        user=user,
+        subject=f"recall:{recall.pk}",
+        title=f"Recall of deputy {recall.deputy.full_name}",
+        text=recall.grounds,
+    )
+
+
+def recall_sign_eds(
+    *, user: User, recall: RecallRequest, cms: str, address: str, today: date | None = None
+) -> tuple[RecallSignature, bool]:
+    """Sign with the citizen's EDS key: the IIN comes from the verified certificate, so it cannot be
+    someone else's. Raises ValidationError under `cms` (a translated reason) for any fault in the
+    signature, chain, validity, revocation or challenge; AlreadySigned under `iin` when this IIN signed
+    from another account. The evidence (certificate serial and issuer, the CMS) is kept with it."""
+    today = today or _today()
+    require_verified_email(user)
+    recall = RecallRequest.objects.with_related().get(pk=recall.pk)
+    _require_status(recall, Status.COLLECTING)
+    if recall.collection_ends_on and today > recall.collection_ends_on:
+        raise ValidationError(_("The signature collection period has ended."), code="closed")
+    if is_deputy_user(user, recall.deputy):
+        raise PermissionDenied(_("The deputy cannot sign a recall request against themselves."))
+    try:
+        with transaction.atomic():
+            try:
+                identity, data = eds_signature_verify(user=user, subject=f"recall:{recall.pk}", cms_base64=cms)
+            except EdsError as error:
+                raise ValidationError({"cms": [error.message]}, code=error.code) from None
+            iin_value, iin_hash, address = _voter_details(
+                identity.iin, address, recall, on=today, rules=recall.rules, errors={}
+            )
+            signature = RecallSignature.objects.create(
+                recall=recall,
+                user=user,
+                iin=iin_value,
+                iin_hash=iin_hash,
+                address=address,
+                method=RecallSignature.Method.EDS,
+            )
+            RecallEdsEvidence.objects.create(
+                signature=signature,
+                certificate_serial=identity.serial,
+                certificate_issuer=identity.issuer,
+                signer_name=identity.full_name,
+                cms=base64.b64encode(data).decode(),
+            )
+            follow_add(user=user, obj=recall)
+    except IntegrityError:
+        mine = RecallSignature.objects.filter(recall=recall, user=user).first()
+        if mine is not None:
+            raise AlreadySigned(_("You have already signed this recall request."), code="duplicate_user") from None
+        raise AlreadySigned(
+            {"iin": [_("A signature with this IIN has already been given for this recall request.")]},
+            code="duplicate_iin",
+        ) from None
+    return signature, True
 
 
 def recall_submit_signatures(*, actor: User, recall: RecallRequest, today: date | None = None) -> RecallRequest:

@@ -368,3 +368,11 @@ def celery_worker(transactional_db, settings):
     yield worker
     worker.stop()
     app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def eds_pki(settings, tmp_path):
+    """EDS signing switched on with a PKI made in the tests (tests/eds_pki.py)."""
+    from tests.eds_pki import configured
+
+    return configured(settings, tmp_path)

@@ -307,6 +307,7 @@ MATRIX = [
         label="empty IIN",
         data=lambda w: {"iin": "", "address": ""},
     ),
+    Row("api-recall-eds-challenge", "GET", roles(400, anonymous=LOGIN), pk("recall"), api=True, label="EDS off"),
     # -- hearings: staff ----------------------------------------------------------------------------
     Row("hearings:staff_list", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
     Row("hearings:staff_schedule", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),

@@ -386,3 +386,13 @@ TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
 TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
 # Messages per second across all workers (Telegram allows about 30 for bulk notifications).
 TELEGRAM_RATE = float(os.environ.get("TELEGRAM_RATE", "25"))
+
+# ------------------------------------------------------------------------------
+# EDS signatures through NCALayer (docs/eds.md): off unless trust roots and revocation sources are set
+# ------------------------------------------------------------------------------
+EDS_TRUST_ROOTS = env_list("EDS_TRUST_ROOTS")  # CA certificate files (PEM or DER): NCA RK root and intermediates
+EDS_CRLS = env_list("EDS_CRLS")  # CRL files or http(s) URLs, cached and refreshed by beat
+EDS_OCSP_URL = os.environ.get("EDS_OCSP_URL", "")
+EDS_CHALLENGE_SECONDS = int(os.environ.get("EDS_CHALLENGE_SECONDS", "600"))
+# NCALayer's WebSocket on the citizen's machine (its documented address); tests point it elsewhere.
+EDS_NCALAYER_URL = os.environ.get("EDS_NCALAYER_URL", "wss://127.0.0.1:13579/")

@@ -27,6 +27,7 @@ CELERY_TASK_DEFAULT_QUEUE = f"dauys-test-{_CHECKOUT}"
 CELERY_TALLY_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-tally"
 CELERY_TASK_ROUTES = {"petitions.tasks.petition_tally_task": {"queue": CELERY_TALLY_QUEUE}}
 ACCOUNT_RATE_LIMITS = False
+EDS_TRUST_ROOTS, EDS_CRLS, EDS_OCSP_URL = [], [], ""  # off; tests that sign make their own PKI
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["TEST"] = {"NAME": f"test_dauys_{_CHECKOUT}"}
