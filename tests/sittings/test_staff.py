@@ -13,11 +13,11 @@ from notifications.models import Notification
 from portal.models import AuditEntry, Role
 from sittings import services
 from sittings.models import Attendance, Session
-from tests.factories import UserFactory, grant, maslikhat
+from tests.factories import UserFactory, grant, maslikhat, tiny_pdf
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()  # a real PDF: the upload gate parses every PDF
 
 
 @pytest.fixture
