@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.RememberLanguageMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "portal.middleware.OfficialsNeedMFAMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
@@ -174,7 +175,10 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dauys"
-LOGIN_REDIRECT_URL = "/"
+# URL names, reversed in the language of the page the person was on (/kk/ stays /kk/), never "/",
+# which would follow the browser's Accept-Language instead.
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -195,6 +199,7 @@ USE_TZ = True
 LANGUAGE_COOKIE_NAME = "dauys_language"
 LANGUAGE_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # portal.middleware.RememberLanguageMiddleware sets it
 
 # ------------------------------------------------------------------------------
 # Static and media: whitenoise serves static files, no CDN
