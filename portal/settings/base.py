@@ -197,6 +197,8 @@ TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "dauys_language"
+# Dates, times and numbers per language: portal/formats/<lang>/formats.py (24-hour clock, day first).
+FORMAT_MODULE_PATH = ["portal.formats"]
 LANGUAGE_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # portal.middleware.RememberLanguageMiddleware sets it
