@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8000
+# Links in emails and .ics files point at the port actually served (override for a public name).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 FANOUT_RECIPIENTS ?= 10000
 VENV := .venv
 BIN := $(VENV)/bin
@@ -41,13 +43,13 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL is set: starting web, Celery worker and beat (honcho, Procfile)"; \
-	  PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile; \
+	  PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) SITE_URL=$(SITE_URL) $(BIN)/honcho start -f Procfile; \
 	else \
 	  echo "Serving on http://127.0.0.1:$(PORT) (SQLite, in-process tasks)"; \
-	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
+	  SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
 	fi
 
 test: install-dev

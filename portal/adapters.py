@@ -1,8 +1,18 @@
-"""allauth adapter: emails go out in the recipient's language; new users keep the language they
+"""allauth adapter: emails go out in the recipient's language and name the site from settings
+(SITE_NAME, SITE_URL), never the sites framework's "example.com"; new users keep the language they
 signed up in."""
 
+from types import SimpleNamespace
+from urllib.parse import urlparse
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.utils import translation
+
+
+def current_site() -> SimpleNamespace:
+    """What allauth's email templates read as `current_site`: the name and the served host[:port]."""
+    return SimpleNamespace(name=settings.SITE_NAME, domain=urlparse(settings.SITE_URL).netloc or settings.SITE_URL)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,5 +27,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         user = context.get("user")
         language = getattr(user, "preferred_language", None) or translation.get_language()
+        context = {**context, "current_site": current_site()}
         with translation.override(language):
             super().send_mail(template_prefix, email, context)

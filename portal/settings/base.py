@@ -165,7 +165,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "Dauys: "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = os.environ.get("SITE_NAME", "Dauys") + ": "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -315,12 +315,14 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Shown on every page: this instance carries demo data (seed_demo sets it per record too).
-DAUYS_SITE_NAME = "Dauys"
+# The site's name in pages and emails (allauth's emails read it instead of the sites framework).
+SITE_NAME = os.environ.get("SITE_NAME", "Dauys")
+DAUYS_SITE_NAME = SITE_NAME
 
 # ------------------------------------------------------------------------------
 # Notifications (docs/notifications.md): absolute links in emails, the sending lease, SMTP pacing
 # ------------------------------------------------------------------------------
+# Absolute links in emails and .ics files; `make run` sets it from PORT.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A worker owns a claimed email this long; longer than one SMTP transaction can take (timeout 20 s).
 NOTIFICATIONS_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "300"))
