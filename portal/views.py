@@ -18,7 +18,8 @@ def staff_home(request):
     sections = staff_sections_for(request.user)
     if not sections and not request.user.is_superuser:
         raise PermissionDenied
-    return render(request, "portal/staff_home.html", {"sections": sections})
+    tiles = [{"section": section, "waiting": section.waiting_for(request.user)} for section in sections]
+    return render(request, "portal/staff_home.html", {"sections": sections, "tiles": tiles})
 
 
 @login_required

@@ -243,7 +243,7 @@ MATRIX = [
         label="not yet public",
     ),
     # -- recalls: staff (the election commission only; superusers are deliberately not in) ----------
-    Row("recalls:staff_list", "GET", signed_in(403, commission_a=OK), staff=True),
+    Row("recalls:staff_list", "GET", signed_in(403, commission_a=OK, superuser=OK), staff=True),
     Row("recalls:staff_detail", "GET", COMMISSION_A, pk("recall"), staff=True),
     Row(
         "recalls:staff_register",
