@@ -383,7 +383,6 @@ PUBLIC = {
     "healthz": "liveness probe, no data",
     "api-schema": "API description",
     "api-docs": "API documentation",
-    "api-redoc": "API documentation",
     "home": "home page",
     "api-petitions": "public list (listed petitions only; tested in the row for a non-public detail)",
     "api-petition": "public detail; a non-public one is a MATRIX row",
