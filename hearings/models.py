@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.append_only import AppendOnlyMixin
@@ -33,6 +33,9 @@ class HearingRules(RulesBase):
     unconfirmed = models.BooleanField(
         _("unconfirmed"), default=False, help_text=_("The number is a default, not confirmed in law.")
     )
+    # legal_reference is the English text; these are its translations (shown in the page's language).
+    legal_reference_kk = models.CharField(_("legal reference (Kazakh)"), max_length=300, blank=True)
+    legal_reference_ru = models.CharField(_("legal reference (Russian)"), max_length=300, blank=True)
 
     class Meta(RulesBase.Meta):
         verbose_name = _("hearing rules")
@@ -45,6 +48,12 @@ class HearingRules(RulesBase):
 
     def __str__(self):
         return f"{self.get_hearing_type_display()} · {self.effective_from}"
+
+    @property
+    def reference(self) -> str:
+        """The legal reference in the active language (English when untranslated)."""
+        language = (translation.get_language() or "kk")[:2]
+        return getattr(self, f"legal_reference_{language}", "") or self.legal_reference
 
 
 class HearingQuerySet(models.QuerySet):
