@@ -260,3 +260,15 @@ def test_superuser_sees_the_recalls_overview_and_the_staff_home_links_it_with_co
     client.force_login(commission)
     home = client.get("/en/staff/").content.decode()
     assert '<span class="badge">1</span> to verify' in home
+
+
+def test_a_followed_recall_is_named_in_kazakh_on_my_follows(client):
+    """Issue 19, bug 10: "Recall" stood untranslated on /kk/follows/."""
+    from notifications.follows import follow_add
+
+    recall = forming_recall(smd_deputy())
+    follower = UserFactory()
+    follow_add(user=follower, obj=recall)
+    client.force_login(follower)
+    html = client.get("/kk/follows/").content.decode()
+    assert "Кері шақыру ·" in html and "Recall" not in html
