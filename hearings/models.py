@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.append_only import AppendOnlyMixin
 from portal.i18n import localized
@@ -311,7 +312,7 @@ class Question(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting moderation")
         PUBLISHED = "published", _("Published")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("hearing question", "Rejected")
         ANSWERED = "answered", _("Answered")
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="questions")

@@ -10,6 +10,12 @@ from django.conf import settings
 from django.utils import translation
 
 
+def user_display(user) -> str:
+    """How allauth names the person to themselves ("Signed in as ..."): the full name, else the email.
+    Not the public initial form ("Азамат Д."), whose own full stop doubled the sentence's."""
+    return " ".join(part for part in (user.first_name, user.last_name) if part) or user.email
+
+
 def current_site() -> SimpleNamespace:
     """What allauth's email templates read as `current_site`: the name and the served host[:port]."""
     return SimpleNamespace(name=settings.SITE_NAME, domain=urlparse(settings.SITE_URL).netloc or settings.SITE_URL)
