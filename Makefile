@@ -48,8 +48,7 @@ run: install
 	  echo "REDIS_URL is set: starting web, Celery worker and beat (honcho, Procfile)"; \
 	  PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) SITE_URL=$(SITE_URL) $(BIN)/honcho start -f Procfile; \
 	else \
-	  echo "Serving on http://127.0.0.1:$(PORT) (SQLite, in-process tasks)"; \
-	  SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
+	  SITE_URL=$(SITE_URL) $(BIN)/python manage.py serve 127.0.0.1:$(PORT); \
 	fi
 
 test: install-dev

@@ -39,7 +39,7 @@ def test_make_run_sets_site_url_from_port():
     out = subprocess.run(
         ["make", "-n", "--no-print-directory", "run", "PORT=8123"], cwd=root, capture_output=True, text=True, check=True
     ).stdout
-    serve = [line for line in out.splitlines() if "manage.py runserver" in line or "honcho start" in line]
+    serve = [line for line in out.splitlines() if "manage.py serve" in line or "honcho start" in line]
     assert serve and all("SITE_URL=http://127.0.0.1:8123" in line for line in serve), out
     assert re.search(r"SITE_URL=http://127.0.0.1:8123 \S*python manage.py seed_demo", out)
     readme = (root / "README.md").read_text(encoding="utf-8")
