@@ -17,12 +17,13 @@ for c in "$${PYENV_ROOT:-$$HOME/.pyenv}/versions/$(PYVER)/bin/python3" $$(ls -d 
 done; exit 1
 endef
 
-.PHONY: help run test test-fast lint bench install install-dev messages check-deploy clean
+.PHONY: help run test test-fast lint bench install install-dev messages check-deploy clean screenshots
 
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install and run the whole test suite (PostgreSQL and Redis when reachable)"
 	@echo "make bench  run the benchmarks in bench/ (needs PostgreSQL and Redis)"
+	@echo "make screenshots  the main pages at 390 and 1280 px into docs/screenshots/"
 
 $(BIN)/python:
 	@py="$$( $(find_python) )" || { echo "Dauys needs Python 3.12 or newer, and none was found."; \
@@ -72,6 +73,10 @@ bench: install-dev
 messages: install-dev
 	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages_py
+
+# Screenshots of the main pages at 390 and 1280 px into docs/screenshots/ (demo data, throwaway database).
+screenshots: install-dev
+	$(BIN)/python docs/screenshots/take.py
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \

@@ -70,7 +70,7 @@ def test_hearing_dates_read_in_kazakh_and_russian_and_the_details_are_styled(pag
     page.goto(f"{live_server.url}/{language}/hearings/{hearing.pk}/")
     local = timezone.localtime(hearing.starts_at)
     when = f"{local.day} {MONTHS[language][local.month - 1]} {local.year}, 15:00"
-    facts = page.locator("dl.facts")
+    facts = page.locator("dl.facts.details")
     assert when in facts.inner_text() and "17:00" in facts.inner_text()
     assert "p.m." not in facts.inner_text()
     assert facts.evaluate("el => getComputedStyle(el).display") == "grid"

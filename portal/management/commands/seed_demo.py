@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core import mail
 from django.core.management.base import BaseCommand, CommandError
@@ -26,11 +28,15 @@ class Command(BaseCommand):
         # those emails in memory and say how many, instead of printing thousands of lines of them.
         previous = getattr(mail, "outbox", None)
         mail.outbox = []
+        trace = logging.getLogger("celery.app.trace")  # one INFO line per in-process task: not a summary
+        level = trace.level
+        trace.setLevel(logging.WARNING)
         try:
             with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}):
                 self._seed()
             held = len(mail.outbox)
         finally:
+            trace.setLevel(level)
             if previous is None:
                 del mail.outbox
             else:
