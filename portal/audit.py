@@ -1,5 +1,6 @@
 """The one way to write the audit log. Services call it inside their transaction."""
 
+from django.apps import apps
 from django.db import models
 
 from portal.middleware import current_ip
@@ -58,8 +59,6 @@ def scope_names(codes) -> dict[str, str]:
 def action_label(action: str, object_type: str = "") -> str:
     """`petition.gathering_support` -> "Petition: Gathering first supporters" (the model's name and,
     when the verb is one of its statuses, the status's label, both translated); other verbs humanised."""
-    from django.apps import apps
-
     kind, _dot, verb = action.partition(".")
     model = None
     if object_type:
