@@ -111,7 +111,9 @@ def test_deputy_page_shows_the_record(client, almaty, django_assert_max_num_quer
     deputy.save()
     with django_assert_max_num_queries(7):
         html = client.get(f"/en/deputies/{deputy.pk}/").content.decode()
-    assert "Budget" in html and "chair" in html and "Mon 10:00-12:00" in html
+    assert (
+        "Budget" in html and "chair" in html and "Mon 10:00–12:00" in html
+    )  # reception hours read in the page language
     assert client.get("/en/deputies/999999/").status_code == 404
 
 
