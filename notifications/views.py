@@ -1,6 +1,7 @@
 """Pages of the notification centre: inbox, preferences, follows, one-click unsubscribe, staff status."""
 
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from notifications import follows as follow_services
 from notifications import selectors, services
-from notifications.emails import read_unsubscribe_token
+from notifications.emails import read_unsubscribe_token, unsubscribe_token
 from notifications.models import EmailDelivery, Notification, NotificationPreference
-from notifications.registry import DIGEST_EVENTS, event_types, listed_event_types
+from notifications.registry import ALL_EMAILS, DIGEST_EVENTS, event_types, listed_event_types
 
 
 def _next_url(request, default: str) -> str:
@@ -68,32 +70,57 @@ def notifications_read_all(request):
 # ------------------------------------------------------------------------------
 # Preferences
 # ------------------------------------------------------------------------------
+def _topic(event) -> tuple[str, str]:
+    """The topic an event belongs to on the settings page: its model's plural name ("Petitions")."""
+    if event.model:
+        try:
+            model = apps.get_model(event.model)
+        except (LookupError, ValueError):
+            model = None
+        if model is not None:
+            name = str(model._meta.verbose_name_plural)
+            return event.model, name[:1].upper() + name[1:]
+    prefix = event.key.split(".", 1)[0]
+    return prefix, prefix.replace("_", " ").capitalize()
+
+
 class PreferencesForm(forms.Form):
+    """One control per topic (petitions, hearings, recalls...): every event of the topic follows it."""
+
     def __init__(self, *args, events, current, **kwargs):
         super().__init__(*args, **kwargs)
-        self.events = events
+        self.groups: dict[str, dict] = {}
         for event in events:
-            pref = current.get(event.key)
-            self.fields[f"in_app:{event.key}"] = forms.BooleanField(
+            key, label = _topic(event)
+            self.groups.setdefault(key, {"key": key, "label": label, "events": []})["events"].append(event)
+        for group in self.groups.values():
+            prefs = [current.get(event.key) for event in group["events"]]
+            pref = next((p for p in prefs if p is not None), None)
+            emails = any(event.email for event in group["events"])
+            group["descriptions"] = [str(event.label) for event in group["events"]]
+            self.fields[f"in_app:{group['key']}"] = forms.BooleanField(
                 required=False, label=gettext_lazy("In the inbox"), initial=pref.in_app if pref else True
             )
-            self.fields[f"email:{event.key}"] = forms.ChoiceField(
-                choices=NotificationPreference.Email.choices if event.email else [("off", _("No email"))],
+            self.fields[f"email:{group['key']}"] = forms.ChoiceField(
+                choices=NotificationPreference.Email.choices if emails else [("off", _("No email"))],
                 label=gettext_lazy("By email"),
-                initial=pref.email if pref and event.email else ("immediate" if event.email else "off"),
+                initial=pref.email if pref and emails else ("immediate" if emails else "off"),
             )
 
     def rows(self):
         return [
-            {"event": event, "in_app": self[f"in_app:{event.key}"], "email": self[f"email:{event.key}"]}
-            for event in self.events
+            {"group": group, "in_app": self[f"in_app:{group['key']}"], "email": self[f"email:{group['key']}"]}
+            for group in self.groups.values()
         ]
 
     def choices(self) -> dict[str, tuple[bool, str]]:
-        return {
-            event.key: (self.cleaned_data[f"in_app:{event.key}"], self.cleaned_data[f"email:{event.key}"])
-            for event in self.events
-        }
+        choices = {}
+        for group in self.groups.values():
+            in_app = self.cleaned_data[f"in_app:{group['key']}"]
+            email = self.cleaned_data[f"email:{group['key']}"]
+            for event in group["events"]:
+                choices[event.key] = (in_app, email if event.email else "off")
+        return choices
 
 
 @login_required
@@ -109,7 +136,10 @@ def preferences(request):
         else:
             messages.success(request, _("Your notification settings have been saved."))
             return redirect("notification_preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    unsubscribe_all = reverse(
+        "notification_unsubscribe", kwargs={"token": unsubscribe_token(request.user.pk, ALL_EMAILS)}
+    )
+    return render(request, "notifications/preferences.html", {"form": form, "unsubscribe_all": unsubscribe_all})
 
 
 # ------------------------------------------------------------------------------
@@ -157,10 +187,12 @@ def follow_remove(request):
 def unsubscribe(request, token: str):
     parsed = read_unsubscribe_token(token)
     events = event_types()
-    if parsed is None or not (parsed[1] in events or parsed[1] in DIGEST_EVENTS):
+    if parsed is None or not (parsed[1] in events or parsed[1] in DIGEST_EVENTS or parsed[1] == ALL_EMAILS):
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
     user_id, event = parsed
-    if event in DIGEST_EVENTS:
+    if event == ALL_EMAILS:
+        label = _("All emails from Dauys")
+    elif event in DIGEST_EVENTS:
         label = _("Daily digest") if event == "digest.daily" else _("Weekly digest")
     else:
         label = events[event].label

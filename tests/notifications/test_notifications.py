@@ -13,6 +13,7 @@ from django.utils import timezone
 from notifications import emails
 from notifications.digests import digest_build
 from notifications.models import EmailDelivery, Notification, NotificationPreference
+from notifications.registry import listed_event_types
 from notifications.services import deliveries_retry, notification_unsubscribe, notify, preferences_save
 from notifications.tasks import digest_send_task, email_recover_task
 from portal.models import AuditEntry, Role
@@ -228,13 +229,14 @@ def test_preferences_page_saves_channels(client, user):
         for name, field in form.fields.items()
         if not (name.startswith("in_app:") and not field.initial)
     }
-    data.update({f"email:{TEST_EVENT}": "weekly"})
-    data.pop(f"in_app:{TEST_EVENT}", None)
+    # One control per topic: the test event's topic is its model's, maslikhats.
+    data.update({"email:deputies.maslikhat": "weekly"})
+    data.pop("in_app:deputies.maslikhat", None)
     response = client.post(url, data)
     assert response.status_code == 302
     pref = NotificationPreference.objects.get(user=user, event=TEST_EVENT)
     assert (pref.in_app, pref.email) == (False, "weekly")
-    bad = client.post(url, {**data, f"email:{TEST_EVENT}": "hourly"})
+    bad = client.post(url, {**data, "email:deputies.maslikhat": "hourly"})
     assert bad.status_code == 200
     assert NotificationPreference.objects.get(user=user, event=TEST_EVENT).email == "weekly"
 
@@ -264,3 +266,26 @@ def test_staff_page_shows_only_own_maslikhat_and_failures(client, almaty, superu
     assert client.get(reverse("staff_notifications")).status_code == 403
     client.force_login(superuser)
     assert "astana" in client.get(reverse("staff_notifications")).content.decode()
+
+
+def test_settings_are_grouped_by_topic_and_all_emails_stop_with_one_link(
+    client, user, almaty, django_capture_on_commit_callbacks
+):
+    """Issue 19: one control per topic; "unsubscribe from all" on the page and in every email."""
+    client.force_login(user)
+    page = client.get(reverse("notification_preferences"))
+    form = page.context["form"]
+    topics = [row["group"]["label"] for row in form.rows()]
+    assert len(topics) == len(set(topics)) and len(topics) < len(listed_event_types())
+    html = page.content.decode()
+    link = page.context["unsubscribe_all"]
+    assert link in html
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(almaty, [user], key="all")
+    message = mail.outbox[-1]
+    assert "/unsubscribe/" in message.body and message.body.count("/unsubscribe/") >= 2
+    client.logout()
+    assert client.post(link).status_code == 200
+    assert set(NotificationPreference.objects.filter(user=user, email="off").values_list("event", flat=True)) >= {
+        e.key for e in listed_event_types() if e.email
+    }
