@@ -176,6 +176,11 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dauys"
+MFA_FORMS = {
+    "authenticate": "portal.forms.MFAAuthenticateForm",
+    "reauthenticate": "portal.forms.MFAReauthenticateForm",
+    "activate_totp": "portal.forms.TOTPActivateForm",
+}
 # URL names, reversed in the language of the page the person was on (/kk/ stays /kk/), never "/",
 # which would follow the browser's Accept-Language instead.
 LOGIN_REDIRECT_URL = "home"
