@@ -307,3 +307,11 @@ def test_the_answer_form_is_offered_only_when_an_answer_is_due(client, make_peti
 
     awaiting = make_petition(Petition.Status.AWAITING_ANSWER, title="Другая петиция об остановках")
     assert client.get(f"/ru/staff/petitions/{awaiting.pk}/answer/").status_code == 200
+
+
+def test_petition_page_says_what_happens_next_with_the_current_step(client, make_petition):
+    petition = make_petition(Petition.Status.OPEN)
+    html = client.get(petition.get_absolute_url().replace("/kk/", "/ru/").replace("/en/", "/ru/")).content.decode()
+    assert "Что будет дальше" in html
+    current = html.split('aria-current="step"', 1)[1].split("</li>", 1)[0]
+    assert "Подписи:" in current
