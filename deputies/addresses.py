@@ -17,6 +17,11 @@ House-number rules (the `houses` column), comma-separated items:
 `odd 1-37` / `нечет 1-37` / `тақ 1-37`, `even 2-40` / `чет 2-40` / `жұп 2-40`. A range covers the
 houses whose number (before any letter or fraction) lies in it; a single house covers exactly that
 house. A house outside every rule is not covered: we never guess.
+
+Carve-outs: commissions describe a district by ranges and name single buildings of those ranges in
+another district ("1-30, 32-60" in one, "30Б, 44/2" in the other). The most specific rule wins: an
+explicit house over a range, a range over `all`. Rules of the same kind covering one house in two
+districts are an overlap (refused on import).
 """
 
 import re
@@ -310,7 +315,14 @@ class RuleItem:
         number = int(re.match(r"\d+", house).group())
         return self.low <= number <= self.high and (self.parity is None or number % 2 == self.parity)
 
-    def overlaps(self, other: "RuleItem") -> bool:
+    @property
+    def specificity(self) -> int:
+        """An explicit house (2) is more specific than a range (1), a range more than `all` (0):
+        where rules of two districts cover one house, the most specific wins (a carve-out)."""
+        return {"all": 0, "range": 1, "house": 2}[self.kind]
+
+    def shares_house(self, other: "RuleItem") -> bool:
+        """Is there a house both items cover?"""
         if self.kind == "all" or other.kind == "all":
             return True
         if self.kind == "house" and other.kind == "house":
@@ -329,6 +341,15 @@ class RuleItem:
             return True
         parity = parities.pop()
         return any(n % 2 == parity for n in range(low, min(high, low + 1) + 1))
+
+    def overlaps(self, other: "RuleItem") -> bool:
+        """Two rules of one kind covering a common house: the same house twice, two ranges sharing a
+        house of the same parity, `all` twice. Nothing says which district wins, so it is refused."""
+        return self.specificity == other.specificity and self.shares_house(other)
+
+    def carves_out(self, other: "RuleItem") -> bool:
+        """Is this item a more specific rule inside the other (30Б inside 1-30, 1-9 inside all)?"""
+        return self.specificity > other.specificity and self.shares_house(other)
 
 
 class RuleError(ValueError):
@@ -444,7 +465,25 @@ def house_in_rule(house: str, rule: str) -> bool:
 
 
 def rules_overlap(first: str, second: str) -> bool:
+    """Do two rules cover a common house at the same specificity (refused between districts)?"""
     return any(a.overlaps(b) for a in parse_rule(first) for b in parse_rule(second))
+
+
+def rules_carve_out(first: str, second: str) -> bool:
+    """Does either rule carve houses out of the other (a more specific item inside a less specific one)?"""
+    return any(a.carves_out(b) or b.carves_out(a) for a in parse_rule(first) for b in parse_rule(second))
+
+
+def rule_specificity(house: str, rule: str) -> int | None:
+    """How specifically the rule names the house (a house key): 2 by name, 1 by a range, 0 by `all`;
+    None when the rule does not cover it (or is malformed)."""
+    if not house:
+        return None
+    try:
+        items = parse_rule(rule)
+    except RuleError:
+        return None
+    return max((item.specificity for item in items if item.covers(house)), default=None)
 
 
 def covers_whole_street(rule: str) -> bool:

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from deputies import selectors
 from deputies.models import Deputy, ElectoralDistrict, Maslikhat
 from deputies.serializers import DistrictRefSerializer, MaslikhatRefSerializer
+from portal.api_extensions import detail_fields
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -19,10 +20,13 @@ class DistrictSerializer(serializers.ModelSerializer):
     maslikhat = MaslikhatRefSerializer(read_only=True)
     url = serializers.SerializerMethodField()
     is_demo = serializers.BooleanField(read_only=True)
+    convocation = serializers.IntegerField(
+        source="convocation.number", read_only=True, allow_null=True, help_text="The boundary generation."
+    )
 
     class Meta:
         model = ElectoralDistrict
-        fields = ["id", "number", "name", "maslikhat", "url", "is_demo"]
+        fields = ["id", "number", "name", "maslikhat", "convocation", "url", "is_demo"]
 
     def get_url(self, obj) -> str:
         return obj.get_absolute_url()
@@ -81,9 +85,15 @@ class MatchSerializer(serializers.Serializer):
     vacant_seats = VacantSeatSerializer(many=True)
 
 
+class SuggestionSerializer(serializers.Serializer):
+    address = serializers.CharField(source="*")
+
+
 class RepresentativesSerializer(serializers.Serializer):
     matches = MatchSerializer(many=True)
     hint = serializers.CharField()
+    on = serializers.DateField(help_text="The day whose district generation answered.")
+    suggestions = SuggestionSerializer(many=True, help_text="Known addresses close to the text, when nothing matches.")
 
 
 @extend_schema(
@@ -93,18 +103,29 @@ class RepresentativesSerializer(serializers.Serializer):
         "Resolve a typed address (settlement, street, house, in Kazakh, Russian or Latin letters) or a point "
         "to the electoral districts at every level and their deputies: the single-mandate deputy of each "
         "maslikhat and the party-list deputies of the oblast or city maslikhat. Several matches where the "
-        "address is ambiguous; `matches: []` and a `hint` where nothing matches; 400 with a translated "
-        "`detail` for malformed input."
+        "address is ambiguous; `matches: []`, a `hint` and up to five `suggestions` (known addresses close "
+        'to the text: "did you mean") where nothing matches; 400 with a translated `detail` for malformed input.'
     ),
     parameters=[
         OpenApiParameter("address", OpenApiTypes.STR, description="e.g. `Алматы, Абая 10` (at most 200 characters)"),
         OpenApiParameter("lat", OpenApiTypes.NUMBER, description="latitude (with lon), WGS 84"),
         OpenApiParameter("lon", OpenApiTypes.NUMBER, description="longitude (with lat), WGS 84"),
+        OpenApiParameter(
+            "on",
+            OpenApiTypes.DATE,
+            description="YYYY-MM-DD: the district generation (convocation) in force that day (default today)",
+        ),
     ],
     responses={200: RepresentativesSerializer, 400: inline_serializer("Error", {"detail": serializers.CharField()})},
     examples=[
         OpenApiExample(
-            "not found", value={"matches": [], "hint": "We could not find this street. ..."}, response_only=True
+            "not found",
+            value={
+                "matches": [],
+                "hint": "We could not find this street. ...",
+                "suggestions": [{"address": "Алматы, пр. Абылай хана 15"}],
+            },
+            response_only=True,
         )
     ],
 )
@@ -112,10 +133,11 @@ class RepresentativesView(APIView):
     def get(self, request):
         address = request.query_params.get("address")
         lat, lon = request.query_params.get("lat"), request.query_params.get("lon")
+        on = selectors.parse_on(request.query_params.get("on", "")[:20])
         if address is not None:
-            answer = selectors.representatives_for_address(address)
+            answer = selectors.representatives_for_address(address, on=on)
         elif lat is not None or lon is not None:
-            answer = selectors.representatives_for_point(lat, lon)
+            answer = selectors.representatives_for_point(lat, lon, on=on)
         else:
             raise ValidationError(_("Give an address, or a latitude and a longitude."))
         return Response(RepresentativesSerializer(answer).data)
@@ -290,6 +312,13 @@ class DeputyDetailSerializer(RepresentativeSerializer):
             {"id": m.commission_id, "name": m.commission.name, "is_chair": m.is_chair}
             for m in obj.commission_memberships.all()
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Fields of the apps above deputies (letters' responsiveness, ...) through portal's registry.
+        for name, fn in detail_fields("deputy").items():
+            data[name] = fn(instance)
+        return data
 
 
 @extend_schema(tags=["deputies"])

@@ -39,6 +39,7 @@ class DeputyForm(forms.ModelForm):
             "role",
             "status",
             "elected_on",
+            "by_election",
             "status_changed_on",
             "email",
             "phone",
@@ -56,7 +57,13 @@ class DeputyForm(forms.ModelForm):
 
     def __init__(self, *args, maslikhat, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = maslikhat.districts.order_by("number")
+        # Every generation: the new one is staffed before it takes effect; the label names the convocation.
+        self.fields["district"].queryset = maslikhat.districts.select_related("convocation").order_by(
+            "-convocation__number", "number"
+        )
+        self.fields["district"].label_from_instance = lambda d: (
+            f"№ {d.number}" + (f" · {d.convocation.number}" if d.convocation else "")
+        )
         self.fields["district"].help_text = _("Only for single-mandate deputies.")
 
     def _post_clean(self):

@@ -4,15 +4,17 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from deputies.admin_map import maslikhat_names
-from deputies.models import AdministrativeUnit, Maslikhat
+from deputies.models import CURRENT_CONVOCATION, CURRENT_CONVOCATION_ELECTED_ON, AdministrativeUnit, Maslikhat
 
 UNIT_COLUMNS = ["code", "kind", "parent", "name_kk", "name_ru", "name_en"]
 TIER2_KINDS = {"district", "city_oblast"}
@@ -25,6 +27,7 @@ class ImportReport:
     unchanged: int = 0
     districts_created: int = 0
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # accepted, but a clerk should see it (carve-outs, warnings)
 
     @property
     def ok(self) -> bool:
@@ -119,6 +122,7 @@ class _CoverageRow:
     houses: str
     settlement_key: str
     street_key: str
+    convocation: int
 
 
 def _row_error(number: int, problems: list[str]) -> str:
@@ -134,22 +138,39 @@ def _scope_problem(code: str, maslikhats: dict, allowed_codes) -> str:
 
 
 def districts_import_rows(
-    rows: list[tuple[int, dict]], *, dry_run: bool = False, demo: bool = False, allowed_codes=None
+    rows: list[tuple[int, dict]],
+    *,
+    dry_run: bool = False,
+    demo: bool = False,
+    allowed_codes=None,
+    convocation: int | None = None,
+    elected_on: date | None = None,
 ) -> ImportReport:
     """Rows of `maslikhat,district,settlement,street,houses`. A district is created the first time its
     (maslikhat, number) appears; a row already present changes nothing; a rule that overlaps another
-    district's coverage in the same maslikhat is refused with its row. All or nothing."""
-    from deputies.addresses import RuleError, parse_rule, rules_overlap, settlement_key, street_key
+    district's coverage in the same maslikhat at the same specificity is refused with its row, a more
+    specific one (a house inside another district's range) is a carve-out, noted. All or nothing.
+
+    Districts belong to a convocation (boundary generation): the `convocation` column or argument (a
+    number; `elected_on` creates it when it is not recorded), else the convocation in force today
+    (the 8th, created where none is recorded). Loading a new generation leaves the others alone."""
+    from deputies.addresses import RuleError, parse_rule, rules_carve_out, rules_overlap, settlement_key, street_key
     from deputies.models import AddressCoverage, ElectoralDistrict
 
     report = ImportReport()
     maslikhats = {m.code: m for m in Maslikhat.objects.all()}
+    convocations = _Convocations(maslikhats, elected_on)
     parsed: list[_CoverageRow] = []
     for number, row in rows:
         problems = []
         code = row.get("maslikhat", "")
         if scope := _scope_problem(code, maslikhats, allowed_codes):
             problems.append(scope)
+        conv_text = row.get("convocation", "") or (str(convocation) if convocation else "")
+        if conv_text and (not conv_text.isdigit() or not 0 < int(conv_text) < 100):
+            problems.append(_("convocation must be a positive number"))
+        elif not scope and (problem := convocations.check(code, int(conv_text) if conv_text else None)):
+            problems.append(problem)
         district_number = row.get("district", "")
         if not district_number.isdigit() or not 0 < int(district_number) < 10000:
             problems.append(_("district must be a positive number"))
@@ -169,20 +190,37 @@ def districts_import_rows(
             report.errors.append(_row_error(number, problems))
             continue
         parsed.append(
-            _CoverageRow(number, code, int(district_number), row["settlement"], row["street"], houses, s_key, st_key)
+            _CoverageRow(
+                number,
+                code,
+                int(district_number),
+                row["settlement"],
+                row["street"],
+                houses,
+                s_key,
+                st_key,
+                convocations.key(code, int(conv_text) if conv_text else None),
+            )
         )
 
-    existing = defaultdict(list)  # (code, settlement_key, street_key) -> [(district number, houses)]
+    # Overlaps and carve-outs are judged within one generation: the old and the new one may differ.
+    existing = defaultdict(list)  # (code, convocation, settlement_key, street_key) -> [(district number, houses)]
     wanted_keys = {r.street_key for r in parsed}
-    for code, number, s_key, st_key, houses in AddressCoverage.objects.filter(
+    for code, conv_number, number, s_key, st_key, houses in AddressCoverage.objects.filter(
         district__maslikhat__code__in={r.code for r in parsed}, street_key__in=wanted_keys
-    ).values_list("district__maslikhat__code", "district__number", "settlement_key", "street_key", "houses"):
-        existing[(code, s_key, st_key)].append((number, houses, None))
+    ).values_list(
+        "district__maslikhat__code",
+        "district__convocation__number",
+        "district__number",
+        "settlement_key",
+        "street_key",
+        "houses",
+    ):
+        existing[(code, conv_number, s_key, st_key)].append((number, houses, None))
     for row in parsed:
-        key = (row.code, row.settlement_key, row.street_key)
-        clash = next(
-            (other for other in existing[key] if other[0] != row.district and rules_overlap(row.houses, other[1])), None
-        )
+        key = (row.code, row.convocation, row.settlement_key, row.street_key)
+        others = [other for other in existing[key] if other[0] != row.district]
+        clash = next((other for other in others if rules_overlap(row.houses, other[1])), None)
         if clash:
             where = (_("row %(row)s") % {"row": clash[2]}) if clash[2] else _("coverage already stored")
             report.errors.append(
@@ -194,29 +232,51 @@ def districts_import_rows(
                     ],
                 )
             )
+        else:
+            # A more specific rule inside another district's rule (30Б inside 1-30): the most
+            # specific wins, so it is accepted, and reported so that a clerk sees it.
+            for other in others:
+                if rules_carve_out(row.houses, other[1]):
+                    where = (_("row %(row)s") % {"row": other[2]}) if other[2] else _("coverage already stored")
+                    report.notes.append(
+                        _(
+                            "Row %(row)s: carve-out on %(street)s: %(houses)s (district %(district)s) and "
+                            "%(other_houses)s (district %(other)s, %(where)s); the most specific rule wins."
+                        )
+                        % {
+                            "row": row.number,
+                            "street": row.street,
+                            "houses": row.houses,
+                            "district": row.district,
+                            "other_houses": other[1],
+                            "other": other[0],
+                            "where": where,
+                        }
+                    )
         existing[key].append((row.district, row.houses, row.number))
     if report.errors:
         return report
 
     with transaction.atomic():
         districts = {
-            (d.maslikhat.code, d.number): d
+            (d.maslikhat.code, d.convocation.number if d.convocation else None, d.number): d
             for d in ElectoralDistrict.objects.filter(maslikhat__code__in={r.code for r in parsed}).select_related(
-                "maslikhat"
+                "maslikhat", "convocation"
             )
         }
         for row in parsed:
-            district = districts.get((row.code, row.district))
+            district = districts.get((row.code, row.convocation, row.district))
             if district is None:
                 district = ElectoralDistrict.objects.create(
                     maslikhat=maslikhats[row.code],
+                    convocation=convocations.get_or_create(row.code, row.convocation),
                     number=row.district,
                     is_demo=demo,
                     name_kk=f"№ {row.district} сайлау округі",
                     name_ru=f"Избирательный округ № {row.district}",
                     name_en=f"Electoral district No. {row.district}",
                 )
-                districts[(row.code, row.district)] = district
+                districts[(row.code, row.convocation, row.district)] = district
                 report.districts_created += 1
             _obj, created = AddressCoverage.objects.get_or_create(
                 district=district,
@@ -229,9 +289,95 @@ def districts_import_rows(
                 report.created += 1
             else:
                 report.unchanged += 1
+        report.notes.extend(seat_warnings(convocations.touched()))
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+class _Convocations:
+    """The convocations (boundary generations) an import writes into, by (maslikhat code, number)."""
+
+    def __init__(self, maslikhats: dict, elected_on: date | None):
+        from deputies.models import Convocation
+
+        self.maslikhats, self.elected_on = maslikhats, elected_on
+        self.known = {(c.maslikhat.code, c.number): c for c in Convocation.objects.select_related("maslikhat")}
+        self.current = {
+            c.maslikhat.code: c.number
+            for c in Convocation.objects.in_force(timezone.localdate()).select_related("maslikhat")
+        }
+        self.used: set[tuple[str, int]] = set()
+
+    def key(self, code: str, number: int | None) -> int:
+        return number if number is not None else self.current.get(code, CURRENT_CONVOCATION)
+
+    def check(self, code: str, number: int | None) -> str:
+        if number is not None and (code, number) not in self.known and self.elected_on is None:
+            return _("convocation %(number)s of %(code)s is not recorded: give its election date (--elected-on)") % {
+                "number": number,
+                "code": code,
+            }
+        return ""
+
+    def get_or_create(self, code: str, number: int):
+        from deputies.models import Convocation
+
+        self.used.add((code, number))
+        if (code, number) not in self.known:
+            maslikhat = self.maslikhats[code]
+            self.known[(code, number)] = Convocation.objects.create(
+                maslikhat=maslikhat,
+                number=number,
+                elected_on=self.elected_on or CURRENT_CONVOCATION_ELECTED_ON,
+                electoral_system=maslikhat.electoral_system,
+                seats=maslikhat.seats if number == CURRENT_CONVOCATION else None,
+            )
+        return self.known[(code, number)]
+
+    def touched(self) -> list:
+        return [self.known[key] for key in sorted(self.used)]
+
+
+def seat_warnings(convocations) -> list[str]:
+    """The electoral system's check: single-mandate districts are half of the seats (mixed, tier 1) or
+    all of them (tier 2); and the system fits the maslikhat's tier. Warnings, not errors: a file may
+    load a generation in parts."""
+    notes = []
+    for convocation in convocations:
+        maslikhat = convocation.maslikhat
+        wanted = (
+            Maslikhat.ElectoralSystem.MIXED
+            if maslikhat.level == Maslikhat.Level.REGIONAL
+            else Maslikhat.ElectoralSystem.SMD
+        )
+        if convocation.electoral_system != wanted:
+            notes.append(
+                _("Convocation %(number)s of %(code)s: a tier %(tier)s maslikhat is elected by “%(system)s”.")
+                % {
+                    "number": convocation.number,
+                    "code": maslikhat.code,
+                    "tier": 1 if wanted == Maslikhat.ElectoralSystem.MIXED else 2,
+                    "system": Maslikhat.ElectoralSystem(wanted).label,
+                }
+            )
+        expected = convocation.single_mandate_seats_expected()
+        count = convocation.districts.count()
+        if expected is not None and count != expected:
+            notes.append(
+                _(
+                    "Convocation %(number)s of %(code)s has %(count)s single-mandate districts; its electoral "
+                    "system gives %(expected)s of its %(seats)s seats to single-mandate districts."
+                )
+                % {
+                    "number": convocation.number,
+                    "code": maslikhat.code,
+                    "count": count,
+                    "expected": expected,
+                    "seats": convocation.seats or maslikhat.seats,
+                }
+            )
+    return notes
 
 
 def districts_import(path: Path, **kwargs) -> ImportReport:
@@ -242,10 +388,17 @@ def districts_import(path: Path, **kwargs) -> ImportReport:
 
 
 def deputies_import_rows(
-    rows: list[tuple[int, dict]], *, dry_run: bool = False, demo: bool = False, allowed_codes=None
+    rows: list[tuple[int, dict]],
+    *,
+    dry_run: bool = False,
+    demo: bool = False,
+    allowed_codes=None,
+    convocation: int | None = None,
+    elected_on: date | None = None,
 ) -> ImportReport:
     """Rows of `maslikhat,full_name,party,mandate,district,role,email,phone,reception`. A deputy is known
-    by (maslikhat, full name): a row already present changes nothing, a changed row updates it."""
+    by (maslikhat, full name): a row already present changes nothing, a changed row updates it. Districts
+    are those of the convocation given (default: in force today); new deputies belong to it."""
     from django.core.validators import validate_email
 
     from deputies.models import Deputy, ElectoralDistrict
@@ -253,9 +406,11 @@ def deputies_import_rows(
     report = ImportReport()
     maslikhats = {m.code: m for m in Maslikhat.objects.all()}
     codes = {row.get("maslikhat", "") for _n, row in rows}
+    convocations = _Convocations(maslikhats, elected_on)
     districts = {
         (d.maslikhat.code, d.number): d
-        for d in ElectoralDistrict.objects.filter(maslikhat__code__in=codes).select_related("maslikhat")
+        for d in ElectoralDistrict.objects.filter(maslikhat__code__in=codes).select_related("maslikhat", "convocation")
+        if d.convocation is None or d.convocation.number == convocations.key(d.maslikhat.code, convocation)
     }
     known = {
         (d.maslikhat.code, d.full_name): d
@@ -347,7 +502,15 @@ def deputies_import_rows(
         for code, name, values in parsed:
             deputy = known.get((code, name))
             if deputy is None:
-                Deputy.objects.create(maslikhat=maslikhats[code], full_name=name, is_demo=demo, **values)
+                district = values["district"]
+                Deputy.objects.create(
+                    maslikhat=maslikhats[code],
+                    full_name=name,
+                    is_demo=demo,
+                    convocation=(district.convocation if district else None)
+                    or convocations.known.get((code, convocations.key(code, convocation))),
+                    **values,
+                )
                 report.created += 1
             elif any(getattr(deputy, k) != v for k, v in values.items()):
                 for key, value in values.items():

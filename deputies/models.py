@@ -1,5 +1,7 @@
 """The administrative map, maslikhats, their electoral districts and deputies."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -80,27 +82,76 @@ class Maslikhat(LocalizedNameMixin, models.Model):
         return getattr(parent_unit, "maslikhat", None) if parent_unit else None
 
 
+# The 8th convocation of every maslikhat was elected on 19 March 2023 (CEC, 223 maslikhats); the term is
+# five years (Constitution Art. 86(2); Law on Local Government Art. 5(1)).
+CURRENT_CONVOCATION = 8
+CURRENT_CONVOCATION_ELECTED_ON = date(2023, 3, 19)
+TERM_YEARS = 5
+
+
+class ConvocationQuerySet(models.QuerySet):
+    def in_force(self, on: date):
+        """The convocation of each maslikhat in force on a day: the latest elected on or before it."""
+        later = Convocation.objects.filter(
+            maslikhat=models.OuterRef("maslikhat"), elected_on__gt=models.OuterRef("elected_on"), elected_on__lte=on
+        )
+        return self.filter(elected_on__lte=on).exclude(models.Exists(later))
+
+
 class Convocation(models.Model):
+    """One elected composition of a maslikhat, and the boundary generation its districts belong to."""
+
     maslikhat = models.ForeignKey(Maslikhat, on_delete=models.CASCADE, related_name="convocations")
     number = models.PositiveSmallIntegerField(_("number"))
     elected_on = models.DateField(_("elected on"))
     ends_on = models.DateField(_("term ends on"), null=True, blank=True)
+    electoral_system = models.CharField(_("electoral system"), max_length=12, choices=Maslikhat.ElectoralSystem.choices)
+    seats = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True)
+
+    objects = ConvocationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("convocation")
         verbose_name_plural = _("convocations")
         ordering = ["maslikhat", "-number"]
-        constraints = [models.UniqueConstraint(fields=["maslikhat", "number"], name="convocation_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["maslikhat", "number"], name="convocation_unique_number"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=models.F("elected_on")), name="convocation_ends_after"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.maslikhat} · {self.number}"
+
+    @property
+    def term_ends_on(self) -> date:
+        """The recorded end of the term, or five years from the election."""
+        if self.ends_on:
+            return self.ends_on
+        try:
+            return self.elected_on.replace(year=self.elected_on.year + TERM_YEARS)
+        except ValueError:  # 29 February
+            return self.elected_on.replace(year=self.elected_on.year + TERM_YEARS, day=28)
+
+    def single_mandate_seats_expected(self) -> int | None:
+        """Single-mandate seats the electoral system gives: half of the seats (mixed, tier 1) or all
+        of them (tier 2); None while the number of seats is not recorded."""
+        seats = self.seats or self.maslikhat.seats
+        if not seats:
+            return None
+        return seats // 2 if self.electoral_system == Maslikhat.ElectoralSystem.MIXED else seats
 
 
 class ElectoralDistrict(LocalizedNameMixin, models.Model):
     """A single-mandate electoral district of one maslikhat (for one convocation)."""
 
     maslikhat = models.ForeignKey(Maslikhat, on_delete=models.PROTECT, related_name="districts")
-    convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The boundary generation. Empty only for districts made before generations were recorded (taken
+    # as in force whatever the day); imports and staff always set it.
+    convocation = models.ForeignKey(
+        Convocation, on_delete=models.PROTECT, null=True, blank=True, related_name="districts"
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
@@ -113,7 +164,15 @@ class ElectoralDistrict(LocalizedNameMixin, models.Model):
         verbose_name = _("electoral district")
         verbose_name_plural = _("electoral districts")
         ordering = ["maslikhat", "number"]
-        constraints = [models.UniqueConstraint(fields=["maslikhat", "number"], name="district_unique_number")]
+        constraints = [
+            # The old and the new district No. 5 coexist in two generations.
+            models.UniqueConstraint(fields=["convocation", "number"], name="district_unique_number_per_convocation"),
+            models.UniqueConstraint(
+                fields=["maslikhat", "number"],
+                condition=Q(convocation__isnull=True),
+                name="district_unique_number_undated",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.maslikhat} · № {self.number}"
@@ -133,9 +192,15 @@ class Deputy(models.Model):
         MEMBER = "member", _("Deputy")
 
     class Status(models.TextChoices):
+        """How a mandate ended early (Law on Local Government Art. 10): every value but ACTIVE ends it."""
+
         ACTIVE = "active", _("Active")
         RECALLED = "recalled", _("Recalled by voters")
         RESIGNED = "resigned", _("Resigned")
+        DECEASED = "deceased", _("Deceased")
+        COURT = "court_decision", _("Ended by a court decision")
+        PARTY_RECALLED = "party_recalled", _("Recalled by the party (party list)")
+        ENDED_OTHER = "ended_other", _("Mandate ended early (other grounds)")
 
     maslikhat = models.ForeignKey(Maslikhat, on_delete=models.PROTECT, related_name="deputies")
     convocation = models.ForeignKey(
@@ -157,8 +222,11 @@ class Deputy(models.Model):
     biography_kk = models.TextField(_("biography (Kazakh)"), blank=True)
     biography_ru = models.TextField(_("biography (Russian)"), blank=True)
     biography_en = models.TextField(_("biography (English)"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     elected_on = models.DateField(_("elected on"), null=True, blank=True)
+    by_election = models.BooleanField(
+        _("elected at a by-election"), default=False, help_text=_("The term ends with the convocation's.")
+    )
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="deputy"
@@ -175,6 +243,10 @@ class Deputy(models.Model):
                     Q(mandate="single_mandate", district__isnull=False) | Q(mandate="party_list", district__isnull=True)
                 ),
                 name="deputy_district_matches_mandate",
+            ),
+            # Only a party can recall a deputy elected on its list.
+            models.CheckConstraint(
+                condition=~Q(status="party_recalled") | Q(mandate="party_list"), name="deputy_party_recall_list_only"
             ),
             # One sitting deputy per single-mandate district.
             models.UniqueConstraint(

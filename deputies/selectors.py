@@ -6,18 +6,21 @@ of the candidate streets (pre-normalised keys, indexed), one for their districts
 and one for the deputies (representatives_*)."""
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.addresses import (
-    RuleError,
     covers_whole_street,
-    parse_rule,
     readings,
+    rule_specificity,
     settlement_fits,
     tokenize,
     validate_address_text,
@@ -25,6 +28,7 @@ from deputies.addresses import (
 from deputies.models import (
     AddressCoverage,
     CommissionMembership,
+    Convocation,
     Deputy,
     ElectoralDistrict,
     Maslikhat,
@@ -34,7 +38,35 @@ from deputies.models import (
 MAX_MATCHES = 10
 MAX_TOKENS = 24  # more words than any real address: we ask for a shorter one
 MAX_HOUSE_CANDIDATES = 3
-_DISTRICT_RELATED = ("maslikhat__unit__parent__maslikhat",)
+_DISTRICT_RELATED = ("maslikhat__unit__parent__maslikhat", "convocation")
+
+
+def in_force(on: date, prefix: str = "") -> Q:
+    """Districts (or rows reached through `prefix`, e.g. "district__") of the boundary generation in
+    force on a day: their convocation is the latest of its maslikhat elected on or before it. A
+    district without a recorded convocation is in force whatever the day."""
+    later = Convocation.objects.filter(
+        maslikhat=OuterRef(f"{prefix}convocation__maslikhat"),
+        elected_on__gt=OuterRef(f"{prefix}convocation__elected_on"),
+        elected_on__lte=on,
+    )
+    return Q(**{f"{prefix}convocation__isnull": True}) | (
+        Q(**{f"{prefix}convocation__elected_on__lte": on}) & ~Exists(later)
+    )
+
+
+class DateInputError(ValidationError):
+    """An `on` date that is not YYYY-MM-DD."""
+
+
+def parse_on(value) -> date:
+    """The `?on=YYYY-MM-DD` of a lookup; today when empty."""
+    if not value:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise DateInputError(_("Give the date as YYYY-MM-DD, e.g. 2025-06-01."), code="invalid") from None
 
 
 @dataclass
@@ -52,6 +84,8 @@ class AddressLookup:
     matches: list[AddressMatch]
     hint: str = ""
     query: str = ""
+    suggestions: list[str] = field(default_factory=list)  # "did you mean", when nothing matches
+    on: date | None = None  # the day whose boundary generation answered
 
 
 def _hint_format() -> str:
@@ -69,9 +103,17 @@ def _level_order(district: ElectoralDistrict):
     return (district.maslikhat.level != Maslikhat.Level.DISTRICT, district.maslikhat.code, district.number)
 
 
-def address_lookup(text: str) -> AddressLookup:
-    """Resolve typed text to electoral districts. Raises AddressInputError on malformed input."""
+def _street_divided(rows, maslikhat_id: int, s_key: str, district_id: int) -> bool:
+    """Does another district of the maslikhat hold houses of this street (a carve-out from `all`)?"""
+    return any(r[1] == maslikhat_id and r[3] == s_key and r[0] != district_id for r in rows)
+
+
+def address_lookup(text: str, *, on: date | None = None) -> AddressLookup:
+    """Resolve typed text to electoral districts of the boundary generation in force on `on` (default
+    today), so a signature given under the old generation keeps its district. Raises
+    AddressInputError on malformed input."""
     text = validate_address_text(text)
+    on = on or timezone.localdate()
     tokens = tokenize(text)
     if not any(not t.house for t in tokens):
         return AddressLookup([], hint=_hint_format(), query=text)
@@ -92,7 +134,7 @@ def address_lookup(text: str) -> AddressLookup:
     ]
     reads = readings(tokens)
     street_keys = {r.street_key for r in reads}
-    query = AddressCoverage.objects.filter(street_key__in=street_keys)
+    query = AddressCoverage.objects.filter(in_force(on, "district__"), street_key__in=street_keys)
     if all(r.rest for r in reads):
         # Every reading names a settlement: only those settlements' rows can match.
         settlement_keys = {
@@ -100,37 +142,37 @@ def address_lookup(text: str) -> AddressLookup:
         }
         query = query.filter(settlement_key__in=settlement_keys)
     rows = list(
-        query.values_list("district_id", "settlement", "settlement_key", "street", "street_key", "houses")[:5000]
+        query.values_list(
+            "district_id", "district__maslikhat_id", "settlement", "settlement_key", "street", "street_key", "houses"
+        )[:5000]
     )
     by_street = defaultdict(list)
     for row in rows:
-        by_street[row[4]].append(row)
+        by_street[row[5]].append(row)
 
     hits: dict[tuple, dict] = {}
     street_seen: list[tuple] = []  # (settlement, street, house_text) where the street matched but the house did not
     needs_house = False
     for reading in reads:
-        for district_id, settlement, settlement_key, street, street_key, houses in by_street.get(
-            reading.street_key, ()
-        ):
-            if not settlement_fits(reading.rest, settlement_key):
-                continue
+        candidates = [row for row in by_street.get(reading.street_key, ()) if settlement_fits(reading.rest, row[3])]
+        for district_id, maslikhat_id, settlement, s_key, street, st_key, houses in candidates:
             if reading.house:
-                try:
-                    covered = any(item.covers(reading.house) for item in parse_rule(houses))
-                except RuleError:
-                    covered = False
-                if not covered:
+                specificity = rule_specificity(reading.house, houses)
+                if specificity is None:
                     street_seen.append((settlement, street, reading.house_text))
                     continue
-            elif not covers_whole_street(houses):
+            elif covers_whole_street(houses) and not _street_divided(candidates, maslikhat_id, s_key, district_id):
+                specificity = 0
+            else:
                 needs_house = True
                 continue
-            key = (settlement_key, street_key, reading.house)
+            key = (s_key, st_key, reading.house)
             hit = hits.setdefault(
-                key, {"settlement": settlement, "street": street, "house": reading.house_text, "districts": set()}
+                key, {"settlement": settlement, "street": street, "house": reading.house_text, "districts": {}}
             )
-            hit["districts"].add(district_id)
+            # The most specific rule of a maslikhat wins (a carve-out): keep each district's best.
+            best = hit["districts"].get(district_id, (maslikhat_id, -1))[1]
+            hit["districts"][district_id] = (maslikhat_id, max(best, specificity))
 
     if not hits:
         if street_seen:
@@ -143,8 +185,14 @@ def address_lookup(text: str) -> AddressLookup:
             hint = _("Add the house number: this street is divided between several electoral districts.")
         else:
             hint = _hint_not_found()
-        return AddressLookup([], hint=hint, query=text)
+            return AddressLookup([], hint=hint, query=text, suggestions=did_you_mean(reads, on=on), on=on)
+        return AddressLookup([], hint=hint, query=text, on=on)
 
+    for hit in hits.values():
+        top: dict[int, int] = {}
+        for maslikhat_id, specificity in hit["districts"].values():
+            top[maslikhat_id] = max(top.get(maslikhat_id, -1), specificity)
+        hit["districts"] = {d for d, (m, specificity) in hit["districts"].items() if specificity == top[m]}
     district_ids = {d for hit in hits.values() for d in hit["districts"]}
     districts = {
         d.pk: d for d in ElectoralDistrict.objects.filter(pk__in=district_ids).select_related(*_DISTRICT_RELATED)
@@ -165,7 +213,88 @@ def address_lookup(text: str) -> AddressLookup:
                 districts=sorted(per_maslikhat.values(), key=_level_order),
             )
         )
-    return AddressLookup(matches, query=text)
+    return AddressLookup(matches, query=text, on=on)
+
+
+# ------------------------------------------------------------------------------
+# Did you mean
+# ------------------------------------------------------------------------------
+MAX_SUGGESTIONS = 5
+SIMILARITY = 0.3  # pg_trgm's default similarity threshold, used alike on both databases
+_MAX_SUGGEST_KEYS = 8
+_MAX_SUGGEST_ROWS = 400
+
+
+def _trigrams(key: str) -> set[str]:
+    """The trigrams pg_trgm takes of a text: each word padded with two spaces before, one after."""
+    grams = set()
+    for word in re.split(r"[^\w]+|_", key):
+        if word:
+            padded = f"  {word} "
+            grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def trigram_similarity(first: str, second: str) -> float:
+    """pg_trgm's similarity(), in Python: shared trigrams over all trigrams."""
+    a, b = _trigrams(first), _trigrams(second)
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _street_candidates(reads, keys: list[str], on: date):
+    """Coverage rows whose street key is close to one of the keys, of the typed settlement when one was
+    typed: pg_trgm's `%` on PostgreSQL (a GIN trigram index, migration 0008), the closest first; on
+    SQLite (development, small data) the first rows, scored in Python."""
+    rows = AddressCoverage.objects.filter(in_force(on, "district__"))
+    if all(r.rest for r in reads):
+        settlements = {
+            " ".join(t.key for t in r.rest if t.group == g) for r in reads for g in {t.group for t in r.rest}
+        }
+        rows = rows.filter(settlement_key__in=settlements)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+        from django.db.models.functions import Greatest
+
+        condition = Q()
+        for key in keys:
+            condition |= Q(street_key__trigram_similar=key)
+        similarities = [TrigramSimilarity("street_key", Value(key)) for key in keys]
+        closeness = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
+        rows = rows.filter(condition).annotate(closeness=closeness).order_by("-closeness")
+    return rows.values_list("settlement", "settlement_key", "street", "street_key", "houses")[:_MAX_SUGGEST_ROWS]
+
+
+def did_you_mean(reads, *, on: date) -> list[str]:
+    """Up to five known addresses close to what was typed (one query): streets of the typed settlement
+    (or of any, when none was typed) whose key is similar to a reading's street, and that hold the
+    typed house number."""
+    reads = [r for r in reads if len(r.street_key.replace(" ", "")) >= 3]
+    if any(r.house for r in reads):
+        reads = [r for r in reads if r.house]  # a number was typed: it is the house, not part of the street
+    keys = sorted({r.street_key for r in reads}, key=len, reverse=True)[:_MAX_SUGGEST_KEYS]
+    reads = [r for r in reads if r.street_key in keys]
+    if not keys:
+        return []
+    grams = {key: _trigrams(key) for key in keys}
+    similarity: dict[tuple[str, str], float] = {}
+    scored: dict[str, float] = {}
+    for settlement, s_key, street, st_key, houses in _street_candidates(reads, keys, on):
+        if st_key not in grams:
+            grams[st_key] = _trigrams(st_key)
+        for reading in reads:
+            pair = (reading.street_key, st_key)
+            if pair not in similarity:
+                a, b = grams[reading.street_key], grams[st_key]
+                similarity[pair] = len(a & b) / len(a | b) if a and b else 0.0
+            score = similarity[pair]
+            if score < SIMILARITY or not settlement_fits(reading.rest, s_key):
+                continue
+            if reading.house and rule_specificity(reading.house, houses) is None:
+                continue
+            label = f"{settlement}, {street}" + (f" {reading.house_text}" if reading.house else "")
+            scored[label] = max(scored.get(label, 0.0), score)
+    ranked = sorted(scored.items(), key=lambda pair: (-pair[1], pair[0]))
+    return [label for label, _score in ranked[:MAX_SUGGESTIONS]]
 
 
 # ------------------------------------------------------------------------------
@@ -189,6 +318,7 @@ class MaslikhatGroup:
     maslikhat: Maslikhat
     seat: Seat | None  # None: we do not know this address's district at this level
     party_list: list[Deputy] = field(default_factory=list)
+    party_list_vacant: int | None = None  # party-list seats without a deputy (None: unknown or none)
 
     @property
     def deputies(self) -> list[Deputy]:
@@ -216,6 +346,8 @@ class Representatives:
     hint: str = ""
     query: str = ""
     lookup: AddressLookup | None = None
+    suggestions: list[str] = field(default_factory=list)
+    on: date | None = None
 
 
 def _maslikhat_chain(districts: list[ElectoralDistrict]) -> list[tuple[Maslikhat, ElectoralDistrict | None]]:
@@ -231,17 +363,42 @@ def _maslikhat_chain(districts: list[ElectoralDistrict]) -> list[tuple[Maslikhat
     return sorted(chain.values(), key=lambda pair: (pair[0].level != Maslikhat.Level.DISTRICT, pair[0].code))
 
 
+def sitting_on(on: date, prefix: str = "") -> Q:
+    """Deputies holding their mandate on a day: elected by then (or no date recorded), and not yet
+    ended (active, or ended after the day)."""
+    p = prefix
+    return (Q(**{f"{p}elected_on__isnull": True}) | Q(**{f"{p}elected_on__lte": on})) & (
+        Q(**{f"{p}status": Deputy.Status.ACTIVE}) | Q(**{f"{p}status_changed_on__gt": on})
+    )
+
+
+def _sits(deputy: Deputy, on: date) -> bool:
+    elected = deputy.elected_on is None or deputy.elected_on <= on
+    return elected and (deputy.is_active or bool(deputy.status_changed_on and deputy.status_changed_on > on))
+
+
+def party_list_vacancies(maslikhat: Maslikhat, convocation: Convocation | None, sitting: int) -> int | None:
+    """Party-list seats without a deputy: the seats the mixed system gives to lists (all seats less the
+    single-mandate half) less the list deputies sitting; None where unknown or there are no list seats."""
+    seats = (convocation.seats if convocation else None) or maslikhat.seats
+    system = convocation.electoral_system if convocation else maslikhat.electoral_system
+    if not seats or system != Maslikhat.ElectoralSystem.MIXED:
+        return None
+    return max(0, seats - seats // 2 - sitting)
+
+
 def represent(lookup: AddressLookup) -> Representatives:
-    """Attach deputies to each match (one query for all matches)."""
+    """Attach deputies to each match (one query for all matches): those sitting on the lookup's day."""
+    on = lookup.on or timezone.localdate()
     chains = [_maslikhat_chain(m.districts) for m in lookup.matches]
     district_ids = {d.pk for chain in chains for _m, d in chain if d is not None}
     maslikhat_ids = {m.pk for chain in chains for m, _d in chain}
+    list_deputies = Q(maslikhat_id__in=maslikhat_ids, mandate=Deputy.Mandate.PARTY_LIST) & sitting_on(on)
     deputies = (
         list(
-            Deputy.objects.filter(
-                Q(district_id__in=district_ids)
-                | Q(maslikhat_id__in=maslikhat_ids, mandate=Deputy.Mandate.PARTY_LIST, status=Deputy.Status.ACTIVE)
-            ).order_by("full_name")
+            Deputy.objects.filter(Q(district_id__in=district_ids) | (list_deputies & in_force(on))).order_by(
+                "full_name"
+            )
         )
         if maslikhat_ids
         else []
@@ -250,9 +407,9 @@ def represent(lookup: AddressLookup) -> Representatives:
     for deputy in deputies:
         if deputy.mandate == Deputy.Mandate.PARTY_LIST:
             party[deputy.maslikhat_id].append(deputy)
-        elif deputy.status == Deputy.Status.ACTIVE:
+        elif _sits(deputy, on):
             sitting[deputy.district_id] = deputy
-        else:
+        elif deputy.elected_on is None or deputy.elected_on <= on:
             known = former.get(deputy.district_id)
             changed = deputy.status_changed_on or deputy.elected_on
             if known is None or (changed and (known.status_changed_on or known.elected_on or changed) <= changed):
@@ -274,14 +431,32 @@ def represent(lookup: AddressLookup) -> Representatives:
                 seat = Seat(district=district, deputy=sitting.get(district.pk))
                 if seat.deputy is None:
                     seat.former = former.get(district.pk)
-            groups.append(MaslikhatGroup(maslikhat=maslikhat, seat=seat, party_list=party.get(maslikhat.pk, [])))
+            party_list = party.get(maslikhat.pk, [])
+            groups.append(
+                MaslikhatGroup(
+                    maslikhat=maslikhat,
+                    seat=seat,
+                    party_list=party_list,
+                    party_list_vacant=party_list_vacancies(
+                        maslikhat, district.convocation if district else None, len(party_list)
+                    ),
+                )
+            )
         results.append(RepresentedMatch(match=match, groups=groups))
-    return Representatives(matches=results, hint=lookup.hint, query=lookup.query, lookup=lookup)
+    return Representatives(
+        matches=results,
+        hint=lookup.hint,
+        query=lookup.query,
+        lookup=lookup,
+        suggestions=lookup.suggestions,
+        on=on,
+    )
 
 
-def representatives_for_address(text: str) -> Representatives:
-    """Who represents this address, at every level. Raises AddressInputError on malformed input."""
-    return represent(address_lookup(text))
+def representatives_for_address(text: str, *, on: date | None = None) -> Representatives:
+    """Who represents this address on a day (default today), at every level. Raises AddressInputError
+    on malformed input."""
+    return represent(address_lookup(text, on=on))
 
 
 class PointInputError(ValidationError):
@@ -300,31 +475,37 @@ def parse_point(lat, lon) -> tuple[float, float]:
     return lat_f, lon_f
 
 
-def point_lookup(lat, lon) -> AddressLookup:
+def point_lookup(lat, lon, *, on: date | None = None) -> AddressLookup:
     from deputies.geo import districts_at
 
     lat_f, lon_f = parse_point(lat, lon)
+    on = on or timezone.localdate()
     label = f"{lat_f:.5f}, {lon_f:.5f}"
     ids = districts_at(lat_f, lon_f)
     if not ids:
         return AddressLookup(
-            [], hint=_("We have no district map for this point. Search by address instead."), query=label
+            [], hint=_("We have no district map for this point. Search by address instead."), query=label, on=on
         )
     districts = sorted(
-        ElectoralDistrict.objects.filter(pk__in=ids).select_related(*_DISTRICT_RELATED), key=_level_order
+        ElectoralDistrict.objects.filter(in_force(on), pk__in=ids).select_related(*_DISTRICT_RELATED),
+        key=_level_order,
     )
+    if not districts:
+        return AddressLookup(
+            [], hint=_("We have no district map for this point. Search by address instead."), query=label, on=on
+        )
     per_maslikhat: dict[int, ElectoralDistrict] = {}
     for district in districts:
         per_maslikhat.setdefault(district.maslikhat_id, district)
     match = AddressMatch(
         label=label, settlement="", street="", house="", districts=list(per_maslikhat.values()), point=(lat_f, lon_f)
     )
-    return AddressLookup([match], query=label)
+    return AddressLookup([match], query=label, on=on)
 
 
-def representatives_for_point(lat, lon) -> Representatives:
-    """Who represents the map point (district boundaries as GeoJSON). Raises PointInputError."""
-    return represent(point_lookup(lat, lon))
+def representatives_for_point(lat, lon, *, on: date | None = None) -> Representatives:
+    """Who represents the map point on a day (district boundaries as GeoJSON). Raises PointInputError."""
+    return represent(point_lookup(lat, lon, on=on))
 
 
 # ------------------------------------------------------------------------------
@@ -431,6 +612,7 @@ class Composition:
     single_mandate: int
     party_list: int
     vacant: int
+    party_list_vacant: int | None = None
 
 
 def maslikhat_get(code: str) -> Maslikhat:
@@ -444,8 +626,10 @@ def maslikhat_record(maslikhat: Maslikhat) -> dict:
     by_party: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for deputy in active:
         by_party[deputy.party][0 if deputy.mandate == Deputy.Mandate.SINGLE_MANDATE else 1] += 1
-    districts = list(maslikhat.districts.order_by("number"))
+    districts = list(maslikhat.districts.filter(in_force(timezone.localdate())).select_related("convocation"))
+    districts.sort(key=lambda d: d.number)
     sitting = {d.district_id for d in active if d.district_id}
+    convocation = next((d.convocation for d in districts if d.convocation), None)
     commissions = _commissions_with_members(maslikhat, {d.pk: d for d in deputies})
     deputy_by_district = {d.district_id: d for d in active if d.district_id}
     return {
@@ -454,7 +638,11 @@ def maslikhat_record(maslikhat: Maslikhat) -> dict:
             single_mandate=sum(1 for d in active if d.mandate == Deputy.Mandate.SINGLE_MANDATE),
             party_list=sum(1 for d in active if d.mandate == Deputy.Mandate.PARTY_LIST),
             vacant=sum(1 for d in districts if d.pk not in sitting),
+            party_list_vacant=party_list_vacancies(
+                maslikhat, convocation, sum(1 for d in active if d.mandate == Deputy.Mandate.PARTY_LIST)
+            ),
         ),
+        "convocation": convocation,
         "chair": next((d for d in active if d.role == Deputy.Role.CHAIR), None),
         "deputies": active,
         "former": [d for d in deputies if d.status != Deputy.Status.ACTIVE],
@@ -518,6 +706,15 @@ def _commissions_with_members(maslikhat: Maslikhat, deputies: dict[int, Deputy])
         commission._prefetched_objects_cache = {"memberships": prefetched}
         result.append(commission)
     return result
+
+
+def mandate_end(deputy: Deputy) -> date | None:
+    """The day the deputy's term ends: the end of the convocation (its recorded end, or five years from
+    its election). A deputy elected at a by-election serves the rest of the convocation's term, not
+    five years of their own; recalls bar the last year before this day. None when no convocation is
+    recorded for the deputy or their district."""
+    convocation = deputy.convocation or (deputy.district.convocation if deputy.district_id else None)
+    return convocation.term_ends_on if convocation else None
 
 
 def district_get(pk: int) -> ElectoralDistrict:

@@ -3,13 +3,22 @@ audited inside its transaction."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.access import staff_maslikhats
 from deputies.addresses import RuleError, parse_rule, rules_overlap, settlement_key, street_key
 from deputies.geo import boundaries_changed, validate_boundary
 from deputies.imports import ImportReport, deputies_import_rows, districts_import_rows
-from deputies.models import AddressCoverage, Deputy, ElectoralDistrict, Maslikhat
+from deputies.models import (
+    CURRENT_CONVOCATION,
+    CURRENT_CONVOCATION_ELECTED_ON,
+    AddressCoverage,
+    Convocation,
+    Deputy,
+    ElectoralDistrict,
+    Maslikhat,
+)
 from portal.audit import audit_record
 
 DEPUTY_FIELDS = [
@@ -21,6 +30,7 @@ DEPUTY_FIELDS = [
     "status",
     "status_changed_on",
     "elected_on",
+    "by_election",
     "email",
     "phone",
     "website",
@@ -30,6 +40,23 @@ DEPUTY_FIELDS = [
     "biography_en",
 ]
 DISTRICT_FIELDS = ["number", "name_kk", "name_ru", "name_en", "registered_voters", "boundary"]
+
+
+def convocation_current(maslikhat: Maslikhat) -> Convocation:
+    """The maslikhat's convocation in force today; the 8th (elected 19 March 2023) when none is recorded."""
+    current = Convocation.objects.in_force(timezone.localdate()).filter(maslikhat=maslikhat).first()
+    if current is not None:
+        return current
+    convocation, _created = Convocation.objects.get_or_create(
+        maslikhat=maslikhat,
+        number=CURRENT_CONVOCATION,
+        defaults={
+            "elected_on": CURRENT_CONVOCATION_ELECTED_ON,
+            "electoral_system": maslikhat.electoral_system,
+            "seats": maslikhat.seats,
+        },
+    )
+    return convocation
 
 
 def _require_staff(actor, maslikhat: Maslikhat) -> None:
@@ -63,8 +90,11 @@ def _check_deputy(maslikhat: Maslikhat, data: dict) -> None:
             errors["mandate"] = _("This maslikhat is elected in single-mandate districts only.")
     if district is not None and district.maslikhat_id != maslikhat.pk:
         errors["district"] = _("The district belongs to another maslikhat.")
-    if data.get("status") in {Deputy.Status.RECALLED, Deputy.Status.RESIGNED} and not data.get("status_changed_on"):
+    status = data.get("status") or Deputy.Status.ACTIVE
+    if status != Deputy.Status.ACTIVE and not data.get("status_changed_on"):
         errors["status_changed_on"] = _("Give the date the mandate ended.")
+    if status == Deputy.Status.PARTY_RECALLED and mandate != Deputy.Mandate.PARTY_LIST:
+        errors["status"] = _("Only a deputy elected on a party list can be recalled by the party.")
     if errors:
         raise ValidationError(errors)
 
@@ -82,6 +112,7 @@ def deputy_create(*, actor, maslikhat: Maslikhat, data: dict) -> Deputy:
     _check_deputy(maslikhat, data)
     with transaction.atomic():
         deputy = Deputy(maslikhat=maslikhat, **{k: v for k, v in data.items() if k in DEPUTY_FIELDS})
+        deputy.convocation = deputy.district.convocation if deputy.district else convocation_current(maslikhat)
         deputy.full_name = " ".join(deputy.full_name.split())
         _save_deputy(deputy)
         audit_record(
@@ -129,7 +160,9 @@ def district_create(*, actor, maslikhat: Maslikhat, data: dict) -> ElectoralDist
     try:
         with transaction.atomic():
             district = ElectoralDistrict.objects.create(
-                maslikhat=maslikhat, **{k: v for k, v in data.items() if k in DISTRICT_FIELDS}
+                maslikhat=maslikhat,
+                convocation=data.get("convocation") or convocation_current(maslikhat),
+                **{k: v for k, v in data.items() if k in DISTRICT_FIELDS},
             )
             audit_record(
                 actor=actor,

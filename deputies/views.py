@@ -19,13 +19,15 @@ from deputies.models import Deputy, ElectoralDistrict, Maslikhat
 def representatives(request):
     address = request.GET.get("address")
     lat, lon = request.GET.get("lat"), request.GET.get("lon")
-    context = {"address": address or "", "lat": lat or "", "lon": lon or "", "answer": None, "error": ""}
+    on_text = request.GET.get("on", "")[:20]
+    context = {"address": address or "", "lat": lat or "", "lon": lon or "", "on": on_text, "answer": None, "error": ""}
     status = 200
     try:
+        on = selectors.parse_on(on_text)
         if address is not None:
-            context["answer"] = selectors.representatives_for_address(address)
+            context["answer"] = selectors.representatives_for_address(address, on=on)
         elif lat or lon:
-            context["answer"] = selectors.representatives_for_point(lat, lon)
+            context["answer"] = selectors.representatives_for_point(lat, lon, on=on)
     except ValidationError as error:
         context["error"] = " ".join(error.messages)
         status = 400

@@ -228,5 +228,7 @@ def staff_import(request):
                 _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
                 % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
             )
+            for note in report.notes:
+                messages.warning(request, note)
             return redirect("deputies:staff_deputies")
     return render(request, "deputies/staff/import.html", {"form": form, "report": report})

@@ -20,6 +20,9 @@ app.conf.beat_schedule = {
     "recalls-deadlines": {"task": "recalls.tasks.recall_deadlines_task", "schedule": crontab(minute="*/15")},
     "recalls-retention": {"task": "recalls.tasks.recall_retention_task", "schedule": crontab(hour=4, minute=0)},
     "hearings-reminders": {"task": "hearings.tasks.hearing_reminders_task", "schedule": crontab(minute="*/5")},
+    "letters-daily": {"task": "letters.tasks.letters_daily_task", "schedule": crontab(hour=9, minute=30)},
+    "letters-recover": {"task": "letters.tasks.letters_recover_task", "schedule": crontab(minute="*/10")},
+    "reception-reminders": {"task": "letters.tasks.reception_reminders_task", "schedule": crontab(minute="*/15")},
     "notifications-digest-daily": {
         "task": "notifications.tasks.digest_send_task",
         "schedule": crontab(hour=8, minute=0),

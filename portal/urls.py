@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("petitions.api_urls")),
     path("api/v1/", include("recalls.api_urls")),
     path("api/v1/", include("hearings.api_urls")),
+    path("api/v1/", include("letters.api_urls")),
     path("", include("petitions.feed_urls")),
     path("", include("hearings.feed_urls")),
     path("admin/", admin.site.urls),
@@ -44,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("", include("petitions.urls")),
     path("", include("recalls.urls")),
     path("", include("hearings.urls")),
+    path("", include("letters.urls")),
     prefix_default_language=True,
 )
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from deputies.selectors import mandate_end
 from portal.workdays import add_months
 from recalls.models import RecallRules
 
@@ -21,15 +22,13 @@ def rules_in_force(on: date):
 
 def term_bounds(deputy, rules) -> tuple[date, date] | None:
     """(start, end) of the deputy's term: elected_on (or the convocation's), and the convocation's
-    end or start + term years. None when no election date is recorded."""
+    end (a by-elected deputy serves out the convocation, not a term of their own) or, with no
+    convocation recorded, start + term years. None when no election date is recorded."""
     convocation = getattr(deputy, "convocation", None)
     start = deputy.elected_on or (convocation.elected_on if convocation else None)
     if start is None:
         return None
-    end = (convocation.ends_on if convocation and convocation.ends_on else None) or add_months(
-        start, 12 * rules.term_years
-    )
-    return start, end
+    return start, mandate_end(deputy) or add_months(start, 12 * rules.term_years)
 
 
 def recall_barred_until_or_from(deputy, rules) -> tuple[date, date] | None:

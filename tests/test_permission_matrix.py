@@ -370,6 +370,36 @@ MATRIX = [
         signed_in(OK),
         data=lambda w: {"object_type": "hearings.hearing", "object_id": w.hearing.pk},
     ),
+    # -- letters to deputies and reception slots --------------------------------------------------
+    Row("letters:staff_queue", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("letters:staff_message", "GET", STAFF_A_ONLY, pk("letter"), staff=True),
+    Row(
+        "letters:staff_message",
+        "POST",
+        STAFF_A_ONLY,
+        pk("letter"),
+        data=lambda w: {"action": "forward", "how": "Printed"},
+        staff=True,
+        label="forward",
+    ),
+    Row("letters:staff_reception", "GET", signed_in(403, staff_a=OK, staff_b=OK, superuser=OK), staff=True),
+    Row("letters:staff_slot_cancel", "POST", STAFF_A_ONLY, pk("slot"), staff=True),
+    Row("letters:reception_day", "GET", signed_in(403, staff_a=OK, staff_b=OK, deputy=OK, superuser=OK), staff=True),
+    Row("letters:write", "GET", signed_in(OK), pk("recall_deputy")),
+    Row("letters:write_all", "GET", signed_in(OK)),
+    Row("letters:my_messages", "GET", signed_in(OK)),
+    Row("letters:message", "GET", roles(404, anonymous=LOGIN, citizen=OK), pk("letter")),
+    Row("letters:book", "POST", signed_in(OK), pk("slot")),
+    Row("letters:booking_cancel", "POST", roles(404, anonymous=LOGIN, citizen=OK), pk("booking")),
+    Row("letters:booking_ics", "GET", roles(404, anonymous=LOGIN, citizen=OK), pk("booking")),
+    Row(
+        "api-deputy-messages",
+        "POST",
+        signed_in(400),
+        pk("recall_deputy"),
+        data=lambda w: {"subject": "S", "body": "Не тот адрес для этого депутата.", "address": "Алматы, Абая 10"},
+        api=True,
+    ),
     # -- the Django admin: superusers only ----------------------------------------------------------
     Row("admin:index", "GET", roles(302, superuser=OK), staff=True),
     Row("admin:portal_user_changelist", "GET", roles(302, superuser=OK), staff=True),
@@ -423,6 +453,10 @@ PUBLIC = {
     "deputies:export_deputies": "open data",
     "deputies:export_districts": "open data",
     "deputies:export_popolo": "open data",
+    "letters:reply": "the deputy's reply page: no account, a signed single-use token (tests/letters)",
+    "letters:reply_report": "the deputy's report button: the same signed token (tests/letters)",
+    "letters:followup": "'did you get a reply?': a signed token per message, no login (tests/letters)",
+    "letters:method": "how replies are counted",
 }
 # Sign-in, sign-up, password and MFA flows of django-allauth: their own rate limits and tests.
 EXEMPT_MODULES = ("allauth.",)
@@ -525,6 +559,7 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     )
     w.grant_a = grant(UserFactory(), Role.DEPUTY, A)
     w.notification = Notification.objects.create(user=w.citizen, event="petition.answered", key="matrix", url="/")
+    w.letter, w.slot, w.booking = _letters_world(w, recall_deputy)
 
     # Maslikhat B: objects an official of A must never see.
     astana = Maslikhat.objects.get(code=B)
@@ -535,6 +570,38 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     grant(UserFactory(first_name=MARK_B), Role.DEPUTY, B)
     DeputyFactory(maslikhat=astana, full_name=f"Депутатов {MARK_B}")
     return w
+
+
+def _letters_world(w, deputy):
+    """A citizen's message to deputy A (waiting for the staff) and a reception slot they booked."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from letters.models import Booking, Message, ReceptionSlot
+
+    letter = Message.objects.create(
+        deputy=deputy,
+        maslikhat=deputy.maslikhat,
+        author=w.citizen,
+        author_name="Citizen",
+        address="Алматы, Сатпаева 1",
+        subject=f"Хат {MARK_A}",
+        body=f"Мәтін {MARK_A}",
+        language="kk",
+        status=Message.Status.STAFF_QUEUE,
+    )
+    starts = timezone.make_aware(datetime(2025, 6, 11, 10, 0))
+    slot = ReceptionSlot.objects.create(
+        deputy=deputy,
+        maslikhat=deputy.maslikhat,
+        starts_at=starts,
+        ends_at=starts + timezone.timedelta(hours=2),
+        place=f"Кабинет {MARK_A}",
+        capacity=5,
+        language="kk",
+    )
+    return letter, slot, Booking.objects.create(slot=slot, user=w.citizen)
 
 
 def _snapshot():

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "petitions",
     "recalls",
     "hearings",
+    "letters",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,26 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Dauys <noreply@dauys.
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # ------------------------------------------------------------------------------
+# Map tiles (deputies' district maps, Leaflet): a maslikhat may point it at its own tile server.
+# https://operations.osmfoundation.org/policies/tiles/
+# ------------------------------------------------------------------------------
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = os.environ.get(
+    "MAP_TILES_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
+
+def tile_origin(url: str) -> str:
+    """The CSP source of a tile URL template: its scheme and host, `{s}.` subdomains as a wildcard."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}.", "SUBDOMAIN."))
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc.replace('SUBDOMAIN.', '*.')}"
+
+
+# ------------------------------------------------------------------------------
 # Security headers (production tightens cookies and HSTS)
 # https://docs.djangoproject.com/en/6.1/ref/csp/
 # ------------------------------------------------------------------------------
@@ -241,7 +262,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # The tile host serves images only: no script, style or connect source is widened for it.
+    "img-src": [CSP.SELF, "data:", *filter(None, [tile_origin(MAP_TILES_URL)])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

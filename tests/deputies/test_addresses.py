@@ -123,8 +123,10 @@ def test_malformed_rules_are_refused(rule):
         ("нечет 1-99", "чет 2-100", False),
         ("1-10", "11-20", False),
         ("1-10", "10-20", True),
-        ("all", "5", True),
-        ("odd 1-9", "3", True),
+        ("all", "5", False),  # a carve-out, not an overlap
+        ("all", "all", True),
+        ("odd 1-9", "3", False),  # a carve-out
+        ("1-30", "30Б", False),
         ("odd 1-9", "4", False),
         ("12А", "12А", True),
         ("12А", "12Б", False),

@@ -229,7 +229,7 @@ def test_a_lookup_costs_the_same_queries_however_many_rows(almaty, django_assert
         cover(almaty["d2"], f"Посёлок{n}", "пр. Абылай хана", "all")
     with django_assert_num_queries(3):
         representatives_for_address("Алматы, Абылай хана 15")
-    with django_assert_num_queries(1):  # nothing found: only the coverage query
+    with django_assert_num_queries(1):  # the street matched, not the house: only the coverage query
         address_lookup("Алматы, Абылай хана 101")
 
 

@@ -69,9 +69,31 @@ def test_citizen_finds_their_representatives(page, live_server, city, language):
 
 def test_autocomplete_offers_streets(page, live_server, city):
     page.goto(f"{live_server.url}/ru/")
-    page.get_by_label("Введите ваш адрес").press_sequentially("Алматы, Абыл", delay=30)
-    page.wait_for_function("() => document.querySelectorAll('#address-suggestions option').length > 0")
-    assert page.locator("#address-suggestions option").first.get_attribute("value") == "Алматы, пр. Абылай хана"
+    box = page.get_by_role("combobox", name="Введите ваш адрес")
+    box.press_sequentially("Алматы, Абыл", delay=30)
+    listbox = page.get_by_role("listbox")
+    listbox.wait_for(state="visible")
+    assert box.get_attribute("aria-expanded") == "true"
+    assert listbox.get_by_role("option").first.inner_text() == "Алматы, пр. Абылай хана"
+    assert_accessible(page)
+    # keyboard: down arrow highlights the option, Enter puts it in the field, the list closes
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "address-option-0"
+    box.press("Enter")
+    assert box.input_value() == "Алматы, пр. Абылай хана"
+    assert box.get_attribute("aria-expanded") == "false"
+    box.press_sequentially(" 15")
+    box.press("Enter")
+    page.wait_for_url("**/representatives/?address=*")
+    assert page.locator("main").get_by_role("link", name="Үлгіұлы Демо", exact=True).count() == 1
+
+
+def test_a_misspelt_street_offers_did_you_mean_links(page, live_server, city):
+    page.goto(f"{live_server.url}/en/representatives/?address=Алматы, Абылайхана 15")
+    link = page.locator("main").get_by_role("link", name="Алматы, пр. Абылай хана 15")
+    assert_accessible(page)
+    link.click()
+    assert page.locator("main").get_by_role("link", name="Үлгіұлы Демо", exact=True).count() == 1
 
 
 def test_it_works_without_javascript(page_nojs, live_server, city):
@@ -99,3 +121,51 @@ def test_deputy_and_maslikhat_pages_are_accessible(page, live_server, city):
     ):
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)
+
+
+def _no_tiles(page):
+    # Tiles need not load in tests (no network): answer every tile request with nothing.
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+
+
+def test_the_map_shows_the_boundary_over_the_streets_and_answers_a_click(page, live_server, city):
+    _no_tiles(page)
+    page.goto(f"{live_server.url}/en/representatives/?address=Almaty, Abylai Khan 15")
+    figure = page.locator("figure[data-map-ready=true]")
+    figure.wait_for()
+    assert figure.locator(".leaflet-container").count() == 1
+    assert figure.locator("path.district-boundary").count() == 1  # the GeoJSON layer
+    assert figure.locator(".leaflet-tile-pane").count() == 1
+    assert "OpenStreetMap" in figure.locator(".leaflet-control-attribution").inner_text()
+    assert not figure.locator("svg[role=img]").is_visible()  # the SVG outline gives way to the live map
+    assert "Click the map" in figure.inner_text()
+    assert_accessible(page)
+    # a click inside the district asks who represents that point
+    figure.scroll_into_view_if_needed()
+    box = figure.locator("path.district-boundary").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**/representatives/?lat=*")
+    assert page.locator("main").get_by_role("link", name="Үлгіұлы Демо", exact=True).count() == 1
+    marked = page.locator("figure[data-map-ready=true]")
+    marked.wait_for()
+    assert marked.get_attribute("data-lat")  # the searched point is marked
+    assert marked.locator("path.searched-point").count() == 1
+    assert_accessible(page)
+    # the printed page keeps the SVG outline
+    page.emulate_media(media="print")
+    assert marked.locator("svg[role=img]").is_visible() and not marked.locator(".live-map").is_visible()
+
+
+def test_the_csp_allows_the_tile_host_for_images_only(page, live_server, city):
+    response = page.request.get(f"{live_server.url}/en/representatives/?address=Almaty, Abylai Khan 15")
+    policy = dict(
+        part.strip().split(" ", 1) for part in response.headers["content-security-policy"].split(";") if part.strip()
+    )
+    assert "https://tile.openstreetmap.org" in policy["img-src"]
+    assert all("openstreetmap" not in policy[key] for key in ("script-src", "style-src", "connect-src", "default-src"))
+
+
+def test_without_javascript_the_svg_outline_stays(page_nojs, live_server, city):
+    page_nojs.goto(f"{live_server.url}/ru/representatives/?address=Almaty, Abylai Khan 15")
+    assert page_nojs.locator("svg .district-shape").is_visible()
+    assert not page_nojs.locator(".live-map").first.is_visible()

@@ -1,6 +1,7 @@
 """Shared body of the CSV import commands: all-or-nothing, an error per bad row, audited."""
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,12 +18,26 @@ class ImportCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report, write nothing.")
+        if self.kind in {"districts", "deputies"}:
+            parser.add_argument(
+                "--convocation",
+                type=int,
+                help="The convocation (boundary generation) to load into; default: the one in force today.",
+            )
+            parser.add_argument(
+                "--elected-on",
+                type=date.fromisoformat,
+                help="YYYY-MM-DD: the election date of a convocation not yet recorded (creates it).",
+            )
 
     def handle(self, *args, file: Path, dry_run: bool, **options):
         if not file.exists():
             raise CommandError(f"No such file: {file}")
+        extra = {}
+        if self.kind in {"districts", "deputies"}:
+            extra = {"convocation": options.get("convocation"), "elected_on": options.get("elected_on")}
         with transaction.atomic():
-            report = self.importer(file, dry_run=dry_run)
+            report = self.importer(file, dry_run=dry_run, **extra)
             if report.ok and not dry_run:
                 audit_record(
                     actor=None,
@@ -39,8 +54,10 @@ class ImportCommand(BaseCommand):
             for error in report.errors:
                 self.stderr.write(error)
             raise CommandError(f"{len(report.errors)} bad row(s); nothing was written.")
-        extra = f", districts created {report.districts_created}" if self.kind == "districts" else ""
+        for note in report.notes:
+            self.stdout.write(note)
+        summary = f", districts created {report.districts_created}" if self.kind == "districts" else ""
         prefix = "dry run: " if dry_run else ""
         self.stdout.write(
-            f"{prefix}created {report.created}, updated {report.updated}, unchanged {report.unchanged}{extra}"
+            f"{prefix}created {report.created}, updated {report.updated}, unchanged {report.unchanged}{summary}"
         )
