@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8000
+# Links in emails and .ics files point at the port actually served (override for a public name).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 FANOUT_RECIPIENTS ?= 10000
 # py-spy each surge figure this long (0: off; needs `pip install py-spy`, not a project dependency)
 PROFILE_SECONDS ?= 4
@@ -17,13 +19,14 @@ for c in "$${PYENV_ROOT:-$$HOME/.pyenv}/versions/$(PYVER)/bin/python3" $$(ls -d 
 done; exit 1
 endef
 
-.PHONY: help run test test-fast lint bench install install-dev messages check-deploy clean
+.PHONY: help run test test-fast lint bench install install-dev messages check-deploy clean screenshots
 
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install and run the whole test suite (PostgreSQL and Redis when reachable)"
 	@echo "make test-fast  unit tests only (no integration, no e2e) on SQLite, without services: under a minute"
 	@echo "make bench  run the benchmarks in bench/ (needs PostgreSQL and Redis)"
+	@echo "make screenshots  the main pages at 390 and 1280 px into docs/screenshots/"
 
 $(BIN)/python:
 	@py="$$( $(find_python) )" || { echo "Dauys needs Python 3.12 or newer, and none was found."; \
@@ -44,13 +47,12 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL is set: starting web, Celery worker and beat (honcho, Procfile)"; \
-	  PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile; \
+	  PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) SITE_URL=$(SITE_URL) $(BIN)/honcho start -f Procfile; \
 	else \
-	  echo "Serving on http://127.0.0.1:$(PORT) (SQLite, in-process tasks)"; \
-	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
+	  SITE_URL=$(SITE_URL) $(BIN)/python manage.py serve 127.0.0.1:$(PORT); \
 	fi
 
 test: install-dev
@@ -81,6 +83,10 @@ bench: install-dev
 messages: install-dev
 	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages_py
+
+# Screenshots of the main pages at 390 and 1280 px into docs/screenshots/ (demo data, throwaway database).
+screenshots: install-dev
+	$(BIN)/python docs/screenshots/take.py
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=portal.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 MAX_LENGTH = 200
 MAX_SPAN_WORDS = 6  # the longest street or settlement name we try, in words
@@ -356,6 +357,61 @@ class RuleError(ValueError):
 
 
 _RULE_CACHE: dict[str, tuple[RuleItem, ...]] = {}
+
+
+WEEKDAY_TOKENS = {
+    token.casefold(): day
+    for names in (
+        ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+        ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"),
+        ("Дс", "Сс", "Ср", "Бс", "Жм", "Сб", "Жс"),
+    )
+    for day, token in enumerate(names)
+}
+_WEEKDAY_RE = re.compile(
+    r"(?<![\w])(" + "|".join(sorted(WEEKDAY_TOKENS, key=len, reverse=True)) + r")\.?(?![\w])", re.I
+)
+
+
+def describe_reception(text: str) -> str:
+    """Reception hours in the page's language: weekday abbreviations of any of the three languages
+    read in the active one (`Mon 10:00-12:00` is `Дс 10:00–12:00` on a Kazakh page), time ranges
+    with an en dash."""
+    names = (
+        pgettext("weekday", "Mon"),
+        pgettext("weekday", "Tue"),
+        pgettext("weekday", "Wed"),
+        pgettext("weekday", "Thu"),
+        pgettext("weekday", "Fri"),
+        pgettext("weekday", "Sat"),
+        pgettext("weekday", "Sun"),
+    )
+    text = _WEEKDAY_RE.sub(lambda match: names[WEEKDAY_TOKENS[match.group(1).casefold()]], text or "")
+    return re.sub(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", "\\1–\\2", text)
+
+
+def describe_rule(rule: str) -> str:
+    """A `houses` rule in the active language (`нечет 1-99` reads `тақ 1–99` on a Kazakh page); the
+    stored text unchanged when it does not parse."""
+    try:
+        items = parse_rule(rule)
+    except RuleError:
+        return rule
+    raws = [raw.strip() for raw in (rule or "").split(",") if raw.strip()]
+    parts = []
+    for raw, item in zip(raws, items, strict=False):
+        if item.kind == "all":
+            parts.append(pgettext("houses", "all"))
+        elif item.kind == "house":
+            parts.append(raw.upper())
+        else:
+            span = f"{item.low}–{item.high}"
+            if item.parity == 1:
+                span = pgettext("houses", "odd %(range)s") % {"range": span}
+            elif item.parity == 0:
+                span = pgettext("houses", "even %(range)s") % {"range": span}
+            parts.append(span)
+    return ", ".join(parts)
 
 
 def parse_rule(rule: str) -> tuple[RuleItem, ...]:

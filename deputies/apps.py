@@ -10,7 +10,9 @@ class DeputiesConfig(AppConfig):
         from deputies.access import staff_maslikhat_codes
         from deputies.admin_map import load_admin_map_if_empty
         from deputies.demo import seed_deputies
+        from deputies.selectors import maslikhat_names
         from notifications.registry import register_followable
+        from portal.audit import register_scope_names
         from portal.seeding import register_reference_data, register_seeder
         from portal.staff import StaffSection, register_staff_section
 
@@ -36,3 +38,4 @@ class DeputiesConfig(AppConfig):
             )
         )
         register_seeder(10, "deputies", seed_deputies)
+        register_scope_names(maslikhat_names)

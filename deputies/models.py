@@ -275,6 +275,13 @@ class Deputy(models.Model):
         return reverse("deputies:deputy", args=[self.pk])
 
     @property
+    def reception_hours_display(self) -> str:
+        """Reception hours in the page's language (weekday names translated)."""
+        from deputies.addresses import describe_reception
+
+        return describe_reception(self.reception_hours)
+
+    @property
     def biography(self) -> str:
         return localized(self, "biography")
 
@@ -362,3 +369,10 @@ class AddressCoverage(models.Model):
             parse_rule(self.houses)
         except RuleError as error:
             raise ValidationError({"houses": str(error)}) from None
+
+    @property
+    def houses_display(self) -> str:
+        """The houses rule in the page's language."""
+        from deputies.addresses import describe_rule
+
+        return describe_rule(self.houses)

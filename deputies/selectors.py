@@ -728,3 +728,8 @@ def district_record(district: ElectoralDistrict) -> dict:
         "former": [d for d in deputies if d.status != Deputy.Status.ACTIVE],
         "coverage": list(district.coverage.order_by("settlement", "street", "houses")[:1000]),
     }
+
+
+def maslikhat_names(codes) -> dict[str, str]:
+    """Maslikhat (unit) names in the active language by code, for the audit log's scope column."""
+    return {m.code: m.name for m in Maslikhat.objects.filter(code__in=codes)}

@@ -20,6 +20,8 @@ class HearingRulesAdmin(admin.ModelAdmin):
         "effective_from",
         "unconfirmed",
         "legal_reference",
+        "legal_reference_kk",
+        "legal_reference_ru",
     ]
     list_filter = ["hearing_type", "unconfirmed"]
 

@@ -18,6 +18,26 @@ def _datetime_field(label, required=True, help_text=""):
     )
 
 
+class _ByMaslikhat:
+    """Options carry their maslikhat (data-maslikhat), so static/js/staff-pickers.js can show only the
+    chosen maslikhat's commissions and deputies."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-maslikhat"] = str(instance.maslikhat_id)
+        return option
+
+
+class MaslikhatSelect(_ByMaslikhat, forms.Select):
+    pass
+
+
+class MaslikhatSelectMultiple(_ByMaslikhat, forms.SelectMultiple):
+    pass
+
+
 class CommissionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} · {obj.maslikhat.name}"
@@ -31,7 +51,7 @@ class DeputyChoiceField(forms.ModelMultipleChoiceField):
 class HearingScheduleForm(forms.Form):
     maslikhat = forms.ModelChoiceField(label=_("Maslikhat"), queryset=Maslikhat.objects.none())
     commission = CommissionChoiceField(
-        label=_("Organising standing commission"), queryset=StandingCommission.objects.none()
+        label=_("Organising standing commission"), queryset=StandingCommission.objects.none(), widget=MaslikhatSelect
     )
     hearing_type = forms.ChoiceField(label=_("Type"), choices=HearingType.choices)
     topic_kk = forms.CharField(label=_("Topic in Kazakh"), max_length=300, required=False)
@@ -68,7 +88,9 @@ class HearingScheduleForm(forms.Form):
         help_text=_("Step-free access, sign language interpretation, hearing loop…"),
     )
     broadcast_url = forms.URLField(label=_("Online broadcast link"), required=False, assume_scheme="https")
-    deputies = DeputyChoiceField(label=_("Related deputies"), queryset=Deputy.objects.none(), required=False)
+    deputies = DeputyChoiceField(
+        label=_("Related deputies"), queryset=Deputy.objects.none(), required=False, widget=MaslikhatSelectMultiple
+    )
     related_petition_id = forms.IntegerField(label=_("Related petition number"), min_value=1, required=False)
     related_petition_url = forms.URLField(label=_("Related petition link"), required=False, assume_scheme="https")
     related_petition_title = forms.CharField(label=_("Related petition title"), max_length=300, required=False)
@@ -80,11 +102,17 @@ class HearingScheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         maslikhats = maslikhats if maslikhats is not None else Maslikhat.objects.none()
         self.fields["maslikhat"].queryset = maslikhats
-        self.fields["commission"].queryset = StandingCommission.objects.filter(maslikhat__in=maslikhats).select_related(
+        # Pickers filtered by the chosen maslikhat: on the server once one is chosen (or the person has
+        # only one), in the browser as soon as it changes (static/js/staff-pickers.js).
+        chosen = maslikhats
+        picked = (self.data.get("maslikhat") if self.data else None) or self.initial.get("maslikhat")
+        if picked and str(picked).isdigit() and maslikhats.filter(pk=picked).exists():
+            chosen = maslikhats.filter(pk=picked)
+        self.fields["commission"].queryset = StandingCommission.objects.filter(maslikhat__in=chosen).select_related(
             "maslikhat"
         )
         self.fields["deputies"].queryset = Deputy.objects.filter(
-            maslikhat__in=maslikhats, status=Deputy.Status.ACTIVE
+            maslikhat__in=chosen, status=Deputy.Status.ACTIVE
         ).select_related("maslikhat")
         if confirm or (self.data and self.data.get("confirm_same_day")):
             self.fields["confirm_same_day"] = forms.BooleanField(

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.append_only import AppendOnlyMixin
 from portal.i18n import localized
@@ -35,6 +36,9 @@ class HearingRules(RulesBase):
     unconfirmed = models.BooleanField(
         _("unconfirmed"), default=False, help_text=_("The number is a default, not confirmed in law.")
     )
+    # legal_reference is the English text; these are its translations (shown in the page's language).
+    legal_reference_kk = models.CharField(_("legal reference (Kazakh)"), max_length=300, blank=True)
+    legal_reference_ru = models.CharField(_("legal reference (Russian)"), max_length=300, blank=True)
 
     class Meta(RulesBase.Meta):
         verbose_name = _("hearing rules")
@@ -47,6 +51,12 @@ class HearingRules(RulesBase):
 
     def __str__(self):
         return f"{self.get_hearing_type_display()} · {self.effective_from}"
+
+    @property
+    def reference(self) -> str:
+        """The legal reference in the active language (English when untranslated)."""
+        language = (translation.get_language() or "kk")[:2]
+        return getattr(self, f"legal_reference_{language}", "") or self.legal_reference
 
 
 class HearingQuerySet(models.QuerySet):
@@ -317,7 +327,7 @@ class Question(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting moderation")
         PUBLISHED = "published", _("Published")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("hearing question", "Rejected")
         ANSWERED = "answered", _("Answered")
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="questions")

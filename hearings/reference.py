@@ -11,3 +11,4 @@ def load_hearing_rules_if_empty(apps) -> None:
         return
     if not HearingRules.objects.exists():
         importlib.import_module("hearings.migrations.0002_hearing_rules").load(apps, None)
+        importlib.import_module("hearings.migrations.0003_hearing_rules_translated_reference").translate(apps)

@@ -109,7 +109,7 @@ def schedule_problems(
                 )
                 % {
                     "days": rules.notice_days,
-                    "reference": rules.legal_reference,
+                    "reference": rules.reference,
                     "date": formats.date_format(earliest, "DATE_FORMAT"),
                 },
             )

@@ -115,6 +115,7 @@ def build_message(delivery: EmailDelivery, objects: ObjectCache | None = None) -
             "user": user,
             "site_url": settings.SITE_URL,
             "unsubscribe_url": unsubscribe,
+            "unsubscribe_all_url": unsubscribe_url(user.pk, "all", language),
             "preferences_url": absolute(reverse("notification_preferences")),
             "inbox_url": absolute(reverse("notification_inbox")),
             "language": language,

@@ -14,6 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 DIGEST_EVENTS = ("digest.daily", "digest.weekly")
+# The unsubscribe token for every email at once ("Unsubscribe from all emails", in each email and on the
+# settings page).
+ALL_EMAILS = "all"
 
 
 # ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.models import EmailDelivery, Notification, NotificationPreference
-from notifications.registry import DIGEST_EVENTS, EventType, event_types, get_event, listed_event_types
+from notifications.registry import ALL_EMAILS, DIGEST_EVENTS, EventType, event_types, get_event, listed_event_types
 from notifications.selectors import staff_may_see_scope
 from notifications.tasks import email_fanout_task
 from notifications.telegram import outbox as telegram_outbox
@@ -185,6 +185,8 @@ def notification_unsubscribe(*, user_id: int, event: str) -> list[str]:
         )
     elif event in event_types():
         events = [event]
+    elif event == ALL_EMAILS:
+        events = [key for key, event_type in event_types().items() if event_type.email]
     else:
         raise ValidationError(_("This unsubscribe link is not valid."))
     with transaction.atomic():
@@ -195,7 +197,7 @@ def notification_unsubscribe(*, user_id: int, event: str) -> list[str]:
         # Mail already waiting for this user and these events is not sent after they said no.
         EmailDelivery.objects.filter(
             user_id=user_id,
-            event__in=[*events, event],
+            **({} if event == ALL_EMAILS else {"event__in": [*events, event]}),
             status__in=[EmailDelivery.Status.PENDING, EmailDelivery.Status.HELD],
         ).update(status=EmailDelivery.Status.SKIPPED, last_error="unsubscribed")
     return events

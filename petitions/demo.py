@@ -1,9 +1,15 @@
 """Demo petitions for `manage.py seed_demo` (order 20, after the deputies' districts): open petitions
-with tallied signatures, one in moderation, one answered, all addressed to Almaty (kz-75).
-Idempotent: a petition with the same demo title is left alone."""
+with tallied signatures, one in moderation, one awaiting the maslikhat's answer (so staff can try
+answering), one answered, all addressed to Almaty (kz-75).
+
+Almaty's real threshold (2% of its population) is far above demo numbers, so a demo petition meant to
+have reached it gets a demo threshold equal to its signatures: the page then reads "60 of 60", in step
+with its history ("threshold reached"), and carries the demo-data badge like every demo record.
+Idempotent: a petition with the same demo title is left alone (apart from that threshold)."""
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F
 
 from deputies.addresses import normalise, split_house
 from deputies.models import AddressCoverage, ElectoralDistrict, Maslikhat
@@ -42,6 +48,15 @@ DEMO_PETITIONS = [
         "безопасно добираться домой.",
         "signers": 0,
         "stage": "moderation",
+    },
+    {
+        "key": "awaiting",
+        "title": "Жарықтандыру: Сәтбаев көшесіндегі саябаққа шамдар орнату",
+        "topic": "safety",
+        "text": "Сәтбаев көшесіндегі саябақ кешке қараңғы, жаяу жүргіншілерге қауіпті. Маслихаттан саябақ "
+        "жолдарына шамдар орнатуды келесі жылдың бюджетіне енгізуді сұраймыз.",
+        "signers": 80,
+        "stage": "awaiting_answer",
     },
     {
         "key": "answered",
@@ -138,6 +153,11 @@ def seed_petitions(stdout=None) -> str:
     RoleGrant.objects.get_or_create(user=staff, role=Role.STAFF, scope_code=maslikhat.code, revoked_at=None)
     signers = _signers(DEMO_SIGNERS)
     created = 0
+    reached = [spec["title"] for spec in DEMO_PETITIONS if spec["stage"] in ("awaiting_answer", "answered")]
+    # Earlier seeds left these with the real threshold ("60 of 46000" beside "threshold reached").
+    Petition.objects.filter(is_demo=True, title__in=reached, threshold__gt=F("signature_count")).update(
+        threshold=F("signature_count")
+    )
     for spec in DEMO_PETITIONS:
         if Petition.objects.filter(title=spec["title"], is_demo=True).exists():
             continue
@@ -152,6 +172,8 @@ def seed_petitions(stdout=None) -> str:
                 created += 1
                 continue
             services.petition_approve(petition=petition, actor=staff, note="")
+            if spec["stage"] in ("awaiting_answer", "answered"):
+                Petition.objects.filter(pk=petition.pk).update(threshold=spec["signers"])
             Signature.objects.bulk_create(
                 [
                     Signature(
@@ -167,13 +189,16 @@ def seed_petitions(stdout=None) -> str:
                 ],
                 ignore_conflicts=True,
             )
-        petitions_tally()  # crosses the support gate: the petition opens
-        if spec["stage"] == "answered":
+        petitions_tally()  # crosses the support gate: the petition opens (and a demo threshold is reached)
+        if spec["stage"] in ("awaiting_answer", "answered"):
             petition.refresh_from_db()
-            # Demo shortcut: Almaty's real threshold (2% of its population) is far above demo numbers,
-            # so the system steps that the tally would take at the threshold are taken here directly.
-            transitions.petition_transition(petition=petition, to=Petition.Status.THRESHOLD_REACHED, actor=None)
+            if petition.status != Petition.Status.THRESHOLD_REACHED:
+                petitions_tally()  # the gate and the threshold are crossed one tally apart
+                petition.refresh_from_db()
+            if petition.status != Petition.Status.THRESHOLD_REACHED:
+                transitions.petition_transition(petition=petition, to=Petition.Status.THRESHOLD_REACHED, actor=None)
             services.petition_send_for_answer(petition=petition, actor=None)
+        if spec["stage"] == "answered":
             services.petition_answer(petition=petition, actor=staff, text=ANSWER)
         created += 1
     return f"{created} demo petitions created, {Petition.objects.filter(is_demo=True).count()} in total"

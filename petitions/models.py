@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal import uploads
 from portal.append_only import AppendOnlyHistory
@@ -196,7 +197,7 @@ class Petition(models.Model):
         THRESHOLD_REACHED = "threshold_reached", _("Threshold reached")
         AWAITING_ANSWER = "awaiting_answer", _("Awaiting the maslikhat's answer")
         ANSWERED = "answered", _("Answered")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("petition", "Rejected")
         LAPSED = "lapsed", _("Lapsed: too few early supporters")
         CLOSED = "closed", _("Closed below the threshold")
         WITHDRAWN = "withdrawn", _("Withdrawn by the author")

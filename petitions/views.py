@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -150,13 +150,14 @@ def petition_edit(request, pk):
     return render(request, "petitions/form.html", {"form": form, "petition": petition})
 
 
+# Lazy: translated when the message is shown, in that request's language (not once at import).
 AUTHOR_ACTIONS = {
     "submit": (
         services.petition_submit,
-        _("Submitted for moderation. The maslikhat's staff will decide by the target date."),
+        gettext_lazy("Submitted for moderation. The maslikhat's staff will decide by the target date."),
     ),
-    "withdraw": (services.petition_withdraw, _("The petition is withdrawn.")),
-    "send": (services.petition_send_for_answer, _("The petition is sent to the maslikhat for its answer.")),
+    "withdraw": (services.petition_withdraw, gettext_lazy("The petition is withdrawn.")),
+    "send": (services.petition_send_for_answer, gettext_lazy("The petition is sent to the maslikhat for its answer.")),
 }
 
 

@@ -99,15 +99,15 @@ def moderate(request, pk):
 @login_required
 def answer(request, pk):
     petition = access.access_petition_for_answerer(request.user, pk)
+    if petition.status != S.AWAITING_ANSWER:
+        # The form is offered only when an answer is due (it used to open, then refuse with an empty date).
+        messages.info(
+            request, _("This petition is not awaiting an answer: it can be answered once it is sent to the maslikhat.")
+        )
+        return redirect(petition.get_absolute_url())
     form = AnswerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            if petition.status == S.THRESHOLD_REACHED:
-                raise ValidationError(
-                    _(
-                        "The petition is still collecting signatures; it can be answered once it is sent to the maslikhat."  # noqa: E501
-                    )
-                )
             services.petition_answer(
                 petition=petition,
                 actor=request.user,

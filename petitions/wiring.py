@@ -75,6 +75,26 @@ def _staff_visible(user) -> bool:
     return moderation is None or answers is None or bool(moderation) or bool(answers)
 
 
+def _staff_waiting(user) -> list:
+    """What waits for this person in the petitions section: to moderate, to answer."""
+    from petitions.access import answer_codes, moderation_codes
+    from petitions.models import Petition
+
+    S = Petition.Status
+    waiting = []
+    for codes, statuses, label in (
+        (moderation_codes(user), [S.SUBMITTED, S.IN_MODERATION], _("to moderate")),
+        (answer_codes(user), [S.AWAITING_ANSWER], _("to answer")),
+    ):
+        if codes == set():
+            continue
+        rows = Petition.objects.filter(status__in=statuses)
+        if codes is not None:
+            rows = rows.filter(maslikhat__code__in=codes)
+        waiting.append((label, rows.count()))
+    return waiting
+
+
 def register() -> None:
     from notifications.registry import EventType, register_event, register_followable
     from petitions.common import register_tally
@@ -100,6 +120,7 @@ def register() -> None:
             url_name="petitions:staff_queue",
             visible=_staff_visible,
             order=20,
+            waiting=_staff_waiting,
         )
     )
     register_panel("deputy.record", "petitions", deputy_panel, order=20)

@@ -1,16 +1,29 @@
 """allauth adapter: emails go out in the recipient's language and under the project's name; new
 users keep the language they signed up in; signing up with an email that has an account costs the
 same work as a new account (no timing oracle); failed sign-ins lock an account per network, not
-everywhere (so no one can lock an official out from afar), and the owner is told."""
+everywhere (so no one can lock an official out from afar), and the owner is told. Emails name the
+site from settings (SITE_NAME, SITE_URL), never the sites framework's "example.com"."""
 
 import ipaddress
 import secrets
 from types import SimpleNamespace
+from urllib.parse import urlparse
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import translation
+
+
+def user_display(user) -> str:
+    """How allauth names the person to themselves ("Signed in as ..."): the full name, else the email.
+    Not the public initial form ("Азамат Д."), whose own full stop doubled the sentence's."""
+    return " ".join(part for part in (user.first_name, user.last_name) if part) or user.email
+
+
+def current_site() -> SimpleNamespace:
+    """What allauth's email templates read as `current_site`: the name and the served host[:port]."""
+    return SimpleNamespace(name=settings.SITE_NAME, domain=urlparse(settings.SITE_URL).netloc or settings.SITE_URL)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -25,9 +38,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         user = context.get("user")
         language = getattr(user, "preferred_language", None) or translation.get_language()
-        # allauth's templates name the site from the sites framework ("example.com" by default).
-        domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
-        context = {**context, "current_site": SimpleNamespace(name=settings.SITE_NAME, domain=domain)}
+        context = {**context, "current_site": current_site()}
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 

@@ -5,6 +5,7 @@ import ipaddress
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -202,3 +203,41 @@ class RequestBodyLimitMiddleware:
                 return JsonResponse({"detail": message}, status=413)
             return render(request, "413.html", {"message": message}, status=413)
         return self.get_response(request)
+
+
+class RememberLanguageMiddleware:
+    """The language a person uses sticks: a page under /kk/, /ru/ or /en/ sets the language cookie
+    (so "/" and redirects without a prefix follow it, not the browser's Accept-Language) and, for a
+    signed-in person, the account's preferred_language, which their emails use. One UPDATE when the
+    language changes, none otherwise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        language = url_language(request.path_info)
+        if language is None or request.method not in {"GET", "HEAD", "POST"}:
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.preferred_language != language:
+            get_user_model().objects.filter(pk=user.pk).update(preferred_language=language)
+            user.preferred_language = language
+        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
+
+
+def url_language(path: str) -> str | None:
+    """The language prefix of an i18n path ("/ru/petitions/" -> "ru"), or None."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in {code for code, _name in settings.LANGUAGES} else None

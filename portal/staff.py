@@ -14,6 +14,12 @@ class StaffSection:
     url_name: str
     visible: Callable  # (user) -> bool
     order: int = 100
+    # (user) -> [(lazily translated label, count), ...]: what waits for this person there (to moderate,
+    # to answer, to verify); shown on the staff home beside the section's link.
+    waiting: Callable | None = None
+
+    def waiting_for(self, user) -> list[tuple[str, int]]:
+        return [(label, count) for label, count in (self.waiting(user) if self.waiting else []) if count]
 
     @property
     def url(self) -> str:

@@ -4,7 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 
-from portal.models import AuditEntry
+from portal.audit import action_label, scope_names
+from portal.models import AuditEntry, User
 from portal.staff import staff_sections_for
 
 
@@ -18,7 +19,8 @@ def staff_home(request):
     sections = staff_sections_for(request.user)
     if not sections and not request.user.is_superuser:
         raise PermissionDenied
-    return render(request, "portal/staff_home.html", {"sections": sections})
+    tiles = [{"section": section, "waiting": section.waiting_for(request.user)} for section in sections]
+    return render(request, "portal/staff_home.html", {"sections": sections, "tiles": tiles})
 
 
 @login_required
@@ -30,7 +32,17 @@ def audit_log(request):
     if action:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "portal/audit_log.html", {"page": page, "action": action})
+    rows = list(page.object_list)
+    scopes = scope_names({entry.scope_code for entry in rows})
+    people = {
+        user.pk: " ".join(part for part in (user.first_name, user.last_name) if part) or user.email
+        for user in User.objects.filter(pk__in={entry.actor_id for entry in rows if entry.actor_id})
+    }
+    for entry in rows:
+        entry.action_label = action_label(entry.action, entry.object_type)
+        entry.scope_name = scopes.get(entry.scope_code, entry.scope_code)
+        entry.actor_name = people.get(entry.actor_id, entry.actor_label)
+    return render(request, "portal/audit_log.html", {"page": page, "rows": rows, "action": action})
 
 
 def _wants_json(request) -> bool:

@@ -167,13 +167,14 @@ def recall_signature_of(recall: RecallRequest, user) -> RecallSignature | None:
 # ------------------------------------------------------------------------------
 # The commission
 # ------------------------------------------------------------------------------
-def recall_list_for_commission(scope_codes: set[str]):
-    return (
-        RecallRequest.objects.filter(maslikhat__code__in=scope_codes)
-        .exclude(status=Status.GROUP_FORMING)
-        .with_related()
-        .order_by("status", "-created_at")
+def recall_list_for_commission(scope_codes: set[str] | None):
+    """Recall requests before the commissions of these territories; None: every territory."""
+    rows = (
+        RecallRequest.objects.all()
+        if scope_codes is None
+        else RecallRequest.objects.filter(maslikhat__code__in=scope_codes)
     )
+    return rows.exclude(status=Status.GROUP_FORMING).with_related().order_by("status", "-created_at")
 
 
 def recall_signature_queue(recall: RecallRequest, *, result: str = "", sample_only: bool = False):

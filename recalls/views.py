@@ -274,11 +274,18 @@ def recall_reply(request, pk: int):
 @login_required
 def staff_recalls(request):
     scopes = commission_scopes(request.user)
-    if not scopes:
+    if not scopes and not request.user.is_superuser:
         raise PermissionDenied
-    recalls = recall_selectors.recall_list_for_commission(scopes)
+    # A superuser sees the overview of every territory but opens none: verification, with full IINs,
+    # is for the election commission alone (recalls.access.is_commission_for).
+    overview = request.user.is_superuser and not scopes
+    recalls = recall_selectors.recall_list_for_commission(scopes if not overview else None)
     page = Paginator(recalls, 50).get_page(request.GET.get("page"))
-    return render(request, "recalls/staff_list.html", {"page": page, "today": _today()})
+    return render(
+        request,
+        "recalls/staff_list.html",
+        {"page": page, "today": _today(), "scopes": scopes, "overview": overview},
+    )
 
 
 @never_cache

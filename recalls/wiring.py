@@ -11,10 +11,11 @@ from portal.personal_data import PersonalDataHolder, register_personal_data
 from portal.seeding import register_reference_data, register_seeder
 from portal.staff import StaffSection, register_staff_section
 from recalls.access import commission_scopes
+from recalls.models import RecallRequest
 from recalls.personal_data import erase_recalls, export_recalls
 from recalls.reference import load_recall_rules
 from recalls.seed import seed_recalls
-from recalls.selectors import recall_list_for_deputy, recall_vacancies_for_districts
+from recalls.selectors import recall_list_for_commission, recall_list_for_deputy, recall_vacancies_for_districts
 
 STAGE_EVENTS = {
     "registration_review": (
@@ -97,6 +98,21 @@ def _representatives_panel(request, lookup=None, **_ctx) -> str:
     return render_to_string("recalls/panel_vacancies.html", {"vacancies": vacancies}, request=request)
 
 
+def _staff_visible(user) -> bool:
+    # Superusers see the overview; only the commission opens a request (full IINs are theirs alone).
+    return user.is_superuser or bool(commission_scopes(user))
+
+
+def _staff_waiting(user) -> list:
+    scopes = commission_scopes(user)
+    if not scopes:
+        return []
+    waiting = recall_list_for_commission(scopes).filter(
+        status__in=[RecallRequest.Status.REGISTRATION_REVIEW, RecallRequest.Status.VERIFICATION]
+    )
+    return [(_("to verify"), waiting.count())]
+
+
 def register() -> None:
     for stage, (title, text) in STAGE_EVENTS.items():
         register_event(
@@ -113,8 +129,9 @@ def register() -> None:
             key="recalls",
             title=_("Recall requests: registration and signature verification"),
             url_name="recalls:staff_list",
-            visible=lambda user: bool(commission_scopes(user)),
+            visible=_staff_visible,
             order=40,
+            waiting=_staff_waiting,
         )
     )
     register_panel("deputy.record", "recalls", _deputy_record_panel, order=50)

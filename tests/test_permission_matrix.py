@@ -261,7 +261,7 @@ MATRIX = [
         label="not yet public",
     ),
     # -- recalls: staff (the election commission only; superusers are deliberately not in) ----------
-    Row("recalls:staff_list", "GET", signed_in(403, commission_a=OK), staff=True),
+    Row("recalls:staff_list", "GET", signed_in(403, commission_a=OK, superuser=OK), staff=True),
     Row("recalls:staff_detail", "GET", COMMISSION_A, pk("recall"), staff=True),
     Row(
         "recalls:staff_register",
@@ -454,7 +454,6 @@ PUBLIC = {
     "healthz": "liveness probe, no data",
     "api-schema": "API description",
     "api-docs": "API documentation",
-    "api-redoc": "API documentation",
     "home": "home page",
     "api-petitions": "public list (listed petitions only; tested in the row for a non-public detail)",
     "api-petition": "public detail; a non-public one is a MATRIX row",

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.RememberLanguageMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "portal.middleware.OfficialsNeedMFAMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
@@ -166,6 +167,7 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "portal.adapters.user_display"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -181,7 +183,15 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dauys"
-LOGIN_REDIRECT_URL = "/"
+MFA_FORMS = {
+    "authenticate": "portal.forms.MFAAuthenticateForm",
+    "reauthenticate": "portal.forms.MFAReauthenticateForm",
+    "activate_totp": "portal.forms.TOTPActivateForm",
+}
+# URL names, reversed in the language of the page the person was on (/kk/ stays /kk/), never "/",
+# which would follow the browser's Accept-Language instead.
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -200,8 +210,11 @@ TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "dauys_language"
+# Dates, times and numbers per language: portal/formats/<lang>/formats.py (24-hour clock, day first).
+FORMAT_MODULE_PATH = ["portal.formats"]
 LANGUAGE_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # portal.middleware.RememberLanguageMiddleware sets it
 
 # ------------------------------------------------------------------------------
 # Static and media: whitenoise serves static files, no CDN
@@ -320,7 +333,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a `status`; name each enum after its model so clients get stable names.
     "ENUM_NAME_OVERRIDES": {
@@ -357,16 +369,16 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
 
-# Shown on every page: this instance carries demo data (seed_demo sets it per record too).
-DAUYS_SITE_NAME = "Dauys"
 
 # ------------------------------------------------------------------------------
 # Notifications (docs/notifications.md): absolute links in emails, the sending lease, SMTP pacing
 # ------------------------------------------------------------------------------
+# Absolute links in emails and .ics files; `make run` sets it from PORT.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The project's name in emails (allauth's included: never the sites framework's "example.com").
 SITE_NAME = os.environ.get("SITE_NAME", "Dauys")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
+DAUYS_SITE_NAME = SITE_NAME
 # A worker owns a claimed email this long; longer than one SMTP transaction can take (timeout 20 s).
 NOTIFICATIONS_LEASE_SECONDS = int(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "300"))
 # Pending emails queued longer ago than this are queued again by the recovery task (beat).

@@ -1,4 +1,5 @@
 from django import template
+from django.utils import formats
 from django.utils.safestring import mark_safe
 
 from portal.panels import render_panels
@@ -10,3 +11,15 @@ register = template.Library()
 def panels(context, slot, **kwargs):
     """Render every panel registered for the slot (their renderers return escaped HTML)."""
     return mark_safe("".join(render_panels(slot, context.get("request"), **kwargs)))  # noqa: S308
+
+
+@register.filter
+def grouped(value):
+    """A whole number with the language's thousands separator (`46 000`, `46,000`), whatever
+    USE_THOUSAND_SEPARATOR says (it stays off: ids in URLs must not be grouped)."""
+    if value is None or value == "":
+        return value
+    try:
+        return formats.number_format(int(value), force_grouping=True)
+    except (TypeError, ValueError):
+        return value

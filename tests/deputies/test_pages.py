@@ -113,7 +113,9 @@ def test_deputy_page_shows_the_record(client, almaty_deputies, django_assert_max
     # 4 for the sessions record panel (record, dissents, declarations and reports, programmes).
     with django_assert_max_num_queries(14):
         html = client.get(f"/en/deputies/{deputy.pk}/").content.decode()
-    assert "Budget" in html and "chair" in html and "Mon 10:00-12:00" in html
+    assert (
+        "Budget" in html and "chair" in html and "Mon 10:00–12:00" in html
+    )  # reception hours read in the page language
     assert client.get("/en/deputies/999999/").status_code == 404
 
 

@@ -42,3 +42,27 @@ def test_wrong_password_is_refused_with_a_translated_message(page, live_server, 
     page.wait_for_load_state()
     assert "неверны" in page.locator("main").inner_text().lower()
     assert_accessible(page)
+
+
+def test_signing_in_and_out_from_kazakh_stays_in_kazakh(browser, live_server, citizen):
+    # A browser that prefers Russian: the redirects must follow the page's language, not this.
+    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/kk/accounts/login/")
+        page.fill("input[name=login]", citizen.email)
+        page.fill("input[name=password]", "correct-horse-battery")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.url == f"{live_server.url}/kk/"
+        assert page.locator("html").get_attribute("lang") == "kk"
+        assert_accessible(page)
+        page.locator("header form button[type=submit]").click()  # "Шығу"
+        page.wait_for_load_state()
+        assert page.url == f"{live_server.url}/kk/"
+        page.goto(f"{live_server.url}/")
+        assert page.url.startswith(f"{live_server.url}/kk/")
+    finally:
+        context.close()
+    citizen.refresh_from_db()
+    assert citizen.preferred_language == "kk"

@@ -54,7 +54,8 @@ def test_citizen_finds_their_representatives(page, live_server, city, language):
     main = page.locator("main")
     assert main.get_by_role("link", name="Үлгіұлы Демо", exact=True).count() == 1
     assert main.get_by_role("link", name="Тізімов Демо", exact=True).count() == 1
-    assert "Mon 10-12" in main.inner_text()
+    # Reception hours read in the page's language (stored as "Mon 10-12"; issue 19, bug 10).
+    assert {"kk": "Дс 10-12", "ru": "Пн 10-12", "en": "Mon 10-12"}[language] in main.inner_text()
     assert page.locator("svg .district-shape").count() == 1
     assert_accessible(page)
 

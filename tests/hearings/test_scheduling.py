@@ -114,3 +114,16 @@ def test_bad_input_is_refused_with_messages(schedule, astana):
     with pytest.raises(ValidationError) as refused:
         schedule(ends_at=days_ahead(30, hour=9))
     assert "ends_at" in refused.value.message_dict
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_too_early_is_refused_in_the_language_with_the_rule_note_translated(schedule, language):
+    """Issue 19, bug 9: no English rule note inside a Russian or Kazakh error, no doubled full stop."""
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        schedule(hearing_type="budget", starts_at=days_ahead(5))
+    text = messages_of(refused.value, "starts_at")
+    assert "Default" not in text and "not set in law" not in text and "working days" not in text
+    assert ".." not in text
+    assert {"kk": "заңда белгіленбеген", "ru": "в законе не установлен"}[language] in text

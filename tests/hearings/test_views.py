@@ -217,3 +217,14 @@ def test_seed_demo_is_idempotent(db):
     assert {h.maslikhat.code for h in Hearing.objects.upcoming()} == {"kz-75", "kz-71"}
     assert all(h.registration_is_open() for h in Hearing.objects.upcoming())
     assert StandingCommission.objects.filter(maslikhat__code="kz-75").exists()
+
+
+def test_schedule_form_pickers_follow_the_chosen_maslikhat(client, superuser, almaty, astana, commission):
+    """Issue 19: a superuser saw every maslikhat's commissions and deputies in one list."""
+    other = StandingCommission.objects.create(maslikhat=astana, name_kk="Астана комиссиясы", name_ru="Комиссия Астаны")
+    client.force_login(superuser)
+    html = client.get("/ru/staff/hearings/new/").content.decode()
+    assert f'data-maslikhat="{almaty.pk}"' in html and f'data-maslikhat="{astana.pk}"' in html
+    assert "js/staff-pickers" in html
+    html = client.post("/ru/staff/hearings/new/", {"maslikhat": almaty.pk}).content.decode()
+    assert commission.name_ru in html and other.name_ru not in html

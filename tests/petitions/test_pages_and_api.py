@@ -290,3 +290,28 @@ def test_staff_home_shows_the_petitions_section(client, staff):
 def test_api_schema_generates(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200 and b"/api/v1/petitions/{id}/signatures/" in response.content
+
+
+@pytest.mark.parametrize("stage", [Petition.Status.OPEN, Petition.Status.THRESHOLD_REACHED])
+def test_the_answer_form_is_offered_only_when_an_answer_is_due(client, make_petition, staff, stage):
+    """Issue 19, bug 7: the form opened for an open petition, then refused ("Срок ответа — .")."""
+    petition = make_petition(stage)
+    client.force_login(staff)
+    response = client.get(f"/ru/staff/petitions/{petition.pk}/answer/")
+    assert response.status_code == 302 and response["Location"] == petition.get_absolute_url().replace("/kk/", "/ru/")
+    response = client.post(f"/ru/staff/petitions/{petition.pk}/answer/", {"text": "Ответ"}, follow=True)
+    html = response.content.decode()
+    assert "не ожидает ответа" in html and "Срок ответа — ." not in html
+    petition.refresh_from_db()
+    assert petition.status == stage
+
+    awaiting = make_petition(Petition.Status.AWAITING_ANSWER, title="Другая петиция об остановках")
+    assert client.get(f"/ru/staff/petitions/{awaiting.pk}/answer/").status_code == 200
+
+
+def test_petition_page_says_what_happens_next_with_the_current_step(client, make_petition):
+    petition = make_petition(Petition.Status.OPEN)
+    html = client.get(petition.get_absolute_url().replace("/kk/", "/ru/").replace("/en/", "/ru/")).content.decode()
+    assert "Что будет дальше" in html
+    current = html.split('aria-current="step"', 1)[1].split("</li>", 1)[0]
+    assert "Подписи:" in current

@@ -95,3 +95,23 @@ def test_staff_role_page_lists_only_own_maslikhat_and_grants(client):
     assert refused.status_code == 400
     newcomer.__dict__.pop("_dauys_scopes", None)
     assert not has_role(newcomer, Role.STAFF)
+
+
+def test_audit_log_shows_readable_actions_names_and_maslikhats(client, superuser):
+    """Issue 19: not codes like `petition.gathering_support` and `kz-75`."""
+    from petitions.models import Petition
+    from portal.audit import audit_record
+    from tests.factories import UserFactory as People
+    from tests.factories import maslikhat
+
+    almaty = maslikhat("kz-75")
+    author = People(first_name="Сара", last_name="Хатшы")
+    petition = Petition.objects.create(
+        author=author, title="Озеленить", text="…", maslikhat=almaty, topic="environment"
+    )
+    audit_record(actor=author, action="petition.gathering_support", obj=petition, scope_code="kz-75")
+    client.force_login(superuser)
+    html = client.get("/ru/staff/audit/").content.decode()
+    assert "Петиция: Сбор первых сторонников" in html
+    assert almaty.name_ru in html
+    assert "Сара Хатшы" in html

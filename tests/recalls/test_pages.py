@@ -222,3 +222,35 @@ def test_withdraw_and_reply_pages(client):
     client.post(reverse("recalls:withdraw", args=[recall.pk]), {"reason": ""})
     recall.refresh_from_db()
     assert recall.deputy_reply == "Жауап." and recall.status == S.WITHDRAWN
+
+
+def test_superuser_sees_the_recalls_overview_and_the_staff_home_links_it_with_counts(client, superuser):
+    """Issue 19, bug 6: no 403 for a superuser; the staff home lists every usable section and what waits."""
+    commission = commission_member()
+    recall = forming_recall(smd_deputy())
+    services.recall_submit_group(actor=recall.initiator, recall=recall, today=TODAY)  # registration review
+    client.force_login(superuser)
+    home = client.get("/en/staff/").content.decode()
+    assert 'href="/en/staff/recalls/"' in home
+    response = client.get("/en/staff/recalls/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert recall.deputy.full_name in html
+    assert f"/staff/recalls/{recall.pk}/" not in html  # the overview opens no IINs
+    assert client.get(f"/en/staff/recalls/{recall.pk}/").status_code == 404
+
+    client.force_login(commission)
+    home = client.get("/en/staff/").content.decode()
+    assert '<span class="badge">1</span> to verify' in home
+
+
+def test_a_followed_recall_is_named_in_kazakh_on_my_follows(client):
+    """Issue 19, bug 10: "Recall" stood untranslated on /kk/follows/."""
+    from notifications.follows import follow_add
+
+    recall = forming_recall(smd_deputy())
+    follower = UserFactory()
+    follow_add(user=follower, obj=recall)
+    client.force_login(follower)
+    html = client.get("/kk/follows/").content.decode()
+    assert "Кері шақыру ·" in html and "Recall" not in html
