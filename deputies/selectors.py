@@ -34,6 +34,7 @@ from deputies.models import (
     Maslikhat,
     StandingCommission,
 )
+from portal.dates import EARLIEST, LATEST, out_of_range_message
 
 MAX_MATCHES = 10
 MAX_TOKENS = 24  # more words than any real address: we ask for a shorter one
@@ -64,9 +65,12 @@ def parse_on(value) -> date:
     if not value:
         return timezone.localdate()
     try:
-        return date.fromisoformat(str(value).strip())
+        on = date.fromisoformat(str(value).strip())
     except ValueError:
-        raise DateInputError(_("Give the date as YYYY-MM-DD, e.g. 2025-06-01."), code="invalid") from None
+        raise DateInputError({"on": [_("Give the date as YYYY-MM-DD, e.g. 2025-06-01.")]}, code="invalid") from None
+    if not EARLIEST <= on <= LATEST:
+        raise DateInputError({"on": [out_of_range_message()]}, code="date_out_of_range")
+    return on
 
 
 @dataclass

@@ -12,6 +12,7 @@ from rest_framework import generics, serializers
 
 from deputies.models import Maslikhat
 from deputies.serializers import MaslikhatRefSerializer
+from portal.dates import EARLIEST, LATEST, out_of_range_message
 from sittings import selectors
 from sittings.models import AgendaItem, Attendance, Decision, Session
 
@@ -152,9 +153,12 @@ def _date_param(request, name):
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         raise ValidationError({name: [_("Use a date like 2026-05-01.")]}) from None
+    if not EARLIEST <= value <= LATEST:
+        raise ValidationError({name: [out_of_range_message()]})
+    return value
 
 
 @extend_schema(
