@@ -2,7 +2,6 @@
 app and others (hearings, petitions) register them; this module registers the session figures and
 builds the table."""
 
-import csv
 import io
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Maslikhat
+from portal.csv_export import csv_writer
 from portal.scorecards import Metric, MetricValue, metrics, register_metric
 from sittings import selectors
 
@@ -227,7 +227,7 @@ def table_json(columns, rows) -> dict:
 
 def table_csv(columns, rows) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")  # formula cells neutralised
     writer.writerow(["code", "name", *[m.key for m in columns]])
     for row in rows:
         writer.writerow(

@@ -30,7 +30,8 @@ def imported(db):
 
 def deep_link_token(client, user) -> str:
     client.force_login(user)
-    page = client.get("/en/notifications/settings/").content.decode()
+    # The page in the account's own language: a page in another language would switch it (it sticks).
+    page = client.get(f"/{user.preferred_language or 'kk'}/notifications/settings/").content.decode()
     found = re.search(rf"https://t\.me/{BOT}\?start=([A-Za-z0-9_-]+)", page)
     assert found, "the settings page offers Connect Telegram"
     return found.group(1)
