@@ -186,6 +186,7 @@ MATRIX = [
     ),
     Row("petitions:staff_answer", "GET", ANSWER_A, pk("pet_awaiting"), staff=True),
     Row("petitions:staff_answer", "POST", ANSWER_A, pk("pet_awaiting"), staff=True),
+    Row("petitions:staff_delivery", "GET", ANSWER_A, pk("pet_awaiting"), staff=True),
     Row("petitions:staff_invalidate", "GET", MODERATION_A, pk("pet_open"), staff=True),
     Row("petitions:staff_invalidate", "POST", MODERATION_A, pk("pet_open"), staff=True),
     # -- petitions: citizens ------------------------------------------------------------------------
