@@ -170,7 +170,7 @@ class RejectNullCharactersMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.GET.lists()):
-            from portal.views import bad_request
+            from portal.error_views import bad_request
 
             return bad_request(request)
         return self.get_response(request)

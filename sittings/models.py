@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import localized
+from portal.uploads import DOCX, PDF, GatedFileField
 
 # A session without a stated end is taken to run this long (for "live now" and the calendar).
 ASSUMED_HOURS = 6
@@ -190,7 +191,7 @@ class SessionDocument(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=_document_path, blank=True)
+    file = GatedFileField(_("file"), upload_to=_document_path, blank=True, upload_kinds=(PDF, DOCX))
     url = models.URLField(_("link"), blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     uploaded_by = models.ForeignKey(
@@ -364,7 +365,7 @@ class ElectionProgramme(models.Model):
     text_kk = models.TextField(_("text (Kazakh)"), blank=True)
     text_ru = models.TextField(_("text (Russian)"), blank=True)
     text_en = models.TextField(_("text (English)"), blank=True)
-    document = models.FileField(_("document"), upload_to=_programme_path, blank=True)
+    document = GatedFileField(_("document"), upload_to=_programme_path, blank=True, upload_kinds=(PDF, DOCX))
     document_url = models.URLField(_("document link"), blank=True)
 
     class Meta:
