@@ -574,3 +574,17 @@ def test_retention_purge_deletes_personal_data_and_keeps_counts():
     assert RecallGroupMember.objects.filter(recall=other).count() == 2
     assert recall.transitions.count() == 4
     assert AuditEntry.objects.filter(action="recall.purge", object_id=str(recall.pk)).exists()
+
+
+def test_a_by_elected_deputy_serves_out_the_convocation_and_the_last_year_bar_follows_it():
+    from types import SimpleNamespace
+
+    from deputies.models import Convocation
+    from recalls.rules import recall_barred_until_or_from
+
+    convocation = Convocation(number=8, elected_on=date(2023, 3, 19))
+    deputy = SimpleNamespace(elected_on=date(2026, 6, 1), convocation=convocation, district_id=None)
+    rules = SimpleNamespace(term_years=5, bar_first_months=12, bar_last_months=12)
+    opens, closes = recall_barred_until_or_from(deputy, rules)
+    # Five years from the by-election would bar recalls only from mid-2030; the term ends in March 2028.
+    assert (opens, closes) == (date(2027, 6, 1), date(2027, 3, 19))
