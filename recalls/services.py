@@ -467,6 +467,21 @@ def recall_refuse(*, actor: User, recall: RecallRequest, reason: str, today: dat
 # ------------------------------------------------------------------------------
 # Signatures
 # ------------------------------------------------------------------------------
+
+
+def _signable_recall(user: User, recall: RecallRequest, today: date) -> RecallRequest:
+    """The recall, fresh, if this account may sign it today (any way of signing): verified email,
+    collecting, within the collection period, and not the deputy themselves."""
+    require_verified_email(user)
+    recall = RecallRequest.objects.with_related().get(pk=recall.pk)
+    _require_status(recall, Status.COLLECTING)
+    if recall.collection_ends_on and today > recall.collection_ends_on:
+        raise ValidationError(_("The signature collection period has ended."), code="closed")
+    if is_deputy_user(user, recall.deputy):
+        raise PermissionDenied(_("The deputy cannot sign a recall request against themselves."))
+    return recall
+
+
 def recall_sign(
     *, user: User, recall: RecallRequest, iin: str, address: str, today: date | None = None
 ) -> tuple[RecallSignature, bool]:
@@ -477,13 +492,7 @@ def recall_sign(
     this account signed with another IIN. Does not lock or update the recall row: a surge of
     signatures must not serialise on it."""
     today = today or _today()
-    require_verified_email(user)
-    recall = RecallRequest.objects.with_related().get(pk=recall.pk)
-    _require_status(recall, Status.COLLECTING)
-    if recall.collection_ends_on and today > recall.collection_ends_on:
-        raise ValidationError(_("The signature collection period has ended."), code="closed")
-    if is_deputy_user(user, recall.deputy):
-        raise PermissionDenied(_("The deputy cannot sign a recall request against themselves."))
+    recall = _signable_recall(user, recall, today)
     errors = {}
     iin_value, iin_hash, address = _voter_details(iin, address, recall, on=today, rules=recall.rules, errors=errors)
     _count_iin_attempt(user, recall.rules, iin_hash)
@@ -551,13 +560,7 @@ def recall_sign_eds(
     signature, chain, validity, revocation or challenge; AlreadySigned under `iin` when this IIN signed
     from another account. The evidence (certificate serial and issuer, the CMS) is kept with it."""
     today = today or _today()
-    require_verified_email(user)
-    recall = RecallRequest.objects.with_related().get(pk=recall.pk)
-    _require_status(recall, Status.COLLECTING)
-    if recall.collection_ends_on and today > recall.collection_ends_on:
-        raise ValidationError(_("The signature collection period has ended."), code="closed")
-    if is_deputy_user(user, recall.deputy):
-        raise PermissionDenied(_("The deputy cannot sign a recall request against themselves."))
+    recall = _signable_recall(user, recall, today)
     try:
         with transaction.atomic():
             try:

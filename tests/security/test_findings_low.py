@@ -148,14 +148,13 @@ def test_dates_out_of_range_answer_400_with_a_translated_message(client, url):
 # ------------------------------------------------------------------------------
 # Hardening: the audit log refuses TRUNCATE too
 # ------------------------------------------------------------------------------
+@pytest.mark.integration  # the trigger is PostgreSQL's
 def test_the_audit_log_refuses_truncate_from_the_applications_connections():
     from django.db import DatabaseError, connection, transaction
 
     from portal.audit import audit_record
     from portal.models import AuditEntry
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the trigger is PostgreSQL's")
     audit_record(actor=None, action="test.entry", obj=None)
     with pytest.raises(DatabaseError, match="TRUNCATE refused"), transaction.atomic():
         with connection.cursor() as cursor:

@@ -197,8 +197,6 @@ def session_for(user) -> str:
 
 @pytest.fixture
 def limited_petition(transactional_db, make_petition, districts):
-    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql") or not settings.REDIS_URL:
-        pytest.skip("needs PostgreSQL and Redis")
     petition = make_petition(S.OPEN)
     petition.rules.ip_signatures_per_minute = 2
     petition.rules.save()
@@ -221,6 +219,7 @@ def sign(port: int, petition, source: str, extra: dict | None = None) -> int:
 
 
 @pytest.mark.integration
+@pytest.mark.integration  # the network limit counts in Redis; signing needs PostgreSQL
 def test_behind_one_proxy_the_network_limit_applies_per_client_network(limited_petition):
     with Gunicorn(num_proxies=1) as app, ReverseProxy(app.port) as proxy:
         # Network 127.0.1.0/24: two pass, the third is over the per-network limit (2 a minute)...
@@ -241,6 +240,7 @@ def test_behind_one_proxy_the_network_limit_applies_per_client_network(limited_p
 
 
 @pytest.mark.integration
+@pytest.mark.integration  # the network limit counts in Redis; signing needs PostgreSQL
 def test_without_proxies_forged_forwarding_headers_change_nothing(limited_petition):
     forged = [{"X-Forwarded-For": f"203.0.{n}.7", "X-Forwarded-Proto": "https"} for n in (1, 2, 3)]
     with Gunicorn(num_proxies=0, ssl_redirect=False) as app:

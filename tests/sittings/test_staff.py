@@ -23,7 +23,11 @@ PDF = tiny_pdf()  # a real PDF: the upload gate parses every PDF
 @pytest.fixture
 def planned(staff, almaty):
     return services.session_plan(
-        actor=staff, maslikhat=almaty, number=30, starts_at=timezone.now() + timedelta(days=10), title_ru="XXX сессия"
+        actor=staff,
+        maslikhat=almaty,
+        number=30,
+        starts_at=timezone.now() + timedelta(days=10),
+        title_ru="Тридцатая сессия",
     )
 
 
