@@ -435,18 +435,22 @@ class Signature(models.Model):
         blank=True,
         related_name="petition_signatures",
     )
-    method = models.CharField(_("how it was signed"), max_length=5, choices=Method.choices, default=Method.EMAIL)
+    method = models.CharField(
+        _("how it was signed"), max_length=5, choices=Method.choices, default=Method.EMAIL, db_default=Method.EMAIL
+    )
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.VALID)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     invalidation_reason = models.CharField(max_length=300, blank=True)
+    # The new columns keep their defaults in the database too (db_default), so an INSERT written
+    # before them (the surge benchmark's) still works.
     # The tally's bookkeeping: `pending` rows have changed since the last tally; `counted` says
     # whether the stored counts include this row, and the `counted_*` columns under which method,
     # district and residence they hold it, so a row that changes any of them (a paper signature
     # upgraded to EDS, a restored signature at a new address) moves between the counts exactly.
     pending = models.BooleanField(default=True)
     counted = models.BooleanField(default=False)
-    counted_method = models.CharField(max_length=5, blank=True, default="", editable=False)
+    counted_method = models.CharField(max_length=5, blank=True, default="", db_default="", editable=False)
     counted_district = models.ForeignKey(
         "deputies.ElectoralDistrict",
         on_delete=models.PROTECT,
@@ -456,7 +460,7 @@ class Signature(models.Model):
         db_index=False,
         editable=False,
     )
-    counted_resident = models.BooleanField(default=False, editable=False)
+    counted_resident = models.BooleanField(default=False, db_default=False, editable=False)
     district = models.ForeignKey(
         "deputies.ElectoralDistrict",
         on_delete=models.PROTECT,
@@ -472,11 +476,11 @@ class Signature(models.Model):
     email_domain = models.CharField(_("email domain"), max_length=100, blank=True)
     # Personal data of a signature by IIN (EDS, paper), encrypted at rest like a recall's; the keyed
     # hash carries the one-per-IIN constraint (the ciphertext is randomised). Empty for `email`.
-    iin = EncryptedTextField(_("IIN"), blank=True, default="")
+    iin = EncryptedTextField(_("IIN"), blank=True, default="", db_default="")
     iin_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     # The name delivered with the appeal for a row that may have no account (EDS, paper); an
     # `email` row is delivered under its account's name (petitions.delivery.appeal_data).
-    full_name = EncryptedTextField(_("full name"), blank=True, default="")
+    full_name = EncryptedTextField(_("full name"), blank=True, default="", db_default="")
     signed_on = models.DateField(_("signed on paper on"), null=True, blank=True)
     # When the signer agreed that their full name and district go to the maslikhat with the appeal
     # (issue 14 §2). Empty: no consent recorded (a row from before consent was asked, or a v1 API
@@ -499,8 +503,11 @@ class Signature(models.Model):
             models.CheckConstraint(
                 condition=Q(method="paper") | Q(signer__isnull=False), name="signature_account_unless_paper"
             ),
+            # A valid EDS or paper signature carries its IIN; a retired one (a paper signature the
+            # same person then signed with EDS from an account that had signed already) gives it up.
             models.CheckConstraint(
-                condition=Q(method="email") | Q(iin_hash__isnull=False), name="signature_iin_unless_email"
+                condition=Q(method="email") | Q(iin_hash__isnull=False) | ~Q(status="valid"),
+                name="signature_iin_unless_email",
             ),
             models.CheckConstraint(
                 condition=~Q(method="paper") | Q(signed_on__isnull=False), name="signature_paper_has_date"
