@@ -37,7 +37,9 @@ def iin(serial: int = 1) -> str:
 
 
 def paper(petition, actor, *, serial=1, name="Қасымова Әлия", address="Алматы, Абая 5", signed_on=None):
-    entry = PaperSignature(full_name=name, iin=iin(serial), address=address, signed_on=signed_on or timezone.localdate())
+    entry = PaperSignature(
+        full_name=name, iin=iin(serial), address=address, signed_on=signed_on or timezone.localdate()
+    )
     return paper_signature_add(petition=petition, actor=actor, entry=entry)
 
 
@@ -255,9 +257,7 @@ def test_the_appeal_marks_each_signers_method_and_name(open_petition, staff, alm
     eds(open_petition, UserFactory(is_citizen=True), serial=9)
     online = UserFactory(is_citizen=True, first_name="Ғалым", last_name="Өтегенов")
     signing.petition_sign(petition=open_petition, user=online, address="Алматы, Абая 3", is_citizen=True, consent=True)
-    data = appeal_data(
-        open_petition, route_for_maslikhat(almaty), recipient="office@example.kz", cutoff=timezone.now()
-    )
+    data = appeal_data(open_petition, route_for_maslikhat(almaty), recipient="office@example.kz", cutoff=timezone.now())
     rows = {(s["full_name"], s["method"]) for s in data["signers"]}
     assert rows == {("Қасымова Әлия", "paper"), ("Касымов Данияр", "eds"), ("Өтегенов Ғалым", "email")}
     paper_row = next(s for s in data["signers"] if s["method"] == "paper")
