@@ -308,3 +308,18 @@ def test_a_paper_date_outside_the_collection_is_refused(open_petition, staff):
     with pytest.raises(ValidationError) as refused:
         paper(open_petition, staff, signed_on=timezone.localdate() + timedelta(days=1))
     assert "signed_on" in refused.value.message_dict
+
+
+def test_recount_repairs_what_a_row_says_the_counts_hold(open_petition, staff, districts):
+    d1, d2, _outside = districts
+    row = paper(open_petition, staff)
+    petitions_tally()
+    # Bookkeeping gone wrong (as after a crash mid-migration): the row claims EDS and district 2.
+    Signature.objects.filter(pk=row.pk).update(counted_method=M.EDS, counted_district=d2)
+    petitions_recount()
+    fixed = Signature.objects.get(pk=row.pk)
+    assert (fixed.counted_method, fixed.counted_district_id) == (M.PAPER, d1.pk)
+    # The next change then moves the counts from the truth: EDS upgrade, paper 1 -> 0, EDS 0 -> 1.
+    eds(open_petition, UserFactory(is_citizen=True), address="Алматы, Абая 5")
+    assert counts(open_petition) == (1, 1, 0, 1)
+    assert open_petition.district_counts.get(district=d1).signatures == 1
