@@ -57,6 +57,8 @@ class PetitionDetailSerializer(PetitionSerializer):
     districts = serializers.SerializerMethodField()
 
     route = serializers.SerializerMethodField()
+    online_signature_count = serializers.IntegerField(read_only=True)
+    delivery_notice = serializers.SerializerMethodField()
 
     class Meta(PetitionSerializer.Meta):
         fields = [
@@ -70,6 +72,9 @@ class PetitionDetailSerializer(PetitionSerializer):
             "delivered_at",
             "answer_extended_to",
             "paper_signature_count",
+            "eds_signature_count",
+            "online_signature_count",
+            "delivery_notice",
         ]
 
     def get_route(self, obj) -> dict | None:
@@ -91,6 +96,15 @@ class PetitionDetailSerializer(PetitionSerializer):
             "decision_number": route.decision_number,
             "decision_date": route.decision_date,
             "official_portal_url": route.official_portal_url,
+        }
+
+    def get_delivery_notice(self, obj) -> dict:
+        """What a signature sends to whom, shown before signing; a client sends `"consent": true`."""
+        return {
+            "text": selectors.delivery_notice(obj),
+            "consent_label": selectors.consent_label(obj),
+            "maslikhat": obj.maslikhat.name,
+            "fields": list(selectors.DELIVERED_FIELDS),
         }
 
     def get_text(self, obj) -> str:
@@ -139,6 +153,10 @@ class SignSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     is_citizen = serializers.BooleanField(required=False, allow_null=True, default=None)
     website = serializers.CharField(required=False, allow_blank=True, default="")
+    # The signer's consent to the delivery of their name and district (detail's `delivery_notice`).
+    # false is refused under `consent`; omitted (a v1 client), the signature counts but the appeal
+    # carries it without the name (docs/api.md).
+    consent = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class PetitionListCreate(generics.ListCreateAPIView):
@@ -194,6 +212,7 @@ class PetitionSign(APIView):
                 is_citizen=body.validated_data.get("is_citizen"),
                 ip=client_ip(request),
                 honeypot=body.validated_data.get("website", ""),
+                consent=body.validated_data.get("consent"),
             )
         except signing.SigningRateLimited as error:
             return Response({"detail": error.message}, status=status.HTTP_429_TOO_MANY_REQUESTS)
@@ -207,7 +226,13 @@ class PetitionSign(APIView):
             "detail": _("Thank you: your signature is recorded.")
             if result.created
             else _("You have already signed this petition."),
-            "signature": {"id": signature.pk, "is_resident": signature.is_resident, "district": result.district_number},
+            "signature": {
+                "id": signature.pk,
+                "is_resident": signature.is_resident,
+                "district": result.district_number,
+                "method": signature.method,
+                "delivery_consent": signature.delivery_consent_at is not None,
+            },
         }
         return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
