@@ -32,7 +32,9 @@ class LettersConfig(AppConfig):
             )
         )
         register_panel("deputy.card", "letters", panels.deputy_card, order=20)
-        register_panel("deputy.record", "letters", panels.deputy_record, order=10)
+        register_panel(
+            "deputy.record", "letters", panels.deputy_record, order=10, annotate=panels.deputy_record_annotations
+        )
         register_panel("maslikhat.record", "letters", panels.maslikhat_record, order=20)
         register_panel("representatives.after", "letters", panels.representatives_after, order=10)
         register_seeder(40, "letters", seed_letters)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from deputies.models import Deputy, Maslikhat
 from letters.models import Booking, LetterRules, Message, ReceptionSlot
+from portal.panels import with_annotations
 
 
 @dataclass
@@ -121,9 +122,8 @@ def responsiveness_of(rules: dict | None, figures: dict | None) -> Responsivenes
 
 
 def deputy_responsiveness(deputy: Deputy, today=None) -> Responsiveness | None:
-    """One query; none when the deputy was loaded with figures_annotations("deputy") (the deputy page)."""
-    if "letters_figures" not in deputy.__dict__:
-        deputy = Deputy.objects.annotate(**figures_annotations("deputy", today)).only("pk").get(pk=deputy.pk)
+    """One query; none when the deputy page loaded the deputy with these annotations (portal.panels)."""
+    deputy = with_annotations(deputy, figures_annotations("deputy", today))
     return responsiveness_of(deputy.letters_rules, deputy.letters_figures)
 
 
@@ -171,18 +171,18 @@ def staff_queue(maslikhats) -> dict:
     }
 
 
-def slot_list_upcoming(deputy: Deputy):
-    return (
+def slot_list_upcoming(deputy: Deputy, user=None):
+    """Open slots to come, with the places booked and, for a signed-in visitor, `my_booking_id` (their
+    booking in the slot, if any) in the same query."""
+    slots = (
         ReceptionSlot.objects.upcoming()
         .filter(deputy=deputy)
         .annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)))
     )
-
-
-def bookings_of_user_for(user, slots) -> dict[int, Booking]:
-    if not getattr(user, "is_authenticated", False):
-        return {}
-    return {b.slot_id: b for b in Booking.objects.active().filter(user=user, slot__in=slots)}
+    if getattr(user, "is_authenticated", False):
+        mine = Booking.objects.active().filter(slot=OuterRef("pk"), user=user).values("pk")[:1]
+        slots = slots.annotate(my_booking_id=Subquery(mine))
+    return slots
 
 
 def reception_day(slots_queryset, day) -> list[ReceptionSlot]:
