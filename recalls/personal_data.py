@@ -30,9 +30,7 @@ def _eds_evidence(signature) -> dict | None:
 
 
 def export_recalls(user) -> dict:
-    signatures = (
-        RecallSignature.objects.filter(user=user).select_related("recall__deputy", "eds").order_by("signed_at")
-    )
+    signatures = RecallSignature.objects.filter(user=user).select_related("recall__deputy", "eds").order_by("signed_at")
     members = RecallGroupMember.objects.filter(user=user).select_related("recall__deputy").order_by("joined_at")
     return {
         # The IIN is masked even here: a downloaded file travels further than the page.

@@ -24,6 +24,6 @@ def eds_sign(context, *, challenge_url: str, sign_url: str, address: str = "", c
         "confirm_id": confirm,
         "ncalayer_url": settings.EDS_NCALAYER_URL,
         "csrf_token": context.get("csrf_token", ""),
-        # NCALayer's dialogs speak kk and ru (and en); the page's language picks.
-        "locale": get_language() or "kk",
+        # NCALayer's dialog: NCA documents kk (its default) and ru; an English page gets Russian.
+        "locale": "kk" if (get_language() or "kk") == "kk" else "ru",
     }

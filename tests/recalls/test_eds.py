@@ -101,7 +101,7 @@ def test_the_sign_page_offers_eds_by_markup_and_says_when_it_is_off(client, sett
     client.force_login(UserFactory())
     page = client.get(f"/ru/recalls/{recall.pk}/sign/").content.decode()
     # The generic section static/js/eds.js drives: hidden until the script shows it.
-    assert 'data-eds hidden' in page and "js/eds.js" in page
+    assert "data-eds hidden" in page and "js/eds.js" in page
     assert f'data-eds-challenge-url="/api/v1/recalls/{recall.pk}/signatures/challenge/"' in page
     assert f'data-eds-sign-url="/api/v1/recalls/{recall.pk}/signatures/"' in page
     assert 'data-eds-address="id_address"' in page and 'data-eds-confirm="id_confirm"' in page
