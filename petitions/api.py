@@ -259,7 +259,8 @@ class PetitionEdsChallenge(APIView):
 
 def _sign_eds(request, pk) -> Response:
     """`POST .../signatures/` with `cms`: an EDS signature (PetitionSign dispatches here first)."""
-    petition = watch.access_petition_for_signing(request.user, pk, request.query_params.get("link", ""))
+    link = request.query_params.get("link", "") or str(request.data.get("link") or "")
+    petition = watch.access_petition_for_signing(request.user, pk, link)
     body = EdsSignSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     try:
