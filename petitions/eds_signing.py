@@ -13,7 +13,11 @@ by EDS and on paper counts once"):
   IIN: IinTaken, under `iin` (the API answers 409).
 
 The row locks and the unique (petition, iin_hash) and (petition, signer) constraints settle races
-with a paper entry or a second request; the tally moves the counts."""
+with a paper entry or a second request; the tally moves the counts.
+
+`petition_eds_challenge` issues the text to sign and `petition_sign_eds` verifies a CMS over it and
+attaches the signature (the API's `GET .../signatures/challenge/` and `POST .../signatures/` with
+`cms`; docs/eds.md)."""
 
 import base64
 from dataclasses import dataclass
@@ -31,6 +35,10 @@ from petitions.selectors import consent_refused_message
 from petitions.signer_identity import IinTaken, collecting_or_refuse, iin_taken_message, signer_full_name, signer_iin
 from petitions.signing import SignResult, nudge_tally, place_signer
 from portal.access import require_verified_email
+from portal.eds import EdsError
+from portal.eds import enabled as eds_enabled
+from portal.eds_challenges import eds_challenge_issue, eds_signature_verify
+from portal.models import EdsChallenge
 
 M = Signature.Method
 V = Signature.Status
@@ -192,3 +200,79 @@ def petition_signature_attach_eds(
             transaction.on_commit(nudge_tally, robust=True)
         return result
     raise AssertionError("unreachable")
+
+
+class EdsRefused(ValidationError):
+    """The CMS was refused (portal.eds): reported under `cms` with a translated reason; `code` is
+    portal.eds's code (`bad_signature`, `expired`, `disabled`, ...) for clients that act on it."""
+
+    def __init__(self, error: EdsError):
+        super().__init__({"cms": [error.message]})
+        self.code = error.code
+
+
+def eds_subject(petition: Petition) -> str:
+    """What a challenge names (portal.eds_challenges): a challenge for one petition signs no other."""
+    return f"petition:{petition.pk}"
+
+
+def _signable_by(petition: Petition, user) -> None:
+    """The refusals that need no signature, in the order the online signing endpoint gives them."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in first."))
+    require_verified_email(user)
+    collecting_or_refuse(petition, timezone.localdate())
+
+
+def petition_eds_challenge(*, petition: Petition, user) -> EdsChallenge:
+    """The exact text to sign with EDS for this petition: its title, the SHA-256 of its text, the
+    account and a nonce; bound to the account, single-use, short-lived. Raises EdsError `disabled`
+    when EDS is off, PermissionDenied (not signed in, email not confirmed), ValidationError (the
+    petition is not collecting signatures)."""
+    if not eds_enabled():
+        raise EdsError("disabled")
+    _signable_by(petition, user)
+    return eds_challenge_issue(user=user, subject=eds_subject(petition), title=petition.title, text=petition.text)
+
+
+def petition_sign_eds(
+    *, petition: Petition, user, cms: str, address: str | None = None, consent: bool | None = None
+) -> SignResult:
+    """Sign `petition` with a CMS SignedData over one of this account's challenges for it. The IIN
+    and the name come from the verified certificate, so they cannot be someone else's; the address
+    defaults to the profile's, as for an online signature.
+
+    Refuses, changing nothing: EDS off or any fault of the CMS, its challenge or its certificate
+    (EdsRefused, under `cms`); then as petition_signature_attach_eds (IinTaken under `iin` when
+    another account holds the IIN). The challenge is consumed in the same transaction as the
+    signature, so a refusal leaves it usable and a replay of an accepted CMS is `reused_challenge`."""
+    if not eds_enabled():
+        raise EdsRefused(EdsError("disabled"))
+    _signable_by(petition, user)
+    if consent is False:
+        raise ValidationError({"consent": consent_refused_message(petition)})
+    address = (address or getattr(user, "address", "") or "").strip()
+    if not address:
+        raise ValidationError(
+            {"address": _("Enter your home address: it decides whether your signature counts towards the threshold.")}
+        )
+    with transaction.atomic():
+        try:
+            identity, data = eds_signature_verify(user=user, subject=eds_subject(petition), cms_base64=cms)
+        except EdsError as error:
+            raise EdsRefused(error) from None
+        evidence = EdsEvidence(
+            certificate_serial=identity.serial,
+            certificate_issuer=identity.issuer,
+            cms=data,
+            signer_name=identity.full_name,
+        )
+        return petition_signature_attach_eds(
+            petition=petition,
+            user=user,
+            iin=identity.iin,
+            full_name=identity.full_name,
+            address=address,
+            evidence=evidence,
+            consent=consent,
+        )
