@@ -6,7 +6,7 @@
 // 1. connect to NCALayer's WebSocket (data-eds-ncalayer), before a challenge is spent on nothing;
 // 2. GET the challenge (data-eds-challenge-url): the exact bytes to sign, base64;
 // 3. ask NCALayer's `kz.gov.pki.knca.basics` module to `sign` them as CMS (CAdES, data attached);
-// 4. POST {cms, address} to data-eds-sign-url (session cookie + CSRF header, as the API expects);
+// 4. POST {cms, address, consent} to data-eds-sign-url (session cookie + CSRF header, as the API expects);
 // 5. show the server's answer: its thanks, or its translated reasons (a refused key under `cms`).
 (function () {
   "use strict";
@@ -151,7 +151,8 @@
         return call(data("eds-sign-url"), {
           method: "POST",
           headers: { "Content-Type": "application/json", "X-CSRFToken": data("eds-csrf") },
-          body: JSON.stringify({ cms: cms, address: address ? address.value : "" })
+          // The confirm box is the page's consent (petitions record it: their appeal names only those who agreed).
+          body: JSON.stringify({ cms: cms, address: address ? address.value : "", consent: confirm ? confirm.checked : undefined })
         });
       }).then(function (signed) {
         button.hidden = true;

@@ -1,4 +1,4 @@
-"""Signing a recall with EDS in a real Chromium: static/js/eds.js talks to a stand-in NCALayer
+"""Signing a recall (and a petition) with EDS in a real Chromium: static/js/eds.js talks to a stand-in NCALayer
 (tests/eds_ncalayer.py, NCALayer's basics `sign` protocol, signing with a test PKI key) and to the
 recall API. The pages pass axe-core at every step; Kazakh and Russian pages."""
 
@@ -169,3 +169,30 @@ def test_without_javascript_the_form_stays_and_eds_is_not_offered(page_nojs, liv
     assert not page_nojs.get_by_role("region", name="Sign with your electronic digital signature (EDS)").count()
     # (Chromium under Playwright parses <noscript> as if scripts ran, so its text is read, not seen.)
     assert "Signing with EDS needs JavaScript and NCALayer" in page_nojs.locator("noscript").text_content()
+
+
+def test_a_citizen_signs_a_petition_with_eds_in_russian(page, live_server, settings, eds_pki, ncalayer):
+    """The petition page adopts the same markup; the page's consent box travels with the CMS, so the
+    appeal may name the signer."""
+    from petitions.models import Signature
+    from tests.e2e.test_petitions import open_petition as make_open_petition
+
+    petition = make_open_petition.__wrapped__(None)
+    fake = ncalayer(eds_pki.good)
+    _ncalayer_at(settings, fake.url)
+    citizen = UserFactory(preferred_language="ru", is_citizen=True, address="")
+    login(page, live_server, citizen, language="ru")
+    page.goto(f"{live_server.url}/ru/petitions/{petition.pk}/")
+    section = page.get_by_role("region", name=_t("Sign with your electronic digital signature (EDS)", "ru"))
+    assert section.is_visible()
+    page.get_by_label("Ваш домашний адрес").fill("Алматы, Абая 10")
+    section.get_by_role("button", name=_t("Sign with EDS", "ru")).click()
+    assert not fake.requests and not Signature.objects.exists()  # consent first: nothing signed yet
+    page.locator("#id_consent").check()
+    section.get_by_role("button", name=_t("Sign with EDS", "ru")).click()
+    section.get_by_role("status").filter(has_text="Спасибо").wait_for()
+    assert_accessible(page)
+
+    signature = Signature.objects.get(petition=petition)
+    assert (signature.signer, signature.method, signature.iin) == (citizen, "eds", eds_pki.good.iin)
+    assert signature.delivery_consent_at is not None and signature.district.number == 7
