@@ -7,6 +7,7 @@ every kind in it when the person changed it; left as shown, the rows below decid
 kinds differ shows "Each kind as set below", which changes nothing."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import NotificationPreference
@@ -40,6 +41,11 @@ def inbox_choices() -> list[tuple[str, str]]:
     return [("on", _("Shown in the inbox")), ("off", _("Not in the inbox"))]
 
 
+def _labelled(channel, what):
+    """"By email: A petition was answered": the field's name in the error summary and for screen readers."""
+    return format_lazy("{}: {}", channel, what)
+
+
 class PreferencesForm(forms.Form):
     def __init__(self, *args, topics: list[Topic], current: dict, telegram: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,11 +59,11 @@ class PreferencesForm(forms.Form):
                 in_app = pref.in_app if pref else True
                 email = (pref.email if pref else Mode.AUTO) if event.email else Mode.OFF
                 self.fields[f"in_app:{event.key}"] = forms.BooleanField(
-                    required=False, label=_("In the inbox"), initial=in_app
+                    required=False, label=_labelled(_("In the inbox"), event.label), initial=in_app
                 )
                 self.fields[f"email:{event.key}"] = forms.ChoiceField(
                     choices=email_choices() if event.email else [(Mode.OFF, Mode.OFF.label)],
-                    label=_("By email"),
+                    label=_labelled(_("By email"), event.label),
                     initial=email,
                 )
                 values["in_app"].add("on" if in_app else "off")
@@ -66,7 +72,7 @@ class PreferencesForm(forms.Form):
                 if telegram and event.email:
                     mode = pref.telegram if pref else Mode.OFF
                     self.fields[f"telegram:{event.key}"] = forms.ChoiceField(
-                        choices=telegram_choices(), label=_("In Telegram"), initial=mode
+                        choices=telegram_choices(), label=_labelled(_("In Telegram"), event.label), initial=mode
                     )
                     values["telegram"].add(mode)
             channels = [("in_app", inbox_choices(), _("In the inbox"))]
@@ -79,12 +85,14 @@ class PreferencesForm(forms.Form):
                 # One value shared by every kind of the topic shows as the topic's; otherwise "keep".
                 initial = next(iter(values[channel])) if len(values[channel]) == 1 else KEEP
                 self.topic_initial[name] = initial
-                self.fields[name] = forms.ChoiceField(
+                field = forms.ChoiceField(
                     choices=[(KEEP, _("Each kind as set below")), *choices],
-                    label=label,
+                    label=_labelled(label, topic.label),
                     initial=initial,
                     required=False,
                 )
+                field.channel_label = label  # shown; the topic is the group's heading
+                self.fields[name] = field
 
     def groups(self) -> list[dict]:
         """What the template draws: per topic its controls and its rows."""
@@ -104,7 +112,9 @@ class PreferencesForm(forms.Form):
                 }
                 for event in topic.events
             ]
-            groups.append({"topic": topic, "controls": controls, "rows": rows})
+            # A kind with an error opens its disclosure, so the error summary's link lands on it.
+            has_errors = any(bool(cell.errors) for row in rows for cell in row.values() if hasattr(cell, "errors"))
+            groups.append({"topic": topic, "controls": controls, "rows": rows, "open": has_errors})
         return groups
 
     def _topic_choice(self, channel: str, topic: Topic) -> str:
