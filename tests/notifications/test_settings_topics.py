@@ -11,7 +11,7 @@ from django.db import transaction
 from notifications import emails, registry
 from notifications.models import EmailDelivery, Notification, NotificationPreference
 from notifications.registry import ALL_EMAILS, listed_topics
-from notifications.services import notify, preferences_save
+from notifications.services import notification_unsubscribe, notify, preferences_save
 from tests.factories import UserFactory
 from tests.notifications.factories import browser_data
 from tests.notifications.notification_events import TEST_EVENT
@@ -188,3 +188,14 @@ def test_followers_get_followed_news_in_the_daily_digest_and_the_people_it_conce
     assert rows == {author.pk: ("sent", ""), follower.pk: ("held", "daily"), keeper.pk: ("sent", "")}
     assert sorted(m.to[0] for m in mail.outbox) == sorted([author.email, keeper.email])
     assert Notification.objects.filter(key="n").count() == 3  # everyone's inbox at once
+
+
+def test_unsubscribing_from_a_digest_of_followed_news_stops_the_kinds_it_carried(almaty):
+    """A follower in the default mode never chose the digest; its unsubscribe link still stops it."""
+    follower = UserFactory()
+    with transaction.atomic():
+        notify(event=TEST_EVENT, obj=almaty, followers=[follower], key="followed")
+    assert EmailDelivery.objects.get(user=follower, key="followed").status == "held"
+    assert notification_unsubscribe(user_id=follower.pk, event="digest.daily") == [TEST_EVENT]
+    assert NotificationPreference.objects.get(user=follower, event=TEST_EVENT).email == "off"
+    assert EmailDelivery.objects.get(user=follower, key="followed").status == "skipped"
