@@ -24,13 +24,13 @@ class LegendClass:
 
 def legend_for(top: int) -> list[LegendClass]:
     """Class 0 for none, then equal steps from 1 to `top` (fewer classes when top is small)."""
-    classes = [LegendClass(0, 0, 0)]
     if top <= 0:
-        return classes
+        return [LegendClass(0, 0, 0)]
     step = math.ceil(top / CLASSES)
-    for index in range(1, math.ceil(top / step) + 1):
-        classes.append(LegendClass(index, (index - 1) * step + 1, min(index * step, top)))
-    return classes
+    return [
+        LegendClass(0, 0, 0),
+        *(LegendClass(i, (i - 1) * step + 1, min(i * step, top)) for i in range(1, math.ceil(top / step) + 1)),
+    ]
 
 
 def class_of(value: int, legend: list[LegendClass]) -> int:
@@ -55,4 +55,10 @@ def district_choropleth(counts: list[tuple[object, int]], width: int = 640) -> d
             continue
         css = class_of(count, legend)
         shapes.append({"district": district, "count": count, "css": css, "dark": css in DARK_CLASSES, **shape})
-    return {"width": drawing["width"], "height": drawing["height"], "shapes": shapes, "legend": legend, "missing": missing}
+    return {
+        "width": drawing["width"],
+        "height": drawing["height"],
+        "shapes": shapes,
+        "legend": legend,
+        "missing": missing,
+    }

@@ -42,7 +42,7 @@ def inbox_choices() -> list[tuple[str, str]]:
 
 
 def _labelled(channel, what):
-    """"By email: A petition was answered": the field's name in the error summary and for screen readers."""
+    """ "By email: A petition was answered": the field's name in the error summary and for screen readers."""
     return format_lazy("{}: {}", channel, what)
 
 

@@ -94,7 +94,7 @@ class NotificationPreference(models.Model):
         OFF = "off", _("No email")
         # The default (issue 19, fewer emails): one's own news at once, followed news in the daily
         # digest. notify() knows which is which: its `recipients` and its `followers`.
-        AUTO = "auto", _("At once; what I follow in a daily digest")
+        AUTO = "auto", _("Mine at once, followed news daily")
         IMMEDIATE = "immediate", _("Email at once")
         DAILY = "daily", _("Daily digest")
         WEEKLY = "weekly", _("Weekly digest")

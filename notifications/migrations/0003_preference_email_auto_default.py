@@ -17,11 +17,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notificationpreference',
             name='email',
-            field=models.CharField(choices=[('off', 'No email'), ('auto', 'At once; what I follow in a daily digest'), ('immediate', 'Email at once'), ('daily', 'Daily digest'), ('weekly', 'Weekly digest')], default='auto', max_length=10, verbose_name='by email'),
+            field=models.CharField(choices=[('off', 'No email'), ('auto', 'Mine at once, followed news daily'), ('immediate', 'Email at once'), ('daily', 'Daily digest'), ('weekly', 'Weekly digest')], default='auto', max_length=10, verbose_name='by email'),
         ),
         migrations.AlterField(
             model_name='notificationpreference',
             name='telegram',
-            field=models.CharField(choices=[('off', 'No email'), ('auto', 'At once; what I follow in a daily digest'), ('immediate', 'Email at once'), ('daily', 'Daily digest'), ('weekly', 'Weekly digest')], default='off', max_length=10, verbose_name='in Telegram'),
+            field=models.CharField(choices=[('off', 'No email'), ('auto', 'Mine at once, followed news daily'), ('immediate', 'Email at once'), ('daily', 'Daily digest'), ('weekly', 'Weekly digest')], default='off', max_length=10, verbose_name='in Telegram'),
         ),
     ]
