@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deputies.choropleth import district_choropleth
 from deputies.models import ElectoralDistrict
 from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, PetitionRules, Signature
 
@@ -102,6 +103,13 @@ def petition_district_counts(petition: Petition) -> list[dict]:
         row["width"] = round(row["signatures"] * 100 / top, 1)
         row["y"] = index * 28
     return rows
+
+
+def petition_district_map(rows: list[dict]) -> dict | None:
+    """The resident signatures of `petition_district_counts` as a choropleth on the districts'
+    boundaries; None when no district has one (the page then draws bars). No query: the rows
+    carry their boundaries."""
+    return district_choropleth([(row["district"], row["signatures"]) for row in rows])
 
 
 def petition_count_series(petition: Petition, points: int = 48) -> list[dict]:

@@ -4,7 +4,6 @@ stored counts per petition and per electoral district in set-based SQL, stamps t
 crossings and moves the state machine. A nightly recount corrects any drift."""
 
 import logging
-from itertools import chain
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -242,11 +241,11 @@ def petition_progress_notices() -> int:
             continue
         percent = due[-1]
         with transaction.atomic():
-            recipients = chain([petition.author_id], followers_of(petition).iterator(chunk_size=2000))
             notify(
                 event="petition.progress",
                 obj=petition,
-                recipients=recipients,
+                recipients=[petition.author_id],
+                followers=followers_of(petition).iterator(chunk_size=2000),
                 key=f"petition:{petition.pk}:progress:{percent}",
             )
             sent += Petition.objects.filter(pk=petition.pk, progress_noticed_percent__lt=percent).update(

@@ -225,9 +225,9 @@ def _notify(move: Move) -> None:
     petition = move.obj
     event, kinds = EVENTS[move.to]
     for kind in kinds:
-        notify(
-            event=event, obj=petition, recipients=_recipients(kind, petition), key=f"petition:{petition.pk}:{move.to}"
-        )
+        # Signers hear the news as followers (a daily digest by default); the author and officials at once.
+        people = {"followers" if kind == "signers" else "recipients": _recipients(kind, petition)}
+        notify(event=event, obj=petition, key=f"petition:{petition.pk}:{move.to}", **people)
 
 
 def _refused(petition: Petition, from_status: str, to: str) -> ValidationError:

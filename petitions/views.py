@@ -86,6 +86,7 @@ def petition_detail(request, pk):
         "sign_form": SignForm(initial=initial, petition=petition),
         "link": link if link == petition.share_token else "",
         "districts": districts,
+        "district_map": selectors.petition_district_map(districts) if districts else None,
         "series": series,
         "series_last": series[-1]["count"] if series else 0,
         "supporters": selectors.recent_supporters(petition) if petition.published_at else [],

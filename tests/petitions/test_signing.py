@@ -311,7 +311,7 @@ def test_author_and_followers_hear_at_a_third_and_two_thirds_of_the_threshold_on
     from django.core import mail
 
     from notifications.follows import follow_add
-    from notifications.models import Notification
+    from notifications.models import EmailDelivery, Notification
 
     follower = UserFactory()
     follow_add(user=follower, obj=open_petition)
@@ -330,7 +330,11 @@ def test_author_and_followers_hear_at_a_third_and_two_thirds_of_the_threshold_on
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         petitions_tally()
-    assert any(m.subject.startswith("66%") and follower.email in m.to for m in mail.outbox)
+    assert any(m.subject.startswith("66%") and m.to == [open_petition.author.email] for m in mail.outbox)
+    # A follower's news waits for the daily digest (issue 19: fewer emails by default).
+    assert not any(follower.email in m.to for m in mail.outbox)
+    held = EmailDelivery.objects.get(user=follower, key=f"petition:{open_petition.pk}:progress:66")
+    assert (held.status, held.digest) == ("held", "daily")
     assert set(Notification.objects.filter(event="petition.progress").values_list("key", flat=True)) == {
         f"petition:{open_petition.pk}:progress:33",
         f"petition:{open_petition.pk}:progress:66",
