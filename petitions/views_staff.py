@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deputies.selectors import maslikhat_chair
 from petitions import access, selectors, services, signing
 from petitions.forms import AnswerForm, ApproveForm, InvalidateForm, RejectForm
 from petitions.models import Petition
@@ -105,21 +106,27 @@ def answer(request, pk):
             request, _("This petition is not awaiting an answer: it can be answered once it is sent to the maslikhat.")
         )
         return redirect(petition.get_absolute_url())
-    form = AnswerForm(request.POST or None, request.FILES or None)
+    chair = access.sitting_chair(request.user)
+    in_person = chair is not None and chair.maslikhat_id == petition.maslikhat_id
+    form = AnswerForm(
+        request.POST or None,
+        request.FILES or None,
+        chair=None if in_person else maslikhat_chair(petition.maslikhat),
+        signs_in_person=in_person,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.petition_answer(
-                petition=petition,
-                actor=request.user,
-                text=form.cleaned_data["text"],
-                attachments=form.cleaned_data["attachments"],
-            )
+            services.petition_answer(petition=petition, actor=request.user, **form.cleaned_data)
         except REFUSALS as error:
             form_errors(form, error)
         else:
             messages.success(request, _("The answer is published and the author and signers are told."))
             return redirect(petition.get_absolute_url())
-    return render(request, "petitions/staff/answer.html", {"petition": petition, "form": form})
+    return render(
+        request,
+        "petitions/staff/answer.html",
+        {"petition": petition, "form": form, "chair": chair if in_person else None},
+    )
 
 
 @login_required
