@@ -218,9 +218,8 @@ def test_author_dashboard(client, author, signed):
 
 
 def test_panels_for_deputy_and_maslikhat_pages(make_petition, almaty, staff):
-    from tests.deputies.factories import DeputyFactory
-
     from portal.models import Role
+    from tests.deputies.factories import DeputyFactory
     from tests.factories import grant
 
     deputy_user = UserFactory(mfa=True)
