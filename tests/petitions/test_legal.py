@@ -184,6 +184,31 @@ def test_a_dead_workers_delivery_is_taken_over_after_its_lease(smtp_server, at_t
     assert len([m for m in smtp_server.messages if almaty.email in m["to"]]) == 1
 
 
+def test_a_delivery_slower_to_build_than_its_lease_is_still_sent_once(smtp_server, at_threshold, almaty, monkeypatch):
+    """Laying out a large list takes a while (tens of seconds for 46,000 signers). Were it done
+    under the claim, a build longer than the lease would let the next run take the row over and
+    both would send; built before the claim, the slower run finds the row sent and skips it."""
+    from petitions import delivery as module
+
+    row = petition_delivery_prepare(petition_id=at_threshold.pk)
+    build, meanwhile = module.build_appeal_email, []
+
+    def slow_build(delivery):
+        if not meanwhile:
+            meanwhile.append("started")
+            # While this run builds, any lease it held runs out and the next run (beat) goes ahead.
+            PetitionDelivery.objects.filter(pk=delivery.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+            meanwhile.append(module.delivery_send(delivery_id=delivery.pk))
+        return build(delivery)
+
+    monkeypatch.setattr(module, "build_appeal_email", slow_build)
+    assert module.delivery_send(delivery_id=row.pk) == "skipped"
+    assert meanwhile == ["started", "sent"]
+    assert len([m for m in smtp_server.messages if almaty.email in m["to"]]) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 1)
+
+
 def test_adopted_route_is_not_delivered_and_says_what_it_gives(client, at_threshold, almaty):
     PetitionRoute.objects.create(
         maslikhat=almaty,
