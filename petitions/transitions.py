@@ -100,7 +100,8 @@ def _on_enter_gathering_support(move: Move) -> None:
 
 def _on_enter_rejected(move: Move) -> None:
     petition = move.obj
-    rules = petition.rules or rules_for_maslikhat(petition.maslikhat)
+    # The topics in force now (a corrected list is a new rules version), as on the moderation page.
+    rules = rules_for_maslikhat(petition.maslikhat)
     category, reason = move.details.get("category", ""), (move.details.get("reason") or "").strip()
     errors = {}
     if category not in {code for code, _label in rules.category_choices()}:

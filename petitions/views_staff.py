@@ -55,7 +55,7 @@ def queue(request):
 @login_required
 def moderate(request, pk):
     petition = access.access_petition_for_moderator(request.user, pk)
-    rules = petition.rules or selectors.rules_for_maslikhat(petition.maslikhat)
+    rules = selectors.rules_for_maslikhat(petition.maslikhat)  # the topics in force, as the rejection checks
     reject_form = RejectForm(categories=rules.category_choices())
     approve_form = ApproveForm()
     if request.method == "POST":

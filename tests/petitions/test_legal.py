@@ -137,6 +137,29 @@ def test_appeal_pdf_embeds_fonts_and_reads_back_kazakh_letters():
     assert fonts and all("/FontFile2" in descriptor for descriptor in fonts)
 
 
+def test_the_list_of_signers_keeps_long_names_whole_and_repeats_its_heading_on_every_page():
+    from pypdf import PdfReader
+
+    long_name = "Әбдіқадырова-Нұрмағанбетова Гүлжаһан Құдайбергенқызы Сейітжаппарқызы Тұрсынбекқызы"
+    signers = [
+        {"full_name": f"Қасымова Әлия {n}", "district": "№ 1 Абай", "signed_on": "2026-03-01"} for n in range(150)
+    ]
+    signers.insert(70, {"full_name": long_name, "district": "", "signed_on": "2026-03-02"})
+    data = {
+        "petition": {"id": 8, "title": "Саябақ", "text": "Мәтін", "url": "http://x/8/"},
+        "addressee": {"code": "kz-75", "name_kk": "Мәслихат", "name_ru": "Маслихат", "email": "a@b"},
+        "route": {"route": "appeal", "legal_reference": "Кодекс"},
+        "districts": [{"district": "№ 1 Абай", "signatures": 150}],
+        "signers": signers,
+    }
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(appeal_pdf(data))).pages]
+    assert len(pages) > 2
+    text = " ".join(" ".join(page.split()) for page in pages)
+    assert long_name in text.replace("- ", "-")  # wrapped over lines, nothing cut off
+    assert all("Аты-жөні / ФИО" in page for page in pages[1:])
+    assert "Қасымова Әлия 149" in pages[-1]
+
+
 def test_delivery_sends_one_appeal_even_when_run_twice(smtp_server, client, at_threshold, almaty):
     from pypdf import PdfReader
 
