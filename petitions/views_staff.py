@@ -28,7 +28,9 @@ def _scoped(codes):
 @login_required
 def queue(request):
     moderation, answers = access.moderation_codes(request.user), access.answer_codes(request.user)
-    if moderation == set() and answers == set():
+    # A deputy who is not the chairperson follows what waits for the maslikhat's answer, read-only.
+    followed = None if answers is None else answers | access.deputy_codes(request.user)
+    if moderation == set() and followed == set():
         raise Http404
     to_moderate = (
         _scoped(moderation).filter(status__in=[S.SUBMITTED, S.IN_MODERATION]).order_by("moderation_due", "id")
@@ -36,10 +38,12 @@ def queue(request):
         else []
     )
     to_answer = (
-        _scoped(answers).filter(status__in=[S.THRESHOLD_REACHED, S.AWAITING_ANSWER]).order_by("answer_due", "id")
-        if answers != set()
+        list(_scoped(followed).filter(status__in=[S.THRESHOLD_REACHED, S.AWAITING_ANSWER]).order_by("answer_due", "id"))
+        if followed != set()
         else []
     )
+    for petition in to_answer:
+        petition.may_answer = answers is None or petition.maslikhat.code in answers
     return render(
         request,
         "petitions/staff/queue.html",

@@ -175,7 +175,7 @@ MATRIX = [
         label="under B's code",
     ),
     # -- petitions: staff ---------------------------------------------------------------------------
-    Row("petitions:staff_queue", "GET", signed_in(OK, citizen=404, deputy=404, commission_a=404), staff=True),
+    Row("petitions:staff_queue", "GET", signed_in(OK, citizen=404, commission_a=404), staff=True),
     Row("petitions:staff_sources", "GET", signed_in(OK, citizen=404, deputy=404, commission_a=404), staff=True),
     Row("petitions:staff_moderate", "GET", MODERATION_A, pk("pet_submitted"), staff=True),
     Row(
