@@ -40,7 +40,8 @@ def rules_for_maslikhat(maslikhat, on=None) -> PetitionRules:
 
 
 def petition_list(*, maslikhat: str = "", status: str = "", topic: str = "", sort: str = "popular", q: str = ""):
-    petitions = Petition.objects.listed().select_related("maslikhat")
+    # rules: whether a deadline is unconfirmed (Petition.deadline_unconfirmed), shown on every card
+    petitions = Petition.objects.listed().select_related("maslikhat", "rules")
     if maslikhat:
         petitions = petitions.filter(maslikhat__code=maslikhat)
     if status in Petition.Status.values:

@@ -465,3 +465,21 @@ def test_the_official_portal_link_carries_its_source_and_mark(client, at_thresho
     link = page.index('href="https://epetition.kz/"')
     assert "badge-unconfirmed" in page[link : link + 300]
     assert "nur-news.net" in page and OFFICIAL_PORTAL_SOURCE.split(" (")[0] in page.replace("&#x27;", "'")
+
+
+def test_the_unconfirmed_collection_period_is_marked_on_lists_and_in_the_published_email(client, make_petition, author):
+    from notifications.emails import build_message
+    from notifications.models import EmailDelivery
+
+    petition = make_petition(S.OPEN)
+    assert petition.rules.collection_unconfirmed and petition.deadline_unconfirmed
+    card = client.get("/en/petitions/").content.decode()
+    until = card.index(f'href="/en/petitions/{petition.pk}/"')
+    assert "badge-unconfirmed" in card[until : until + 1200]
+    client.force_login(author)
+    mine = client.get("/en/petitions/mine/").content.decode()
+    assert "badge-unconfirmed" in mine
+    published = EmailDelivery.objects.get(event="petition.published", user=author)
+    for language in ("kk", "ru", "en"):
+        published.user.preferred_language = language
+        assert f"({_unconfirmed(language)})" in build_message(published).body
