@@ -14,7 +14,7 @@ from datetime import date
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -772,3 +772,13 @@ def district_record(district: ElectoralDistrict) -> dict:
 def maslikhat_names(codes) -> dict[str, str]:
     """Maslikhat (unit) names in the active language by code, for the audit log's scope column."""
     return {m.code: m.name for m in Maslikhat.objects.filter(code__in=codes)}
+
+
+def maslikhat_chair(maslikhat: Maslikhat) -> Deputy | None:
+    """The maslikhat's sitting chairperson in the register (role chair, mandate active), or None.
+    The register should hold one; if it holds more (a stale row), the most recently elected."""
+    return (
+        Deputy.objects.filter(maslikhat=maslikhat, role=Deputy.Role.CHAIR, status=Deputy.Status.ACTIVE)
+        .order_by(F("elected_on").desc(nulls_last=True), "-pk")
+        .first()
+    )

@@ -26,6 +26,9 @@ class PetitionSerializer(serializers.ModelSerializer):
     maslikhat = MaslikhatRefSerializer(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     deadline = serializers.DateField(read_only=True)
+    # True when the date comes from a term not confirmed from the law's text (docs/petitions-legal.md).
+    deadline_unconfirmed = serializers.BooleanField(read_only=True)
+    answer_due_unconfirmed = serializers.BooleanField(read_only=True, allow_null=True)
     nonresident_signature_count = serializers.IntegerField(read_only=True)
     answer_overdue = serializers.BooleanField(source="answer_is_overdue", read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -45,11 +48,13 @@ class PetitionSerializer(serializers.ModelSerializer):
             "threshold",
             "support_gate",
             "deadline",
+            "deadline_unconfirmed",
             "published_at",
             "opened_at",
             "collection_ends",
             "threshold_reached_at",
             "answer_due",
+            "answer_due_unconfirmed",
             "answer_overdue",
             "answered_at",
             "url",
@@ -102,6 +107,8 @@ class PetitionDetailSerializer(PetitionSerializer):
             "decision_number": route.decision_number,
             "decision_date": route.decision_date,
             "official_portal_url": route.official_portal_url,
+            "official_portal_source": route.official_portal_source,
+            "official_portal_unconfirmed": route.official_portal_unconfirmed,
         }
 
     def get_delivery_notice(self, obj) -> dict:
@@ -131,6 +138,16 @@ class PetitionDetailSerializer(PetitionSerializer):
         return {
             "text": obj.answer_text,
             "answered_at": obj.answered_at,
+            # By law the head of the body answers: the chairperson, or staff on their behalf.
+            "signatory": obj.answer_signatory,
+            "signatory_deputy": obj.answer_deputy_id,
+            "on_behalf": obj.answer_on_behalf,
+            "public_discussion": (
+                {"held_on": obj.answer_discussion_held_on, "description": obj.answer_discussion}
+                if obj.answer_discussion_held_on
+                else None
+            ),
+            "announcement_url": obj.answer_announcement_url,
             "attachments": [
                 {"name": a.original_name, "url": a.file.url, "size": a.size} for a in obj.answer_attachments.all()
             ],

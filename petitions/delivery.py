@@ -225,11 +225,19 @@ def _record_delivered(delivery: PetitionDelivery) -> None:
 
 def delivery_send(*, delivery_id: int) -> str:
     """Send one delivery if nobody else holds it. Returns "sent", "skipped" or raises on a transient
-    SMTP failure (after putting the row back to pending) so the task retries."""
+    SMTP failure (after putting the row back to pending) so the task retries.
+
+    The email is built before the claim: the list of a large petition takes a while to lay out
+    (46,000 signers, tens of seconds), and the claim's lease must cover only the SMTP transaction.
+    Were the building inside the lease and longer than it, the next run would take the row over
+    while this one still builds, and both would send."""
+    delivery = PetitionDelivery.objects.select_related("route").get(pk=delivery_id)
+    if delivery.status not in (PetitionDelivery.Status.PENDING, PetitionDelivery.Status.SENDING):
+        return "skipped"
+    message = build_appeal_email(delivery)  # the same document every time: the data are frozen
     if not _claim(delivery_id):
         return "skipped"
-    delivery = PetitionDelivery.objects.select_related("route").get(pk=delivery_id)
-    message = build_appeal_email(delivery)
+    delivery.refresh_from_db(fields=["attempts"])
     try:
         connection = mailers.default
         connection.send_messages([message])

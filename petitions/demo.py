@@ -13,7 +13,7 @@ from django.db.models import F
 
 from deputies.addresses import normalise, split_house
 from deputies.models import AddressCoverage, ElectoralDistrict, Maslikhat
-from deputies.selectors import address_lookup
+from deputies.selectors import address_lookup, maslikhat_chair
 from portal.demo import demo_user
 from portal.models import Role, RoleGrant, User
 
@@ -83,6 +83,9 @@ ANSWER = (
     "Маслихат рассмотрел петицию на сессии. Строительство детской площадки включено в план благоустройства "
     "на следующий год; акимат района определит подрядчика до конца первого квартала."
 )
+
+
+DEMO_CHAIRPERSON = "Төраға Демо"  # only when the register has no chairperson for the maslikhat
 
 
 def _demo_district(maslikhat: Maslikhat) -> ElectoralDistrict:
@@ -228,6 +231,9 @@ def seed_petitions(stdout=None) -> str:
                 transitions.petition_transition(petition=petition, to=Petition.Status.THRESHOLD_REACHED, actor=None)
             services.petition_send_for_answer(petition=petition, actor=None)
         if spec["stage"] == "answered":
-            services.petition_answer(petition=petition, actor=staff, text=ANSWER)
+            # Staff publish on the chairperson's behalf: the register's (the deputies' demo seeds one),
+            # or a demo name when the petitions are seeded alone.
+            chairperson = "" if maslikhat_chair(maslikhat) else DEMO_CHAIRPERSON
+            services.petition_answer(petition=petition, actor=staff, text=ANSWER, chairperson=chairperson)
         created += 1
     return f"{created} demo petitions created, {Petition.objects.filter(is_demo=True).count()} in total"

@@ -109,6 +109,40 @@ class AnswerForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments"), required=False, help_text=_("PDF, DOCX, PNG or JPEG; up to 5 files of 10 MB each.")
     )
+    chairperson = forms.CharField(
+        label=_("On behalf of the chairperson"),
+        max_length=200,
+        help_text=_(
+            "By law the head of the body answers. You publish the answer on the maslikhat chairperson's behalf: "
+            "their full name is published with it."
+        ),
+    )
+    discussion_held_on = forms.DateField(
+        label=_("Public discussion held on (if one was held)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    discussion = forms.CharField(
+        label=_("The public discussion: where, who took part, what was said"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    announcement_url = forms.URLField(
+        label=_("Link to the announcement of the result in the media"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
+
+    def __init__(self, *args, chair=None, signs_in_person=False, **kwargs):
+        """`chair`: the chairperson in the register (prefills the name); `signs_in_person`: the
+        chairperson answers themselves, so there is no one to name."""
+        super().__init__(*args, **kwargs)
+        if signs_in_person:
+            del self.fields["chairperson"]
+        elif chair is not None:
+            self.fields["chairperson"].initial = chair.full_name
 
 
 class InvalidateForm(forms.Form):

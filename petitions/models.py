@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from portal import uploads
 from portal.append_only import AppendOnlyHistory
 from portal.crypto import EncryptedTextField, mask
-from portal.rules import RulesBase
+from portal.rules import RulesBase, unconfirmed_note
 from portal.textsafety import strip_bidi_fields
 
 
@@ -110,11 +110,14 @@ class PetitionRules(RulesBase):
     def category_label(self, code: str) -> str:
         for category in self.excluded_categories or []:
             if category.get("code") == code:
-                return localized_category(category)
+                return localized_category(category) + unconfirmed_note(category.get("unconfirmed", False))
         return code
 
     def category_choices(self) -> list[tuple[str, str]]:
-        return [(c["code"], localized_category(c)) for c in self.excluded_categories or []]
+        return [
+            (c["code"], localized_category(c) + unconfirmed_note(c.get("unconfirmed", False)))
+            for c in self.excluded_categories or []
+        ]
 
 
 class PetitionRoute(RulesBase):
@@ -144,6 +147,10 @@ class PetitionRoute(RulesBase):
         _("official address for deliveries"), blank=True, help_text=_("Empty: the maslikhat's email address.")
     )
     official_portal_url = models.URLField(_("official petitions portal"), default="https://epetition.kz/")
+    # Where the address comes from: the law names no address (the portal is the ministry's), so the
+    # address is data with its source, shown as unconfirmed until checked against an official page.
+    official_portal_source = models.CharField(_("source of the official portal's address"), max_length=500, blank=True)
+    official_portal_unconfirmed = models.BooleanField(_("official portal's address unconfirmed"), default=True)
     notes = models.TextField(_("notes"), blank=True, help_text=_("Sources, and which numbers are unconfirmed."))
 
     class Meta(RulesBase.Meta):
@@ -273,6 +280,13 @@ class Petition(models.Model):
     answer_deputy = models.ForeignKey(
         "deputies.Deputy", on_delete=models.SET_NULL, null=True, blank=True, related_name="answered_petitions"
     )
+    # By law the head of the body answers: the maslikhat's chairperson, or staff publishing on the
+    # chairperson's behalf (answered_by is then the staff member; the chairperson's name is kept).
+    answer_signatory = models.CharField(_("answer signed by (the chairperson)"), max_length=200, blank=True)
+    answer_on_behalf = models.BooleanField(_("published by staff on the chairperson's behalf"), default=False)
+    answer_discussion_held_on = models.DateField(_("public discussion held on"), null=True, blank=True)
+    answer_discussion = models.TextField(_("public discussion"), blank=True)
+    answer_announcement_url = models.URLField(_("media announcement of the result"), max_length=500, blank=True)
 
     # Written only by the tally (set-based), never by the signing request.
     signature_count = models.PositiveIntegerField(_("signatures"), default=0)
@@ -296,6 +310,9 @@ class Petition(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""), name="petition_rejection_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer_on_behalf=False) | ~Q(answer_signatory=""), name="petition_on_behalf_names_chair"
             ),
         ]
         indexes = [
@@ -360,6 +377,20 @@ class Petition(models.Model):
             self.Status.THRESHOLD_REACHED: self.collection_ends,
             self.Status.AWAITING_ANSWER: self.answer_due,
         }.get(self.status)
+
+    @property
+    def deadline_unconfirmed(self) -> bool:
+        """Whether `deadline` comes from a term not confirmed from the law's text."""
+        if self.status == self.Status.AWAITING_ANSWER:
+            return self.answer_term_unconfirmed
+        if self.status in (self.Status.OPEN, self.Status.THRESHOLD_REACHED) and self.rules_id:
+            return self.rules.collection_unconfirmed
+        return False
+
+    @property
+    def answer_due_unconfirmed(self) -> bool | None:
+        """Whether `answer_due` comes from a term not confirmed from the law's text (None: no date)."""
+        return self.answer_term_unconfirmed if self.answer_due else None
 
     @property
     def answer_deadline(self):

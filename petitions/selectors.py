@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from deputies.choropleth import district_choropleth
 from deputies.models import ElectoralDistrict
 from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, PetitionRules, Signature
+from portal.rules import unconfirmed_note
 
 SORTS = {
     "popular": ("-resident_signature_count", "-signature_count", "-id"),
@@ -40,7 +41,8 @@ def rules_for_maslikhat(maslikhat, on=None) -> PetitionRules:
 
 
 def petition_list(*, maslikhat: str = "", status: str = "", topic: str = "", sort: str = "popular", q: str = ""):
-    petitions = Petition.objects.listed().select_related("maslikhat")
+    # rules: whether a deadline is unconfirmed (Petition.deadline_unconfirmed), shown on every card
+    petitions = Petition.objects.listed().select_related("maslikhat", "rules")
     if maslikhat:
         petitions = petitions.filter(maslikhat__code=maslikhat)
     if status in Petition.Status.values:
@@ -210,9 +212,13 @@ def route_summary(route) -> str:
         return gettext(
             "At its threshold, Dauys delivers the petition to the maslikhat as a collective appeal of its signers "
             "under the Administrative Procedural Code: the maslikhat has to consider it and answer within "
-            "%(days)s working days, extendable once with a reason to %(extended)s. The duty of the petitions law "
-            "applies only to petitions on the official petitions portal."
-        ) % {"days": route.answer_working_days, "extended": route.extended_working_days}
+            "%(days)s working days, extendable once with a reason to %(extended)s%(unconfirmed)s. The duty of the "
+            "petitions law applies only to petitions on the official petitions portal."
+        ) % {
+            "days": route.answer_working_days,
+            "extended": route.extended_working_days,
+            "unconfirmed": unconfirmed_note(route.answer_term_unconfirmed),
+        }
     return gettext(
         "The maslikhat decided (No. %(number)s of %(date)s) to treat Dauys petitions as its own channel and "
         "answers them under its own rules. The duty of the petitions law applies only to petitions on the "

@@ -222,7 +222,9 @@ def petition_unsign(request, pk):
 
 @login_required
 def my_petitions(request):
-    petitions = Petition.objects.filter(author=request.user).select_related("maslikhat").order_by("-created_at")
+    petitions = (
+        Petition.objects.filter(author=request.user).select_related("maslikhat", "rules").order_by("-created_at")
+    )
     signatures = (
         Signature.objects.filter(signer=request.user)
         .select_related("petition__maslikhat")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deputies.selectors import maslikhat_chair
 from petitions import access, selectors, services, signing
 from petitions.forms import AnswerForm, ApproveForm, InvalidateForm, RejectForm
 from petitions.models import Petition
@@ -27,7 +28,9 @@ def _scoped(codes):
 @login_required
 def queue(request):
     moderation, answers = access.moderation_codes(request.user), access.answer_codes(request.user)
-    if moderation == set() and answers == set():
+    # A deputy who is not the chairperson follows what waits for the maslikhat's answer, read-only.
+    followed = None if answers is None else answers | access.deputy_codes(request.user)
+    if moderation == set() and followed == set():
         raise Http404
     to_moderate = (
         _scoped(moderation).filter(status__in=[S.SUBMITTED, S.IN_MODERATION]).order_by("moderation_due", "id")
@@ -35,10 +38,12 @@ def queue(request):
         else []
     )
     to_answer = (
-        _scoped(answers).filter(status__in=[S.THRESHOLD_REACHED, S.AWAITING_ANSWER]).order_by("answer_due", "id")
-        if answers != set()
+        list(_scoped(followed).filter(status__in=[S.THRESHOLD_REACHED, S.AWAITING_ANSWER]).order_by("answer_due", "id"))
+        if followed != set()
         else []
     )
+    for petition in to_answer:
+        petition.may_answer = answers is None or petition.maslikhat.code in answers
     return render(
         request,
         "petitions/staff/queue.html",
@@ -54,7 +59,7 @@ def queue(request):
 @login_required
 def moderate(request, pk):
     petition = access.access_petition_for_moderator(request.user, pk)
-    rules = petition.rules or selectors.rules_for_maslikhat(petition.maslikhat)
+    rules = selectors.rules_for_maslikhat(petition.maslikhat)  # the topics in force, as the rejection checks
     reject_form = RejectForm(categories=rules.category_choices())
     approve_form = ApproveForm()
     if request.method == "POST":
@@ -105,21 +110,27 @@ def answer(request, pk):
             request, _("This petition is not awaiting an answer: it can be answered once it is sent to the maslikhat.")
         )
         return redirect(petition.get_absolute_url())
-    form = AnswerForm(request.POST or None, request.FILES or None)
+    chair = access.sitting_chair(request.user)
+    in_person = chair is not None and chair.maslikhat_id == petition.maslikhat_id
+    form = AnswerForm(
+        request.POST or None,
+        request.FILES or None,
+        chair=None if in_person else maslikhat_chair(petition.maslikhat),
+        signs_in_person=in_person,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.petition_answer(
-                petition=petition,
-                actor=request.user,
-                text=form.cleaned_data["text"],
-                attachments=form.cleaned_data["attachments"],
-            )
+            services.petition_answer(petition=petition, actor=request.user, **form.cleaned_data)
         except REFUSALS as error:
             form_errors(form, error)
         else:
             messages.success(request, _("The answer is published and the author and signers are told."))
             return redirect(petition.get_absolute_url())
-    return render(request, "petitions/staff/answer.html", {"petition": petition, "form": form})
+    return render(
+        request,
+        "petitions/staff/answer.html",
+        {"petition": petition, "form": form, "chair": chair if in_person else None},
+    )
 
 
 @login_required

@@ -80,7 +80,9 @@ def code_b(attr=None):
 
 STAFF_A_ONLY = roles(404, anonymous=LOGIN, staff_a=OK, superuser=OK)
 MODERATION_A = roles(404, anonymous=LOGIN, staff_a=OK, moderator=OK, superuser=OK)
-ANSWER_A = roles(404, anonymous=LOGIN, staff_a=OK, deputy=OK, superuser=OK)
+# By law the head of the body answers: the chairperson (tests/petitions/test_answer.py) and staff on
+# their behalf; a deputy who is not the chairperson sees the petitions but does not answer.
+ANSWER_A = roles(404, anonymous=LOGIN, staff_a=OK, superuser=OK)
 COMMISSION_A = roles(404, anonymous=LOGIN, commission_a=OK)
 COMMISSION_REFUSED = roles(404, anonymous=LOGIN, commission_a=REFUSED)
 STAFF_A_400 = roles(404, anonymous=LOGIN, staff_a=400, superuser=400)

@@ -192,7 +192,8 @@ def test_answer_page_checks_attachments(client, make_petition, staff):
     assert response.status_code == 200 and Petition.objects.get(pk=petition.pk).status == S.AWAITING_ANSWER
     good = SimpleUploadedFile("answer.pdf", tiny_pdf(), content_type="application/pdf")
     response = client.post(
-        f"/ru/staff/petitions/{petition.pk}/answer/", {"text": "Ответ маслихата", "attachments": [good]}
+        f"/ru/staff/petitions/{petition.pk}/answer/",
+        {"text": "Ответ маслихата", "attachments": [good], "chairperson": "Төрағаева Айжан"},
     )
     assert response.status_code == 302
     petition.refresh_from_db()
@@ -220,12 +221,15 @@ def test_author_dashboard(client, author, signed):
 
 
 def test_panels_for_deputy_and_maslikhat_pages(make_petition, almaty, staff):
+    from portal.models import Role
     from tests.deputies.factories import DeputyFactory
+    from tests.factories import grant
 
     deputy_user = UserFactory(mfa=True)
-    deputy = DeputyFactory(maslikhat=almaty, user=deputy_user)
+    grant(deputy_user, Role.DEPUTY, almaty.code)
+    deputy = DeputyFactory(maslikhat=almaty, user=deputy_user, role="chair")
     petition = make_petition(S.AWAITING_ANSWER)
-    services.petition_answer(petition=petition, actor=deputy_user, text="Ответ депутата")
+    services.petition_answer(petition=petition, actor=deputy_user, text="Ответ председателя")
     request = RequestFactory().get("/")
     deputy_html = Template('{% load portal_tags %}{% panels "deputy.record" deputy=deputy %}').render(
         Context({"deputy": deputy, "request": request})

@@ -12,6 +12,7 @@ from petitions.models import Petition, PetitionCountSample, PetitionDistrictCoun
 from petitions.tally import petitions_recount, petitions_tally
 from portal.models import AuditEntry
 from tests.factories import UserFactory
+from tests.petitions.factories import CHAIRPERSON
 
 pytestmark = pytest.mark.django_db
 S = Petition.Status
@@ -300,7 +301,9 @@ def test_a_tallied_signature_follows_the_petition_and_an_unfollowed_signer_hears
     assert is_following(stays, open_petition) and is_following(leaves, open_petition)
     follow_remove(user=leaves, obj=open_petition)
     Petition.objects.filter(pk=open_petition.pk).update(status=S.AWAITING_ANSWER)
-    services.petition_answer(petition=Petition.objects.get(pk=open_petition.pk), actor=staff, text="Мәслихат жауабы")
+    services.petition_answer(
+        petition=Petition.objects.get(pk=open_petition.pk), actor=staff, text="Мәслихат жауабы", chairperson=CHAIRPERSON
+    )
     told = set(Notification.objects.filter(event="petition.answered").values_list("user_id", flat=True))
     assert stays.pk in told and leaves.pk not in told
 
