@@ -62,7 +62,7 @@ def _route_note(route) -> str:
     note = route_summary(route)
     if route.is_appeal and route.answer_term_unconfirmed:
         note = f"{note} ({_('unconfirmed')})"
-    return f"{note} {_('Source')}: {route.legal_reference}."
+    return note
 
 
 class _SheetPDF(FPDF):
@@ -72,6 +72,11 @@ class _SheetPDF(FPDF):
         self.set_y(-17)
         self.set_font(FONT, size=7)
         self.multi_cell(0, 3.2, f"{self.footer_text}    {self.page_no()}/{{nb}}", align="C")
+
+
+def _lines(pdf: FPDF, width: float, height: float, text: str) -> None:
+    """Wrapped text from the left margin, left-aligned; the next line starts under it."""
+    pdf.multi_cell(width, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _draw_qr(pdf: FPDF, qr: qrcode.QRCode, x: float, y: float, size: float) -> None:
@@ -148,9 +153,10 @@ def signature_sheet_pdf(petition: Petition, route) -> bytes:
 
     _draw_qr(pdf, sheet_qr(url), pdf.l_margin + width - QR_SIZE, pdf.t_margin, QR_SIZE)
     pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(beside_qr, 6, _bilingual(lambda: _("Signature sheet of a petition")))
+    _lines(pdf, beside_qr, 6, _bilingual(lambda: _("Signature sheet of a petition")))
     pdf.ln(1)
-    pdf.multi_cell(
+    _lines(
+        pdf,
         beside_qr,
         5.5,
         _bilingual(lambda: _("Petition No. %(number)s") % {"number": petition.pk}) + f": {petition.title}",
@@ -158,32 +164,33 @@ def signature_sheet_pdf(petition: Petition, route) -> bytes:
     pdf.set_font(FONT, size=10)
     pdf.ln(1)
     maslikhat = petition.maslikhat
-    pdf.multi_cell(beside_qr, 5, f"{_bilingual(lambda: _('Addressed to'))}: {maslikhat.name_kk} / {maslikhat.name_ru}")
+    _lines(pdf, beside_qr, 5, f"{_bilingual(lambda: _('Addressed to'))}: {maslikhat.name_kk} / {maslikhat.name_ru}")
     pdf.set_font(FONT, size=8)
-    pdf.multi_cell(beside_qr, 4, url)
+    _lines(pdf, beside_qr, 4, url)
     pdf.set_y(max(pdf.get_y(), pdf.t_margin + QR_SIZE) + 3)
 
     def heading(text: str) -> None:
         pdf.ln(1.5)
         pdf.set_font(FONT, "B", 10.5)
-        pdf.multi_cell(width, 5.5, text)
+        _lines(pdf, width, 5.5, text)
         pdf.set_font(FONT, size=9.5)
 
     heading(_bilingual(lambda: _("Text of the petition")))
-    pdf.multi_cell(width, 4.6, petition.text)
+    _lines(pdf, width, 4.6, petition.text)
     if route is not None:
         heading(_bilingual(lambda: _("How the petition reaches the maslikhat")))
         for note in _in_both(lambda: _route_note(route)):
-            pdf.multi_cell(width, 4.4, note)
+            _lines(pdf, width, 4.4, note)
             pdf.ln(0.8)
-        pdf.multi_cell(width, 4.4, route.official_portal_url)
+        _lines(pdf, width, 4.4, f"{_bilingual(lambda: _('Source'))}: {route.legal_reference}")
+        _lines(pdf, width, 4.4, route.official_portal_url)
 
     heading(_bilingual(lambda: _("Before you sign")))
     for consent, details in _in_both(lambda: _notice(petition)):
         pdf.set_font(FONT, "B", 9.5)
-        pdf.multi_cell(width, 4.6, consent)
+        _lines(pdf, width, 4.6, consent)
         pdf.set_font(FONT, size=9)
-        pdf.multi_cell(width, 4.4, details)
+        _lines(pdf, width, 4.4, details)
         pdf.ln(1)
 
     pdf.ln(2)
