@@ -270,12 +270,12 @@ def test_every_bad_row_is_reported_by_number_and_nothing_is_written(tmp_path, pe
     path = write_csv(
         tmp_path,
         "full_name,iin,address,signed_on\n"
-        f"Good Row,{iin(21)},\"Алматы, Абая 5\",{today.isoformat()}\n"
-        f"Bad Checksum,{bad_checksum(22)},\"Алматы, Абая 5\",{today.isoformat()}\n"
-        f"Nowhere,{iin(23)},\"Марс, Луна 1\",{today.isoformat()}\n"
-        f"Future,{iin(24)},\"Алматы, Абая 5\",{(today + timedelta(days=3)).isoformat()}\n"
-        f",{iin(25)},\"Алматы, Абая 5\",{today.isoformat()}\n"
-        f"Odd Date,{iin(26)},\"Алматы, Абая 5\",03/06/2025\n",
+        f'Good Row,{iin(21)},"Алматы, Абая 5",{today.isoformat()}\n'
+        f'Bad Checksum,{bad_checksum(22)},"Алматы, Абая 5",{today.isoformat()}\n'
+        f'Nowhere,{iin(23)},"Марс, Луна 1",{today.isoformat()}\n'
+        f'Future,{iin(24)},"Алматы, Абая 5",{(today + timedelta(days=3)).isoformat()}\n'
+        f',{iin(25)},"Алматы, Абая 5",{today.isoformat()}\n'
+        f'Odd Date,{iin(26)},"Алматы, Абая 5",03/06/2025\n',
     )
     out, err, failed = run_import(petition, path)
     assert "5 rows have errors; nothing was written." in failed
@@ -423,3 +423,16 @@ def test_anyone_may_download_the_sheet_of_a_collecting_petition_only(client, pet
     answered = make_petition(S.AWAITING_ANSWER, title="Петиция уже отправлена в маслихат")
     refused = client.get(sheet_link(answered))
     assert refused.status_code == 302 and refused["Location"].endswith(answered.get_absolute_url())
+
+
+def test_the_public_sheet_is_built_once_per_petition_and_state(client, petition, monkeypatch):
+    from petitions import watch
+
+    built = []
+    monkeypatch.setattr(watch, "signature_sheet_pdf", lambda p, route: built.append(p.pk) or b"%PDF-1.4 sheet")
+    url = sheet_link(petition)
+    assert client.get(url).content == client.get(url).content == b"%PDF-1.4 sheet"
+    assert built == [petition.pk]
+    watch.drop_petition(petition.pk)  # a change of state drops it
+    client.get(url)
+    assert built == [petition.pk, petition.pk]
