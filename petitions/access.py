@@ -57,6 +57,16 @@ def deputy_codes(user) -> set[str]:
     return codes
 
 
+def paper_codes(user) -> set[str] | None:
+    """Maslikhat codes whose petitions' paper sheets the user enters: the maslikhat's staff only
+    (least privilege: not its deputies, who answer the petition, nor content moderators)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return None
+    return scopes_for(user, Role.STAFF)
+
+
 def sitting_deputy(user) -> Deputy | None:
     if not getattr(user, "is_authenticated", False):
         return None
@@ -76,6 +86,10 @@ def may_moderate(user, petition: Petition) -> bool:
 
 def may_answer(user, petition: Petition) -> bool:
     return _in(answer_codes(user), petition.maslikhat.code)
+
+
+def may_enter_paper(user, petition: Petition) -> bool:
+    return _in(paper_codes(user), petition.maslikhat.code)
 
 
 def is_official_of(user, petition: Petition) -> bool:
@@ -123,6 +137,13 @@ def access_petition_for_moderator(user, pk) -> Petition:
 def access_petition_for_answerer(user, pk) -> Petition:
     petition = access_petition_for_viewer(user, pk)
     if not may_answer(user, petition):
+        raise Http404
+    return petition
+
+
+def access_petition_for_paper(user, pk) -> Petition:
+    petition = access_petition_for_viewer(user, pk)
+    if not may_enter_paper(user, petition):
         raise Http404
     return petition
 

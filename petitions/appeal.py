@@ -1,20 +1,16 @@
 """The collective appeal a petition becomes when it reaches its threshold: pure functions that turn
 the frozen appeal data into its machine-readable JSON, the SHA-256 digest of the list of signers and
-a PDF with embedded fonts that carry the Kazakh letters (DejaVu Sans, shipped in static/fonts).
+a PDF with embedded fonts that carry the Kazakh letters (petitions.pdf).
 
 The document is addressed to a state body, so its headings are fixed in Kazakh and Russian (the
 state and the official language), whatever the language of the person who triggered it."""
 
 import hashlib
 import json
-from pathlib import Path
 
-from django.conf import settings
 from fpdf import FPDF
 
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
-FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
-FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+from petitions.pdf import FONT, both, new_pdf
 
 # Headings of the appeal, Kazakh / Russian.
 LABELS = {
@@ -46,13 +42,11 @@ METHODS = {"email": ("онлайн", "онлайн"), "eds": ("ЭЦҚ", "ЭЦП"
 
 
 def method_label(method: str) -> str:
-    kk, ru = METHODS.get(method, (method, method))
-    return kk if kk == ru else f"{kk} / {ru}"
+    return both(*METHODS.get(method, (method, method)))
 
 
 def label(key: str) -> str:
-    kk, ru = LABELS[key]
-    return kk if kk == ru else f"{kk} / {ru}"
+    return both(*LABELS[key])
 
 
 def canonical_signers(signers: list[dict]) -> bytes:
@@ -75,29 +69,24 @@ class _AppealPDF(FPDF):
 
     def footer(self):
         self.set_y(-14)
-        self.set_font("DejaVu", size=7)
+        self.set_font(FONT, size=7)
         self.multi_cell(0, 3.5, f"{label('digest')}: {self.digest}    {self.page_no()}/{{nb}}", align="C")
 
 
 def appeal_pdf(data: dict) -> bytes:
     """The appeal as a PDF (A4). `data` is what `petitions.delivery.appeal_data` froze: petition,
     addressee, route, districts, signers."""
-    pdf = _AppealPDF(format="A4")
+    pdf = new_pdf(_AppealPDF, title=data["petition"]["title"])
     pdf.digest = signers_digest(data["signers"])
-    pdf.set_title(data["petition"]["title"])
-    pdf.set_creator("Dauys")
-    pdf.add_font("DejaVu", "", str(FONT_REGULAR))
-    pdf.add_font("DejaVu", "B", str(FONT_BOLD))
     pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.alias_nb_pages()
     pdf.add_page()
     width = pdf.epw
 
     def heading(text: str, size: int = 11) -> None:
         pdf.ln(2)
-        pdf.set_font("DejaVu", "B", size)
+        pdf.set_font(FONT, "B", size)
         pdf.multi_cell(width, 6, text)
-        pdf.set_font("DejaVu", size=10)
+        pdf.set_font(FONT, size=10)
 
     addressee = data["addressee"]
     heading(label("title"), 14)
@@ -117,7 +106,7 @@ def appeal_pdf(data: dict) -> bytes:
             table.row([district["district"] or label("outside"), str(district["signatures"])])
         table.row([label("total"), str(len(data["signers"]))])
     heading(label("signers"))
-    pdf.set_font("DejaVu", size=9)
+    pdf.set_font(FONT, size=9)
     pdf.multi_cell(width, 4.5, label("consent"))
     pdf.ln(1)
     _signers_table(pdf, data["signers"])

@@ -161,3 +161,46 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the extension (published)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class PaperSignatureForm(forms.Form):
+    """One row of a paper sheet, in the sheet's order. The service judges every field at once
+    (petitions.paper.paper_signature_check), so nothing here is required: an empty field is
+    reported with the others' problems, not before them."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "aria-required": "true"}),
+    )
+    iin = forms.CharField(
+        label=_("IIN"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false", "aria-required": "true"}
+        ),
+    )
+    address = forms.CharField(
+        label=_("Home address"),
+        required=False,
+        max_length=500,
+        help_text=_("As written on the sheet: settlement, street and house."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "aria-required": "true"}),
+    )
+    signed_on = forms.DateField(
+        label=_("Date on the sheet"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date", "aria-required": "true"}, format="%Y-%m-%d"),
+    )
+
+    def focus(self) -> None:
+        """Autofocus the first field with an error, else the first field: the next row is typed at once."""
+        first = next((name for name in self.fields if name in self.errors), "full_name")
+        self.fields[first].widget.attrs["autofocus"] = True
+
+
+class PaperWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)

@@ -6,7 +6,9 @@ way) and is counted by the tally under `paper_signature_count` as well as `signa
 
 An IIN that has signed the petition in any way (online with EDS, on another sheet) is refused with
 `IinTaken`: one person counts once. A later EDS signature of the same IIN upgrades the paper row
-(petitions/eds_signing.py). The staff page and `import_paper_signatures` call this service."""
+(petitions/eds_signing.py). The staff page and `import_paper_signatures` (petitions/paper_import.py)
+call this service. Only the maslikhat's staff enter sheets (`access.may_enter_paper`); a row
+entered by mistake is withdrawn by them with a reason (`paper_signature_withdraw`)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -17,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from petitions import access
-from petitions.models import Petition, Signature
+from petitions.models import Petition, PetitionHistory, Signature
 from petitions.signer_identity import IinTaken, collecting_or_refuse, iin_taken_message, signer_full_name, signer_iin
 from petitions.signing import nudge_tally, place_signer
 from portal.audit import audit_record
@@ -70,10 +72,10 @@ def paper_signature_check(*, petition: Petition, entry: PaperSignature, today: d
 
 
 def paper_signature_add(*, petition: Petition, actor, entry: PaperSignature, today: date | None = None) -> Signature:
-    """Enter one paper signature. `actor`: staff or a deputy of the maslikhat (None: an operator's
-    management command). Refuses, changing nothing: a petition not collecting, a bad row (every
+    """Enter one paper signature. `actor`: staff of the maslikhat (None: an operator's management
+    command). Refuses, changing nothing: a petition not collecting, a bad row (every
     field's reason at once), an IIN that already signed this petition (IinTaken, under `iin`)."""
-    if actor is not None and not access.is_official_of(actor, petition):
+    if actor is not None and not access.may_enter_paper(actor, petition):
         raise PermissionDenied(_("You may not do this with this petition."))
     today = today or timezone.localdate()
     collecting_or_refuse(petition, today)
@@ -115,3 +117,53 @@ def paper_signature_add(*, petition: Petition, actor, entry: PaperSignature, tod
         raise IinTaken(iin_taken_message(), existing_method=method or "") from None
     transaction.on_commit(nudge_tally, robust=True)
     return signature
+
+
+def paper_signature_withdraw(*, petition: Petition, actor, signature_id: int, reason: str) -> Signature:
+    """Withdraw a paper row entered by mistake (a mistyped address, the wrong petition), while the
+    petition collects: the row is invalidated with the reason, leaves the counts at the next tally
+    and gives up its IIN's hash, so the same person can be entered again correctly. Audited; the
+    petition's history says publicly that one paper signature was withdrawn (the reason stays in
+    the audit: it may name the person)."""
+    if not access.may_enter_paper(actor, petition):
+        raise PermissionDenied(_("You may not do this with this petition."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Write why this row is withdrawn.")})
+    if not petition.is_signable:
+        raise ValidationError(_("Signatures can be withdrawn only while the petition collects them."))
+    with transaction.atomic():
+        row = (
+            Signature.objects.select_for_update()
+            .filter(pk=signature_id, petition=petition, method=Signature.Method.PAPER, status=Signature.Status.VALID)
+            .first()
+        )
+        if row is None:
+            # Gone, withdrawn already, or upgraded meanwhile by the person's own EDS signature.
+            raise ValidationError(_("This row is not a valid paper signature of this petition any more."))
+        Signature.objects.filter(pk=row.pk).update(
+            status=Signature.Status.INVALIDATED,
+            status_changed_at=timezone.now(),
+            invalidation_reason=reason[:300],
+            iin_hash=None,
+            pending=True,
+        )
+        PetitionHistory.objects.create(
+            petition=petition,
+            actor=actor,
+            kind=PetitionHistory.Kind.INVALIDATION,
+            from_status=petition.status,
+            to_status=petition.status,
+            public_note=_("A paper signature entered by mistake was withdrawn by the maslikhat's staff."),
+        )
+        audit_record(
+            actor=actor,
+            action="petition.paper_signature_withdraw",
+            obj=petition,
+            before={"signature": row.pk, "status": row.status},
+            after={"signature": row.pk, "status": Signature.Status.INVALIDATED, "reason": reason[:300]},
+            scope_code=petition.maslikhat.code,
+        )
+    transaction.on_commit(nudge_tally, robust=True)
+    row.refresh_from_db()
+    return row

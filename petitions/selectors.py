@@ -248,3 +248,49 @@ def consent_refused_message(petition: Petition) -> str:
     return _(
         "To sign, agree that your full name and district will be delivered to %(maslikhat)s with the petition."
     ) % {"maslikhat": petition.maslikhat.name}
+
+
+# How many rows of paper signatures the staff page lists (the newest first).
+PAPER_LIST_LIMIT = 100
+
+
+def paper_signature_rows(petition: Petition, limit: int = PAPER_LIST_LIMIT) -> list[dict]:
+    """The paper signatures entered for a petition, newest first, for its staff: masked IIN, name,
+    district, date on the sheet, status, and who entered the row (from the audit, written with it)."""
+    from portal.models import AuditEntry
+
+    rows = list(
+        Signature.objects.filter(petition=petition, method=Signature.Method.PAPER)
+        .select_related("district")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    entered = {
+        entry.after.get("signature"): entry
+        for entry in AuditEntry.objects.filter(
+            object_type=Petition._meta.label_lower,
+            object_id=str(petition.pk),
+            action="petition.paper_signature_add",
+            after__signature__in=[row.pk for row in rows],
+        ).select_related("actor")
+    }
+    result = []
+    for row in rows:
+        entry = entered.get(row.pk)
+        actor = entry.actor if entry is not None else None
+        result.append(
+            {
+                "signature": row,
+                "entered_by": (
+                    f"{actor.first_name} {actor.last_name}".strip() or actor.email if actor is not None else ""
+                ),
+            }
+        )
+    return result
+
+
+def paper_signature_total(petition: Petition) -> int:
+    """Valid paper signatures entered so far, read from the rows (the stored count follows at the
+    next tally)."""
+    return Signature.objects.filter(
+        petition=petition, method=Signature.Method.PAPER, status=Signature.Status.VALID
+    ).count()

@@ -97,6 +97,7 @@ def petition_detail(request, pk):
         else [],
         "may_moderate": official and access.may_moderate(request.user, petition),
         "may_answer": official and access.may_answer(request.user, petition),
+        "may_enter_paper": official and access.may_enter_paper(request.user, petition),
     }
     response = render(request, "petitions/detail.html", context)
     # A page that set a CSRF cookie is personal (it carries a token): never share it.
@@ -237,3 +238,16 @@ def _login_url() -> str:
     from django.urls import reverse
 
     return reverse("account_login")
+
+
+def petition_sheet(request, pk):
+    """The blank paper signature sheet (PDF) of a petition collecting signatures: public like the
+    page it belongs to (it carries no personal data), for staff and for anyone gathering signatures."""
+    link = request.GET.get("link", "")
+    petition = access.access_petition_for_viewer(request.user, pk, link)
+    if not petition.is_signable:
+        messages.error(request, _("This petition is not collecting signatures, so it has no signature sheet."))
+        return redirect(petition.get_absolute_url())
+    response = HttpResponse(watch.signature_sheet(petition), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="petition-{petition.pk}-sheet.pdf"'
+    return response
