@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 
 from deputies.addresses import normalise, split_house
+from deputies.convocations import convocation_current
 from deputies.models import AddressCoverage, ElectoralDistrict, Maslikhat
 from portal.demo import demo_user
 from portal.models import Role, RoleGrant, User
@@ -81,6 +82,7 @@ def _demo_district(maslikhat: Maslikhat) -> ElectoralDistrict:
     if district is None:
         district = ElectoralDistrict.objects.create(
             maslikhat=maslikhat,
+            convocation=convocation_current(maslikhat),
             number=1,
             name_ru="Округ № 1 (демо)",
             name_kk="№ 1 округ (демо)",
