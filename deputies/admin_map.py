@@ -45,16 +45,17 @@ def _field_names(model) -> set[str]:
     return {f.name for f in model._meta.get_fields()}
 
 
-def _eighth_convocation(apps, maslikhat, system: str) -> None:
+def _eighth_convocation(apps, maslikhat, system: str, using: str | None) -> None:
     """Every tier-1 maslikhat's 8th convocation was elected on 19 March 2023 (DOMAIN.md), under the
     system the file gives it. Before migration 0009 (no electoral system on convocations) nothing."""
     try:
         Convocation = apps.get_model("deputies", "Convocation")
     except LookupError:
         return
-    if "electoral_system" not in _field_names(Convocation) or Convocation.objects.filter(maslikhat=maslikhat).exists():
+    convocations = Convocation.objects.db_manager(using)
+    if "electoral_system" not in _field_names(Convocation) or convocations.filter(maslikhat=maslikhat).exists():
         return
-    Convocation.objects.create(
+    convocations.create(
         maslikhat=maslikhat,
         number=CURRENT_CONVOCATION,
         elected_on=CURRENT_CONVOCATION_ELECTED_ON,
@@ -63,17 +64,17 @@ def _eighth_convocation(apps, maslikhat, system: str) -> None:
     )
 
 
-def load_admin_map(apps, path: Path = ADMIN_MAP_PATH) -> int:
+def load_admin_map(apps, path: Path = ADMIN_MAP_PATH, using: str | None = None) -> int:
     """Units and maslikhats from the file, and each maslikhat's 8th convocation with its electoral
     system. Runs on historical models too (migration 0003 predates convocations and still has the
-    maslikhat's own electoral system, later removed)."""
+    maslikhat's own electoral system, later removed). `using`: the migration's database."""
     Unit = apps.get_model("deputies", "AdministrativeUnit")
     Maslikhat = apps.get_model("deputies", "Maslikhat")
     system_on_maslikhat = "electoral_system" in _field_names(Maslikhat)
     data = json.loads(path.read_text(encoding="utf-8"))
     units = {}
     for row in data["units"]:  # parents precede children in the file
-        unit, _created = Unit.objects.update_or_create(
+        unit, _created = Unit.objects.db_manager(using).update_or_create(
             code=row["code"],
             defaults={
                 "kind": row["kind"],
@@ -86,7 +87,7 @@ def load_admin_map(apps, path: Path = ADMIN_MAP_PATH) -> int:
         units[row["code"]] = unit
         if row.get("has_maslikhat"):
             system = "mixed_50_50" if row.get("electoral_system") == "mixed_50_50" else "smd"
-            maslikhat, _created = Maslikhat.objects.update_or_create(
+            maslikhat, _created = Maslikhat.objects.db_manager(using).update_or_create(
                 code=row["code"],
                 defaults={
                     "unit": unit,
@@ -96,7 +97,7 @@ def load_admin_map(apps, path: Path = ADMIN_MAP_PATH) -> int:
                     **maslikhat_names(row["kind"], row["name"]),
                 },
             )
-            _eighth_convocation(apps, maslikhat, system)
+            _eighth_convocation(apps, maslikhat, system, using)
     return len(units)
 
 

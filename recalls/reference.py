@@ -61,16 +61,18 @@ FIRST_RULES = {
 }
 
 
-def load_recall_rules(apps) -> None:
+def load_recall_rules(apps, using: str | None = None) -> None:
     """Create the first rules row when the table is empty. `apps` is the global registry or a migration's
-    historical one; before the recalls app's state exists (an early migration) it does nothing."""
+    historical one (with `using`, the migration's database); before the recalls app's state exists (an
+    early migration) it does nothing."""
     try:
         RecallRules = apps.get_model("recalls", "RecallRules")
     except LookupError:
         return
-    if not RecallRules.objects.exists():
-        # A historical model (migration 0002) may predate some flags: write the fields it has.
+    rules = RecallRules.objects.db_manager(using)
+    if not rules.exists():
+        # A historical model (migration 0002) predates some flags: write the fields it has.
         fields = {f.name for f in RecallRules._meta.get_fields()}
-        RecallRules.objects.get_or_create(
+        rules.get_or_create(
             effective_from=EFFECTIVE_FROM, defaults={k: v for k, v in FIRST_RULES.items() if k in fields}
         )

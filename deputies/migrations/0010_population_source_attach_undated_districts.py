@@ -15,42 +15,41 @@ from django.db.models import Exists, OuterRef
 ELECTED_ON = datetime.date(2023, 3, 19)
 
 
-def _in_force(Convocation, on):
-    later = Convocation.objects.filter(
-        maslikhat=OuterRef("maslikhat"), elected_on__gt=OuterRef("elected_on"), elected_on__lte=on
-    )
-    return Convocation.objects.filter(elected_on__lte=on).exclude(Exists(later))
+def _in_force(convocations, on):
+    later = convocations.filter(maslikhat=OuterRef("maslikhat"), elected_on__gt=OuterRef("elected_on"), elected_on__lte=on)
+    return convocations.filter(elected_on__lte=on).exclude(Exists(later))
 
 
 def attach_undated(apps, schema_editor):
     from django.utils import timezone
 
-    Maslikhat = apps.get_model("deputies", "Maslikhat")
-    Convocation = apps.get_model("deputies", "Convocation")
-    ElectoralDistrict = apps.get_model("deputies", "ElectoralDistrict")
-    Deputy = apps.get_model("deputies", "Deputy")
+    db = schema_editor.connection.alias if schema_editor else "default"
+    maslikhats = apps.get_model("deputies", "Maslikhat").objects.using(db)
+    convocations = apps.get_model("deputies", "Convocation").objects.using(db)
+    districts = apps.get_model("deputies", "ElectoralDistrict").objects.using(db)
+    deputies = apps.get_model("deputies", "Deputy").objects.using(db)
     today = timezone.localdate()
-    for maslikhat in Maslikhat.objects.exclude(Exists(Convocation.objects.filter(maslikhat=OuterRef("pk")))):
-        Convocation.objects.create(
+    for maslikhat in maslikhats.exclude(Exists(convocations.filter(maslikhat=OuterRef("pk")))):
+        convocations.create(
             maslikhat=maslikhat,
             number=8,
             elected_on=ELECTED_ON,
             electoral_system=maslikhat.electoral_system,
             seats=maslikhat.seats,
         )
-    current = {c.maslikhat_id: c for c in _in_force(Convocation, today)}
-    undated = ElectoralDistrict.objects.filter(convocation__isnull=True)
-    for maslikhat in Maslikhat.objects.filter(pk__in=undated.values("maslikhat_id")):
+    current = {c.maslikhat_id: c for c in _in_force(convocations, today)}
+    undated = districts.filter(convocation__isnull=True)
+    for maslikhat in maslikhats.filter(pk__in=undated.values("maslikhat_id")):
         convocation = current.get(maslikhat.pk)
         if convocation is None:  # only future convocations recorded: the 8th is the one in force
-            convocation, _created = Convocation.objects.get_or_create(
+            convocation, _created = convocations.get_or_create(
                 maslikhat=maslikhat,
                 number=8,
                 defaults={"elected_on": ELECTED_ON, "electoral_system": maslikhat.electoral_system},
             )
         rows = undated.filter(maslikhat=maslikhat)
         clashes = rows.filter(
-            Exists(ElectoralDistrict.objects.filter(convocation=convocation, number=OuterRef("number")))
+            Exists(districts.filter(convocation=convocation, number=OuterRef("number")))
         )
         if clashes.exists():
             raise RuntimeError(
@@ -60,12 +59,12 @@ def attach_undated(apps, schema_editor):
             )
         rows.update(convocation=convocation)
         current[maslikhat.pk] = convocation
-    for deputy in Deputy.objects.filter(convocation__isnull=True).select_related("district"):
+    for deputy in deputies.filter(convocation__isnull=True).select_related("district"):
         deputy.convocation_id = (
             deputy.district.convocation_id if deputy.district_id else getattr(current.get(deputy.maslikhat_id), "pk", None)
         )
         if deputy.convocation_id:
-            deputy.save(update_fields=["convocation"])
+            deputy.save(using=db, update_fields=["convocation"])
 
 
 class Migration(migrations.Migration):

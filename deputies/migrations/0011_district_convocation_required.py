@@ -10,20 +10,21 @@ from django.db.models import Exists, OuterRef
 def restore_maslikhat_system(apps, schema_editor):
     from django.utils import timezone
 
-    Maslikhat = apps.get_model("deputies", "Maslikhat")
-    Convocation = apps.get_model("deputies", "Convocation")
+    db = schema_editor.connection.alias
+    maslikhats = apps.get_model("deputies", "Maslikhat").objects.using(db)
+    convocations = apps.get_model("deputies", "Convocation").objects.using(db)
     today = timezone.localdate()
-    later = Convocation.objects.filter(
+    later = convocations.filter(
         maslikhat=OuterRef("maslikhat"), elected_on__gt=OuterRef("elected_on"), elected_on__lte=today
     )
     current = {
         c.maslikhat_id: c.electoral_system
-        for c in Convocation.objects.filter(elected_on__lte=today).exclude(Exists(later))
+        for c in convocations.filter(elected_on__lte=today).exclude(Exists(later))
     }
-    for maslikhat in Maslikhat.objects.all():
+    for maslikhat in maslikhats.all():
         tier = "mixed_50_50" if maslikhat.level == "regional" else "smd"
         maslikhat.electoral_system = current.get(maslikhat.pk, tier)
-        maslikhat.save(update_fields=["electoral_system"])
+        maslikhat.save(using=db, update_fields=["electoral_system"])
 
 
 class Migration(migrations.Migration):

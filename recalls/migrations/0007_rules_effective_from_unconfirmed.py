@@ -16,13 +16,17 @@ OLD_REFERENCE = (
 OLD_NOTE = "Defaults until the law's figures are confirmed; every figure marked unconfirmed is editable."
 
 
+def _db(schema_editor) -> str:
+    return schema_editor.connection.alias if schema_editor else "default"
+
+
 def forwards(apps, schema_editor):
     from recalls.reference import EFFECTIVE_FROM, FIRST_RULES, LEGAL_REFERENCE
 
-    RecallRules = apps.get_model("recalls", "RecallRules")
-    if RecallRules.objects.filter(effective_from=EFFECTIVE_FROM).exists():
+    rules = apps.get_model("recalls", "RecallRules").objects.using(_db(schema_editor))
+    if rules.filter(effective_from=EFFECTIVE_FROM).exists():
         return  # another row already holds the day: a person reconciles them
-    RecallRules.objects.filter(effective_from=SIGNED_ON, legal_reference=OLD_REFERENCE, note=OLD_NOTE).update(
+    rules.filter(effective_from=SIGNED_ON, legal_reference=OLD_REFERENCE, note=OLD_NOTE).update(
         effective_from=EFFECTIVE_FROM, legal_reference=LEGAL_REFERENCE, note=FIRST_RULES["note"]
     )
 
@@ -30,8 +34,8 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     from recalls.reference import EFFECTIVE_FROM, LEGAL_REFERENCE
 
-    RecallRules = apps.get_model("recalls", "RecallRules")
-    RecallRules.objects.filter(effective_from=EFFECTIVE_FROM, legal_reference=LEGAL_REFERENCE).update(
+    rules = apps.get_model("recalls", "RecallRules").objects.using(_db(schema_editor))
+    rules.filter(effective_from=EFFECTIVE_FROM, legal_reference=LEGAL_REFERENCE).update(
         effective_from=SIGNED_ON, legal_reference=OLD_REFERENCE, note=OLD_NOTE
     )
 
