@@ -336,7 +336,7 @@ class DeputyDetailSerializer(RepresentativeSerializer):
     def get_commissions(self, obj) -> list[dict]:
         return [
             {"id": m.commission_id, "name": m.commission.name, "is_chair": m.is_chair}
-            for m in obj.commission_memberships.all()
+            for m in obj.memberships  # deputy_get
         ]
 
     def to_representation(self, instance):

@@ -11,9 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -598,13 +600,46 @@ def deputy_parties() -> list[str]:
     return sorted(p for p in Deputy.objects.exclude(party="").values_list("party", flat=True).distinct())
 
 
-def deputy_get(pk: int) -> Deputy:
-    memberships = CommissionMembership.objects.select_related("commission").order_by("commission__name_ru")
-    return (
+def deputy_get(pk: int, annotations: dict | None = None) -> Deputy:
+    """The deputy with maslikhat and district, `memberships` (the standing commissions, chair first
+    marked) and any `annotations` (the page's panels' figures, portal.panels.panel_annotations), all in
+    one query: the commissions come as JSON on the deputy's row rather than a second query."""
+    commissions = (
+        CommissionMembership.objects.filter(deputy=OuterRef("pk"))
+        .order_by("commission__name_ru", "pk")
+        .values(
+            json=JSONObject(
+                id="pk",
+                is_chair="is_chair",
+                commission_id="commission_id",
+                maslikhat_id="commission__maslikhat_id",
+                name_kk="commission__name_kk",
+                name_ru="commission__name_ru",
+                name_en="commission__name_en",
+            )
+        )
+    )
+    deputy = (
         Deputy.objects.select_related("maslikhat__unit", "district")
-        .prefetch_related(Prefetch("commission_memberships", queryset=memberships))
+        .annotate(commission_rows=ArraySubquery(commissions), **(annotations or {}))
         .get(pk=pk)
     )
+    deputy.memberships = [
+        CommissionMembership(
+            pk=row["id"],
+            deputy=deputy,
+            is_chair=row["is_chair"],
+            commission=StandingCommission(
+                pk=row["commission_id"],
+                maslikhat_id=row["maslikhat_id"],
+                name_kk=row["name_kk"],
+                name_ru=row["name_ru"],
+                name_en=row["name_en"],
+            ),
+        )
+        for row in deputy.commission_rows
+    ]
+    return deputy
 
 
 def maslikhat_list():

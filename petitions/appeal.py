@@ -30,11 +30,24 @@ LABELS = {
     "total": ("Барлығы", "Всего"),
     "outside": ("Округтен тыс", "Вне округов"),
     "digest": ("Тізімнің SHA-256 дайджесті", "SHA-256 дайджест списка"),
+    "method": ("Тәсілі", "Способ"),
     "consent": (
-        "Әр қол қоюшы өзінің аты-жөні мен округі мәслихатқа жіберілетініне қол қою алдында келісім берді.",
-        "Каждый подписавший до подписания согласился на передачу маслихату своего ФИО и округа.",
+        "Аты-жөні қол қою алдында оны округімен бірге мәслихатқа жіберуге келісім берген қол қоюшылар үшін ғана "
+        "көрсетілген; қалғандары атынсыз есептелген. ЭЦҚ: электрондық цифрлық қолтаңбамен қойылған қол "
+        "(куәлігі мен CMS сақталады); қағаз: қағаз парағына қойылған қол.",
+        "ФИО указаны только для подписавших, которые до подписания согласились на передачу маслихату своего ФИО "
+        "и округа; остальные учтены без имени. ЭЦП: подписано электронной цифровой подписью (сертификат и CMS "
+        "хранятся); бумага: подпись на бумажном листе.",
     ),
 }
+
+# How each signer signed (Signature.Method), as the appeal's table marks it, Kazakh / Russian.
+METHODS = {"email": ("онлайн", "онлайн"), "eds": ("ЭЦҚ", "ЭЦП"), "paper": ("қағаз", "бумага")}
+
+
+def method_label(method: str) -> str:
+    kk, ru = METHODS.get(method, (method, method))
+    return kk if kk == ru else f"{kk} / {ru}"
 
 
 def label(key: str) -> str:
@@ -107,8 +120,17 @@ def appeal_pdf(data: dict) -> bytes:
     pdf.set_font("DejaVu", size=9)
     pdf.multi_cell(width, 4.5, label("consent"))
     pdf.ln(1)
-    with pdf.table(col_widths=(8, 50, 30, 18), first_row_as_headings=True) as table:
-        table.row(["№", label("name"), label("district"), label("date")])
+    with pdf.table(col_widths=(8, 46, 28, 18, 14), first_row_as_headings=True) as table:
+        table.row(["№", label("name"), label("district"), label("date"), label("method")])
         for number, signer in enumerate(data["signers"], 1):
-            table.row([str(number), signer["full_name"], signer["district"] or "—", signer["signed_on"]])
+            table.row(
+                [
+                    str(number),
+                    signer["full_name"] or "—",
+                    signer["district"] or "—",
+                    signer["signed_on"],
+                    # Lists frozen before signatures carried their method were all signed online.
+                    method_label(signer.get("method", "email")),
+                ]
+            )
     return bytes(pdf.output())

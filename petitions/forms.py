@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Maslikhat
 from petitions.models import Petition
+from petitions.selectors import consent_label, consent_refused_message, delivery_notice
 
 
 class MaslikhatChoiceField(forms.ModelChoiceField):
@@ -38,12 +39,24 @@ class SignForm(forms.Form):
         ),
     )
     is_citizen = forms.BooleanField(label=_("I am a citizen of the Republic of Kazakhstan"), required=True)
+    # What is sent and to whom is said in the label (selectors.delivery_notice), naming the maslikhat.
+    consent = forms.BooleanField(
+        label=_("I agree that my full name and district will be delivered to the maslikhat with the petition."),
+        required=True,
+    )
     # A honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
     website = forms.CharField(
         required=False,
         label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+    def __init__(self, *args, petition: Petition | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if petition is not None:
+            self.fields["consent"].label = consent_label(petition)
+            self.fields["consent"].help_text = delivery_notice(petition)
+            self.fields["consent"].error_messages["required"] = consent_refused_message(petition)
 
 
 class RejectForm(forms.Form):

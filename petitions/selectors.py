@@ -129,9 +129,10 @@ def signature_of(user, petition: Petition) -> Signature | None:
 
 
 def recent_supporters(petition: Petition, limit: int = 10) -> list[str]:
-    """First names and surname initials, as the state portal shows them; never email or address."""
+    """First names and surname initials, as the state portal shows them; never email or address.
+    Paper signatures (no account) are not shown: their signers agreed to delivery, not publicity."""
     rows = (
-        Signature.objects.filter(petition=petition, status=Signature.Status.VALID)
+        Signature.objects.filter(petition=petition, status=Signature.Status.VALID, signer__isnull=False)
         .select_related("signer")
         .only("signer__first_name", "signer__last_name", "created_at")
         .order_by("-created_at", "-id")[:limit]
@@ -209,3 +210,27 @@ def route_summary(route) -> str:
         "answers them under its own rules. The duty of the petitions law applies only to petitions on the "
         "official petitions portal."
     ) % {"number": route.decision_number, "date": route.decision_date}
+
+
+# What a signature sends to the maslikhat with the appeal (petitions.delivery.appeal_data).
+DELIVERED_FIELDS = ("full_name", "district", "signed_on")
+
+
+def delivery_notice(petition: Petition) -> str:
+    """What is sent and to whom, said before signing (issue 14 §2), in the active language."""
+    return _(
+        "If the petition reaches its threshold, your full name, your electoral district and the date you "
+        "signed will be delivered to %(maslikhat)s with the petition."
+    ) % {"maslikhat": petition.maslikhat.name}
+
+
+def consent_label(petition: Petition) -> str:
+    return _("I agree that my full name and district will be delivered to %(maslikhat)s with the petition.") % {
+        "maslikhat": petition.maslikhat.name
+    }
+
+
+def consent_refused_message(petition: Petition) -> str:
+    return _(
+        "To sign, agree that your full name and district will be delivered to %(maslikhat)s with the petition."
+    ) % {"maslikhat": petition.maslikhat.name}

@@ -83,7 +83,7 @@ def petition_detail(request, pk):
         "is_author": is_author,
         "official": official,
         "show_text": access.may_view_text(request.user, petition),
-        "sign_form": SignForm(initial=initial),
+        "sign_form": SignForm(initial=initial, petition=petition),
         "link": link if link == petition.share_token else "",
         "districts": districts,
         "series": series,
@@ -179,7 +179,7 @@ def petition_sign(request, pk):
     target = petition.get_absolute_url() + (f"?link={link}" if link else "")
     if not request.user.is_authenticated:
         return redirect(f"{_login_url()}?next={target}")
-    form = SignForm(request.POST)
+    form = SignForm(request.POST, petition=petition)
     if form.is_valid():
         try:
             result = signing.petition_sign(
@@ -189,6 +189,7 @@ def petition_sign(request, pk):
                 is_citizen=form.cleaned_data["is_citizen"],
                 ip=client_ip(request),
                 honeypot=form.cleaned_data["website"],
+                consent=form.cleaned_data["consent"],
             )
         except REFUSALS as error:
             form_errors(form, error)

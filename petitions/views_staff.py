@@ -175,7 +175,12 @@ def invalidate(request, pk):
                 return redirect(reverse("petitions:staff_sources"))
         count = rows.count()
         preview = [
-            (row.signer.public_name, row.created_at, row.ip_prefix, row.email_domain)
+            (
+                row.signer.public_name if row.signer else row.get_method_display(),
+                row.created_at,
+                row.ip_prefix,
+                row.email_domain,
+            )
             for row in rows.select_related("signer").order_by("-created_at")[:50]
         ]
     return render(

@@ -56,13 +56,23 @@ def petition_count(pk) -> dict | None:
     petition = (
         Petition.objects.listed()
         .filter(pk=pk)
-        .values("id", "status", "signature_count", "resident_signature_count", "threshold", "last_tallied_at")
+        .values(
+            "id",
+            "status",
+            "signature_count",
+            "resident_signature_count",
+            "paper_signature_count",
+            "eds_signature_count",
+            "threshold",
+            "last_tallied_at",
+        )
         .first()
     )
     if petition is None:
         return None
     payload = {
         **petition,
+        "online_signature_count": petition["signature_count"] - petition["paper_signature_count"],
         "last_tallied_at": petition["last_tallied_at"].isoformat() if petition["last_tallied_at"] else None,
     }
     cache.set(key, payload, COUNT_CACHE_SECONDS)

@@ -85,7 +85,7 @@ COMMISSION_A = roles(404, anonymous=LOGIN, commission_a=OK)
 COMMISSION_REFUSED = roles(404, anonymous=LOGIN, commission_a=REFUSED)
 STAFF_A_400 = roles(404, anonymous=LOGIN, staff_a=400, superuser=400)
 STAFF_AREA = signed_in(OK, citizen=403, commission_a=OK)
-SIGN = {"address": "Алматы, Абая 10", "is_citizen": "on"}
+SIGN = {"address": "Алматы, Абая 10", "is_citizen": "on", "consent": "on"}
 
 MATRIX = [
     # -- the staff area, audit log, roles, notification deliveries ---------------------------------

@@ -54,6 +54,8 @@ def at_threshold(make_petition, districts, almaty):
             address="Алматы, Абая 1",
             is_citizen=True,
             ip="192.0.2.1",
+            # Құралай signs through a v1 API client that does not send consent: counted, not named.
+            consent=None if first == "Құралай" else True,
         )
     Petition.objects.filter(pk=petition.pk).update(threshold=3)
     petitions_tally()
@@ -154,9 +156,12 @@ def test_delivery_sends_one_appeal_even_when_run_twice(smtp_server, client, at_t
     listing = json.loads(parts[f"petition-{petition.pk}-signers.json"])
     assert len(listing["signers"]) == 4 == delivery.signer_count
     assert listing["signers_sha256"] == delivery.digest == signers_digest(listing["signers"])
-    assert {s["full_name"] for s in listing["signers"]} >= {"Қасымова Әлия", "Һадиева Іңкәр"}
+    assert {s["full_name"] for s in listing["signers"]} == {"Қасымова Әлия", "Өтегенов Ғалым", "", "Һадиева Іңкәр"}
+    assert {s["method"] for s in listing["signers"]} == {"email"}
     pdf_text = PdfReader(io.BytesIO(parts[f"petition-{petition.pk}-appeal.pdf"])).pages[0].extract_text()
-    assert "Қасымова Әлия" in pdf_text
+    assert "Қасымова Әлия" in pdf_text and "Үсенова" not in pdf_text  # no consent, no name
+    flat = " ".join(pdf_text.split())
+    assert "Тәсілі" in flat and "Способ" in flat and flat.count("онлайн") == 4  # each row's method
     petition.refresh_from_db()
     assert petition.status == S.AWAITING_ANSWER and petition.route == "appeal"
     assert petition.delivered_at is not None and petition.answer_term_unconfirmed

@@ -62,12 +62,15 @@ def test_signer_sees_own_signature_at_once_and_html_signing_works(client, make_p
     petition = make_petition(S.OPEN)
     person = UserFactory(is_citizen=True, address="Алматы, Абая 3")
     client.force_login(person)
-    response = client.post(f"/ru/petitions/{petition.pk}/sign/", {"address": "Алматы, Абая 3", "is_citizen": "on"})
+    response = client.post(
+        f"/ru/petitions/{petition.pk}/sign/", {"address": "Алматы, Абая 3", "is_citizen": "on", "consent": "on"}
+    )
     assert response.status_code == 302
     body = client.get(f"/ru/petitions/{petition.pk}/").content.decode()
     assert "Withdraw my signature" in body or "Отозвать мою подпись" in body
     bad = client.post(
-        f"/ru/petitions/{petition.pk}/sign/", {"address": "Алматы, Абая 3", "is_citizen": "on", "website": "x"}
+        f"/ru/petitions/{petition.pk}/sign/",
+        {"address": "Алматы, Абая 3", "is_citizen": "on", "consent": "on", "website": "x"},
     )
     assert bad.status_code == 400
 
