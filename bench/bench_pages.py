@@ -38,6 +38,7 @@ def build(size: int, petition_base, staff, commission) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
+    from deputies.convocations import convocation_current
     from deputies.models import CommissionMembership, Deputy, ElectoralDistrict
     from hearings.models import Question
     from hearings.services import hearing_schedule
@@ -71,9 +72,12 @@ def build(size: int, petition_base, staff, commission) -> dict:
     petition = petitions[0]
     maslikhat = petition.maslikhat
     base = ElectoralDistrict.objects.filter(maslikhat=maslikhat).count()
+    convocation = convocation_current(maslikhat)
     districts = ElectoralDistrict.objects.bulk_create(
         [
-            ElectoralDistrict(maslikhat=maslikhat, number=base + i + 1, name_ru=f"Округ № {base + i + 1}")
+            ElectoralDistrict(
+                maslikhat=maslikhat, convocation=convocation, number=base + i + 1, name_ru=f"Округ № {base + i + 1}"
+            )
             for i in range(size)
         ]
     )

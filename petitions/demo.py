@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 
 from deputies.addresses import normalise, split_house
+from deputies.convocations import convocation_current
 from deputies.models import AddressCoverage, ElectoralDistrict, Maslikhat
 from deputies.selectors import address_lookup, maslikhat_chair
 from portal.demo import demo_user
@@ -95,6 +96,7 @@ def _demo_district(maslikhat: Maslikhat) -> ElectoralDistrict:
     if district is None:
         district = ElectoralDistrict.objects.create(
             maslikhat=maslikhat,
+            convocation=convocation_current(maslikhat),
             number=1,
             name_ru="Округ № 1 (демо)",
             name_kk="№ 1 округ (демо)",

@@ -21,7 +21,6 @@ def news_object(code: str = "kz-75"):
         defaults={
             "unit": unit,
             "level": "regional",
-            "electoral_system": "mixed_50_50",
             "name_kk": kk,
             "name_ru": ru,
             "name_en": en,

@@ -31,9 +31,7 @@ def _district_maslikhat(code: str, population: int | None) -> Maslikhat:
     unit = AdministrativeUnit.objects.create(
         code=code, kind="district", parent=parent, name_kk=code, name_ru=code, name_en=code, population=population
     )
-    return Maslikhat.objects.create(
-        unit=unit, code=code, level="district", electoral_system="smd", name_kk=code, name_ru=code, name_en=code
-    )
+    return Maslikhat.objects.create(unit=unit, code=code, level="district", name_kk=code, name_ru=code, name_en=code)
 
 
 def test_seeded_rules_carry_the_law_and_mark_unconfirmed_numbers():
