@@ -34,6 +34,12 @@ from portal.workdays import add_working_days
 
 log = logging.getLogger(__name__)
 S = Petition.Status
+# At the threshold, or already sent for an answer without a delivery (the author sent it early, or
+# the collection ended before the task ran): both are delivered.
+DELIVERABLE = (S.THRESHOLD_REACHED, S.AWAITING_ANSWER)
+# The sweep's reach back for petitions sent without a delivery: enough to outlast a lost task or a
+# broker outage, short enough that an upgrade does not mail petitions sent long before delivery existed.
+UNDELIVERED_SWEEP = timedelta(days=2)
 
 
 def _delivered_name(signature: Signature) -> str:
@@ -119,7 +125,7 @@ def petition_delivery_prepare(*, petition_id: int) -> PetitionDelivery | None:
         petition = (
             Petition.objects.select_for_update(of=("self",)).select_related("maslikhat").filter(pk=petition_id).first()
         )
-        if petition is None or petition.status != S.THRESHOLD_REACHED:
+        if petition is None or petition.delivered_at is not None or petition.status not in DELIVERABLE:
             return None
         route = route_for_maslikhat(petition.maslikhat)
         if route is None or not route.is_appeal:
@@ -196,7 +202,9 @@ def _record_delivered(delivery: PetitionDelivery) -> None:
         from petitions.transitions import petition_transition
 
         try:
-            petition_transition(petition=Petition(pk=delivery.petition_id), to=S.AWAITING_ANSWER, actor=None)
+            petition_transition(
+                petition=Petition(pk=delivery.petition_id), to=S.AWAITING_ANSWER, actor=None, delivered=True
+            )
         except ValidationError:
             pass  # moved meanwhile (the author sent it, the collection ended): the delivery still counts
         route = delivery.route
@@ -260,8 +268,13 @@ def petitions_deliver(*, petition_id: int | None = None) -> dict[str, int]:
     if petition_id is not None:
         candidates = [petition_id]
     else:
+        sent_undelivered = Q(
+            status=S.AWAITING_ANSWER, delivered_at__isnull=True, sent_at__gte=timezone.now() - UNDELIVERED_SWEEP
+        )
         candidates = list(
-            Petition.objects.filter(status=S.THRESHOLD_REACHED, delivery__isnull=True).values_list("pk", flat=True)
+            Petition.objects.filter(Q(status=S.THRESHOLD_REACHED) | sent_undelivered, delivery__isnull=True)
+            .values_list("pk", flat=True)
+            .order_by("pk")
         )
     for pk in candidates:
         petition_delivery_prepare(petition_id=pk)

@@ -136,6 +136,17 @@ def _on_enter_awaiting_answer(move: Move) -> None:
     )
     # Shown with the date wherever it is shown; a delivery replaces both with the route's term.
     petition.answer_term_unconfirmed = rules.answer_unconfirmed
+    if petition.delivered_at is None and not move.details.get("delivered"):
+        # Sent before the delivery task took it (the author's "send now", the collection's end):
+        # the appeal must still reach the maslikhat, now rather than at the next sweep.
+        pk = petition.pk
+        transaction.on_commit(lambda: _deliver_later(pk))
+
+
+def _deliver_later(petition_id: int) -> None:
+    from petitions.tasks import petition_delivery_task
+
+    petition_delivery_task.delay(petition_id)
 
 
 def _answer_signatory(move: Move) -> tuple[str, object, bool]:

@@ -274,6 +274,7 @@ MATRIX = [
         label="not yet public",
         data=lambda w: {"address": "Алматы, Абая 10", "is_citizen": True},
     ),
+    Row("api-petition-eds-challenge", "GET", roles(400, anonymous=LOGIN), pk("pet_open"), api=True, label="EDS off"),
     Row(
         "api-petition-unsign",
         "POST",

@@ -44,7 +44,7 @@ def test_a_new_follower_gets_one_digest_with_every_event_and_an_explicit_choice_
         assert petition_progress_notices() == 1
     petition = transitions.petition_transition(petition=petition, to=S.THRESHOLD_REACHED, actor=None)
     petition = services.petition_send_for_answer(petition=petition, actor=None)
-    services.petition_answer(petition=petition, actor=staff, text="Ответ маслихата.")
+    services.petition_answer(petition=petition, actor=staff, text="Ответ маслихата.", chairperson="Төраға")
 
     wait_until(lambda: len(emails_to(smtp_server, keeper)) == NEWS, message="the keeper's emails at once")
     held = EmailDelivery.objects.filter(user=newcomer, status=EmailDelivery.Status.HELD, digest="daily")

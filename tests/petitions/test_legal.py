@@ -488,3 +488,32 @@ def test_the_unconfirmed_collection_period_is_marked_on_lists_and_in_the_publish
     for language in ("kk", "ru", "en"):
         published.user.preferred_language = language
         assert f"({_unconfirmed(language)})" in build_message(published).body
+
+
+def test_a_petition_the_author_sends_early_is_still_delivered_once(
+    smtp_server, at_threshold, almaty, author, django_capture_on_commit_callbacks
+):
+    from petitions.services import petition_send_for_answer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        petition_send_for_answer(petition=at_threshold, actor=author)
+    assert petitions_deliver() == {"sent": 0, "skipped": 0}  # the beat's sweep finds it done
+    assert len([m for m in smtp_server.messages if almaty.email in m["to"]]) == 1
+    delivery = PetitionDelivery.objects.get(petition=at_threshold)
+    at_threshold.refresh_from_db()
+    assert delivery.status == "sent" and at_threshold.delivered_at is not None
+    assert at_threshold.status == S.AWAITING_ANSWER
+    assert at_threshold.answer_due == add_working_days(timezone.localdate(at_threshold.delivered_at), 15)
+
+
+def test_the_sweep_delivers_a_recently_sent_petition_but_not_one_sent_long_before_delivery_existed(
+    smtp_server, at_threshold, almaty, author, make_petition
+):
+    from petitions.services import petition_send_for_answer
+
+    petition_send_for_answer(petition=at_threshold, actor=author)  # its task lost (no commit here)
+    old = make_petition(S.OPEN)
+    Petition.objects.filter(pk=old.pk).update(status=S.AWAITING_ANSWER, sent_at=timezone.now() - timedelta(days=30))
+    assert petitions_deliver() == {"sent": 1, "skipped": 0}
+    assert list(PetitionDelivery.objects.values_list("petition_id", flat=True)) == [at_threshold.pk]
+    assert len([m for m in smtp_server.messages if almaty.email in m["to"]]) == 1
