@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "dauys_bench_fanout"
+BENCH_DB = f"dauys_bench_fanout_{os.getpid()}"
 QUEUE = f"dauys-bench-fanout-{os.getpid()}"
 EVENT = "bench.fanout"
 EMAIL_DOMAIN = "bench.dauys.test"
@@ -140,13 +140,15 @@ def main() -> int:
     )
     os.environ.update({k: v for k, v in env.items() if k != "DAUYS_BENCH_WORKER"})
 
+    template = os.environ.get("BENCH_TEMPLATE_DB", "")  # bench/run_all.py's migrated template
     postgres(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-    postgres(f'CREATE DATABASE "{BENCH_DB}"')
+    postgres(f'CREATE DATABASE "{BENCH_DB}"' + (f' TEMPLATE "{template}"' if template else ""))
     worker = None
     worker_log = ROOT / "var" / f"bench-fanout-worker-{os.getpid()}.log"
     try:
-        print(f"migrating the benchmark database {BENCH_DB} ...", flush=True)
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        if not template:
+            print(f"migrating the benchmark database {BENCH_DB} ...", flush=True)
+            subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
 
         import django
 
@@ -262,6 +264,26 @@ def main() -> int:
             f"worker memory, peak RSS    {peak_process / 1024:.0f} MB largest process, {peak_total / 1024:.0f} MB all processes (idle: {baseline / 1024:.0f} MB)"  # noqa: E501
         )
         print(f"rows marked sent           {sent_rows}")
+        sys.path.insert(0, str(ROOT / "bench"))
+        from harness import record
+
+        record(
+            "fanout",
+            "notification emails/s",
+            f"{rate:,.0f} end to end ({args.recipients:,} in {elapsed:.0f} s, {args.concurrency} worker processes)",
+            ">= 400/s (100,000)",
+            rate >= 400,
+        )
+        record("fanout", "notify() rows/s", f"{args.recipients / t_notify:,.0f} ({t_notify:.1f} s)", "", None)
+        record("fanout", "worker peak RSS", f"{peak_process / 1024:.0f} MB largest process", "", None)
+        exact = len(sink.counts) == args.recipients and duplicates == 0 and sent_rows == args.recipients
+        record(
+            "fanout",
+            "exactly one email each",
+            f"{len(sink.counts):,} recipients, {duplicates} twice, {sent_rows:,} rows sent",
+            "all, once",
+            exact,
+        )
         assert len(sink.counts) == args.recipients, f"{args.recipients - len(sink.counts)} recipients got nothing"
         assert duplicates == 0, f"{duplicates} recipients got more than one email"
         assert sent_rows == args.recipients, f"{sent_rows} rows marked sent of {args.recipients}"

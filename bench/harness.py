@@ -8,6 +8,7 @@ started (by their own pid), the database, the Redis keys under the prefix and th
 
 import asyncio
 import datetime
+import json
 import os
 import re
 import secrets
@@ -56,6 +57,42 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+# make bench (bench/run_all.py) migrates one template database and every benchmark clones it; each
+# benchmark also adds its figures to the run's summary table.
+TEMPLATE_ENV = "BENCH_TEMPLATE_DB"
+SUMMARY_ENV = "BENCH_SUMMARY"
+
+
+def create_migrated_database(name: str, env: dict) -> str:
+    """CREATE DATABASE `name`, migrated: a copy of make bench's migrated template when there is one
+    (a second, instead of a minute of migrations), else migrated here. "cloned" or "migrated"."""
+    import psycopg
+
+    template = os.environ.get(TEMPLATE_ENV, "")
+    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
+        if template and conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            return "cloned"
+        conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    return "migrated"
+
+
+def record(bench: str, figure: str, value: str, goal: str = "", ok: bool | None = None) -> None:
+    """One row of make bench's summary table (when run by bench/run_all.py; otherwise nothing)."""
+    path = os.environ.get(SUMMARY_ENV)
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as out:
+        row = {"bench": bench, "figure": figure, "value": value, "goal": goal, "ok": ok}
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def load_average() -> tuple[float, float, float]:
+    one, five, fifteen = Path("/proc/loadavg").read_text().split()[:3]
+    return float(one), float(five), float(fifteen)
+
+
 def machine() -> str:
     memory = ""
     try:
@@ -100,20 +137,16 @@ class Run:
 
     # -- database ---------------------------------------------------------------------------
     def create_database(self, collectstatic: bool = True) -> None:
-        import psycopg
-
-        with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
-            conn.execute(f'CREATE DATABASE "{self.db_name}"')
         os.environ.update(self.env)
         sys.path.insert(0, str(ROOT))
         started = time.monotonic()
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True)
+        how = create_migrated_database(self.db_name, self.env)
         if collectstatic:
             # Production serves hashed static names from a manifest: pages cannot render without it.
             subprocess.run(
                 [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True
             )
-        print(f"database {self.db_name}: migrated in {time.monotonic() - started:.1f} s")
+        print(f"database {self.db_name}: {how} in {time.monotonic() - started:.1f} s")
 
     def drop_database(self) -> None:
         import psycopg
@@ -277,6 +310,7 @@ def make_signers(count: int) -> list[str]:
     from django.utils import timezone
 
     from portal.models import User
+    from portal.signer_card import CARD_SESSION_KEY, card_for
 
     unusable = make_password(None)
     User.objects.bulk_create(
@@ -299,16 +333,20 @@ def make_signers(count: int) -> list[str]:
     )
     store = SessionStore()
     expiry = timezone.now() + datetime.timedelta(days=1)
-    sessions, keys = [], []
+    sessions, keys, datas = [], [], []
     for user in signers:
         key = secrets.token_hex(16)
+        # What a sign-in through the site leaves in the session, the signer card included
+        # (portal.signer_card.on_login; these citizens hold no role).
         data = {
             "_auth_user_id": str(user.pk),
             "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
             "_auth_user_hash": user.get_session_auth_hash(),
+            CARD_SESSION_KEY: card_for(user, official=False),
         }
         sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expiry))
         keys.append(key)
+        datas.append(data)
     Session.objects.bulk_create(sessions, batch_size=5000)
     # A sign-in through the site leaves the session in the cache as well (cached_db engine), so
     # the signers' first requests find it there, as they would after signing in.
@@ -320,12 +358,8 @@ def make_signers(count: int) -> list[str]:
         for start in range(0, len(signers), 5000):
             session_cache.set_many(
                 {
-                    KEY_PREFIX + key: {
-                        "_auth_user_id": str(user.pk),
-                        "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
-                        "_auth_user_hash": user.get_session_auth_hash(),
-                    }
-                    for key, user in zip(keys[start : start + 5000], signers[start : start + 5000], strict=True)
+                    KEY_PREFIX + key: data
+                    for key, data in zip(keys[start : start + 5000], datas[start : start + 5000], strict=True)
                 },
                 timeout=86400,
             )

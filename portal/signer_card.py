@@ -36,12 +36,12 @@ def password_fingerprint(password: str) -> str:
     return hashlib.sha256(password.encode()).hexdigest()
 
 
-def card_for(user) -> dict | None:
+def card_for(user, *, official: bool | None = None) -> dict | None:
     """The card of a signed-in user, or None for those who always go the ordinary way: officials
-    (the MFA requirement), inactive accounts."""
+    (the MFA requirement), inactive accounts. `official`: already known (else read)."""
     from portal.access import is_official
 
-    if not user.is_active or is_official(user):
+    if not user.is_active or (is_official(user) if official is None else official):
         return None
     return {
         "id": user.pk,
