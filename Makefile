@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PORT ?= 8000
 # Links in emails and .ics files point at the port actually served (override for a public name).
 SITE_URL ?= http://127.0.0.1:$(PORT)
-FANOUT_RECIPIENTS ?= 10000
+FANOUT_RECIPIENTS ?= 5000
 # py-spy each surge figure this long (0: off; needs `pip install py-spy`, not a project dependency;
 # it adds about a minute)
 PROFILE_SECONDS ?= 0

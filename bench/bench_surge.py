@@ -27,7 +27,7 @@ an answer (duplicated = 0); the API count after the tally equals the rows and th
 (count exact). Exit status 1 when a check fails; each performance figure is printed with its goal and
 PASS or FAIL, and not enforced (the machine is shared).
 
-Run: `.venv/bin/python bench/bench_surge.py [--seconds 30] [--users 30000] [--concurrency 16]`.
+Run: `.venv/bin/python bench/bench_surge.py [--seconds 30] [--users 20000] [--concurrency 16]`.
 """
 
 import argparse
@@ -333,8 +333,8 @@ def main() -> int:
     parser.add_argument("--read-seconds", type=float, default=3.0, help="of each read-only figure")
     parser.add_argument("--readers", type=int, default=8, help="reading clients sharing --watch-rate")
     parser.add_argument("--rounds", type=int, default=4, help="rounds of ceilings, sign, sign with watchers")
-    parser.add_argument("--users", type=int, default=30_000)
-    parser.add_argument("--backlog", type=int, default=20_000, help="rows of the tally-capacity backlog")
+    parser.add_argument("--users", type=int, default=20_000)
+    parser.add_argument("--backlog", type=int, default=10_000, help="rows of the tally-capacity backlog")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--neighbours", type=int, default=1, help="CPU-burning busy loops during the run")

@@ -61,6 +61,11 @@ def percentile(values: list[float], p: float) -> float:
 # benchmark also adds its figures to the run's summary table.
 TEMPLATE_ENV = "BENCH_TEMPLATE_DB"
 SUMMARY_ENV = "BENCH_SUMMARY"
+STATIC_ENV = "BENCH_STATIC_DIR"  # static files collected once, with production's hashed names
+
+
+def collect_static(env: dict) -> None:
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
 
 
 def create_migrated_database(name: str, env: dict) -> str:
@@ -141,11 +146,12 @@ class Run:
         sys.path.insert(0, str(ROOT))
         started = time.monotonic()
         how = create_migrated_database(self.db_name, self.env)
-        if collectstatic:
+        shared = os.environ.get(STATIC_ENV, "")
+        if collectstatic and shared and Path(shared).is_dir():
+            (self.var_dir / "static").symlink_to(shared)  # make bench collected them once for all
+        elif collectstatic:
             # Production serves hashed static names from a manifest: pages cannot render without it.
-            subprocess.run(
-                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True
-            )
+            collect_static(self.env)
         print(f"database {self.db_name}: {how} in {time.monotonic() - started:.1f} s")
 
     def drop_database(self) -> None:

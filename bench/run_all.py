@@ -6,7 +6,7 @@ The database is migrated once, into a template that every benchmark clones (a se
 of a minute of migrations each); the template is dropped at the end. Each benchmark still runs on its
 own database, Redis keys and processes, and removes them (bench/README.md).
 
-    .venv/bin/python bench/run_all.py [--fanout-recipients 10000] [--profile-seconds 0] [--only surge]
+    .venv/bin/python bench/run_all.py [--fanout-recipients 5000] [--profile-seconds 0] [--only surge]
 
 Exit status 1 when a benchmark failed a correctness check (lost, duplicated or miscounted
 signatures, emails not exactly once) or did not finish; performance figures are reported, never
@@ -15,6 +15,7 @@ enforced (the machine is shared)."""
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -25,7 +26,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import PG, ROOT, SUMMARY_ENV, TEMPLATE_ENV, load_average, machine, services_reachable  # noqa: E402
+from harness import (  # noqa: E402
+    PG,
+    ROOT,
+    STATIC_ENV,
+    SUMMARY_ENV,
+    TEMPLATE_ENV,
+    collect_static,
+    load_average,
+    machine,
+    services_reachable,
+)
 
 GOAL_SECONDS = 600
 
@@ -79,7 +90,7 @@ def drop_template(name: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fanout-recipients", type=int, default=10_000)
+    parser.add_argument("--fanout-recipients", type=int, default=5_000)
     parser.add_argument("--profile-seconds", type=float, default=0.0, help="py-spy each surge figure (0: off)")
     parser.add_argument("--only", action="append", choices=["lookup", "surge", "pages", "fanout"])
     args = parser.parse_args()
@@ -99,14 +110,29 @@ def main() -> int:
     sampler.sample()
     sampler.start()
     print(f"machine: {machine()}", flush=True)
-    template = f"dauys_bench_template_{os.getpid()}"
+    # A template given in the environment is used as it is (and kept): for repeated partial runs.
+    given = os.environ.get(TEMPLATE_ENV, "")
+    template = given or f"dauys_bench_template_{os.getpid()}"
     summary = Path(tempfile.mkstemp(prefix="dauys-bench-", suffix=".jsonl")[1])
     results: dict[str, tuple[int, float]] = {}
     try:
         sampler.current = "migrate"
-        print(f"== migrating the template database {template}", flush=True)
-        print(f"   done in {create_template(template):.0f} s", flush=True)
-        env = dict(os.environ, **{TEMPLATE_ENV: template, SUMMARY_ENV: str(summary)})
+        if not given:
+            print(f"== migrating the template database {template}", flush=True)
+            print(f"   done in {create_template(template):.0f} s", flush=True)
+        static = ROOT / "var" / f"bench-static-{os.getpid()}"
+        collect_static(
+            dict(
+                os.environ,
+                DJANGO_SETTINGS_MODULE="portal.settings.production",
+                SECRET_KEY="collectstatic-only",
+                ALLOWED_HOSTS="127.0.0.1",
+                DAUYS_VAR_DIR=str(static.parent / f"{static.name}-var"),
+                DATABASE_URL=f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{template}",
+            )
+        )
+        (static.parent / f"{static.name}-var" / "static").rename(static)
+        env = dict(os.environ, **{TEMPLATE_ENV: template, SUMMARY_ENV: str(summary), STATIC_ENV: str(static)})
         for name, command in benches:
             sampler.current = name
             print(f"== bench/bench_{name}.py", flush=True)
@@ -115,7 +141,10 @@ def main() -> int:
             results[name] = (code, time.monotonic() - began)
     finally:
         sampler.current = "end"
-        drop_template(template)
+        shutil.rmtree(ROOT / "var" / f"bench-static-{os.getpid()}", ignore_errors=True)
+        shutil.rmtree(ROOT / "var" / f"bench-static-{os.getpid()}-var", ignore_errors=True)
+        if not given:
+            drop_template(template)
         sampler.stop.set()
         sampler.sample()
     total = time.monotonic() - started
@@ -124,6 +153,7 @@ def main() -> int:
 
     def line(bench: str, figure: str, value: str, goal: str = "", ok: bool | None = None) -> None:
         value = value if len(value) <= 62 else value[:61] + "…"
+        goal = goal if len(goal) <= 30 else goal[:29] + "…"
         verdict = "" if ok is None else ("PASS" if ok else "FAIL")
         print(f"{bench:<7} {figure:<26} {value:<62} {goal:<30} {verdict}".rstrip())
 
