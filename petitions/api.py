@@ -189,7 +189,7 @@ def _signed(result: signing.SignResult) -> dict:
 
 
 # The fast path reads the body itself; it knows the serializer's fields, and stands aside when they
-# change (tests/petitions/test_surge_paths.py fails then, so that the two are brought together).
+# change (tests/petitions/test_sign_fast_path.py fails then, so that the two are brought together).
 _FAST_FIELDS = frozenset({"address", "is_citizen", "website"})
 FAST_PATH = set(SignSerializer().fields) == _FAST_FIELDS
 
@@ -205,14 +205,14 @@ def _plain_body(request) -> dict | None:
         return None
     if not isinstance(data, dict) or not set(data) <= _FAST_FIELDS | {"link"}:
         return None
-    address, citizen, website = data.get("address"), data.get("is_citizen"), data.get("website", "")
-    if address is not None and not (isinstance(address, str) and len(address.strip()) <= 200):
-        return None
+    address, citizen, website = data.get("address", ""), data.get("is_citizen"), data.get("website", "")
+    if not isinstance(address, str) or len(address.strip()) > 200 or "\x00" in address:
+        return None  # null, too long or a NUL: the serializer's own error
     if citizen is not None and not isinstance(citizen, bool):
         return None
     if not isinstance(website, str) or website.strip() or not isinstance(data.get("link", ""), str):
-        return None  # the honeypot's answer, and any link, the ordinary way
-    return {"address": (address or "").strip() or None, "is_citizen": citizen}
+        return None  # the honeypot's answer, and a link that is not a string, the ordinary way
+    return {"address": address.strip() or None, "is_citizen": citizen}
 
 
 def _csrf_passes(request) -> bool:

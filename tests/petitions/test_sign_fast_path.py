@@ -142,3 +142,14 @@ def test_a_process_copy_of_a_withdrawn_petition_signs_nothing(client, open_petit
     client.force_login(citizen())
     assert sign(client, open_petition).status_code == 400
     assert Signature.objects.filter(petition=open_petition).count() == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"address": None}, {"address": "Алматы, Абая\x0010"}, {"address": "А" * 201}, {"is_citizen": "maybe"}],
+)
+def test_a_body_the_serializer_refuses_is_refused_as_before(client, open_petition, body):
+    client.force_login(citizen())
+    response = sign(client, open_petition, body)
+    assert response.status_code == 400
+    assert Signature.objects.filter(petition=open_petition).count() == 1
