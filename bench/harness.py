@@ -376,7 +376,7 @@ def warm_placements(petition) -> tuple[int, float]:
     """Place every distinct signer address once for the petition's maslikhat, as the first signer
     from each address does (petitions.signing; the placement is then cached for 5 minutes): the
     rounds measure a surge past its first minutes, whatever their length. (Number, seconds.)"""
-    from petitions.signing import _place_signer
+    from petitions.signing import place_signer
     from portal.models import User
 
     addresses = sorted(
@@ -388,7 +388,7 @@ def warm_placements(petition) -> tuple[int, float]:
     )
     started = time.monotonic()
     for address in addresses:
-        _place_signer(petition, address)
+        place_signer(petition, address)
     return len(addresses), time.monotonic() - started
 
 
@@ -401,6 +401,7 @@ def make_open_petition(
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
 
+    from deputies.convocations import convocation_current
     from deputies.models import AddressCoverage, ElectoralDistrict, Maslikhat
     from petitions import services, transitions
     from petitions.models import Petition
@@ -409,7 +410,9 @@ def make_open_petition(
     almaty = Maslikhat.objects.select_related("unit").get(code="kz-75")
     if districts:
         for number, street in ((1, "абая"), (2, "достык")):
-            district = ElectoralDistrict.objects.create(maslikhat=almaty, number=number, name_ru=f"Округ № {number}")
+            district = ElectoralDistrict.objects.create(
+                maslikhat=almaty, convocation=convocation_current(almaty), number=number, name_ru=f"Округ № {number}"
+            )
             AddressCoverage.objects.create(
                 district=district,
                 settlement="Алматы",

@@ -27,6 +27,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from notifications.models import EmailDelivery
 from notifications.prepared import PreparedEmail, Variants, smtp_backend
@@ -125,6 +126,23 @@ def _digest_items(delivery: EmailDelivery, objects: ObjectCache) -> list[dict]:
             {"label": event.label, "object": obj, "url": absolute(url) if url else "", "created_at": item.created_at}
         )
     return items
+
+
+def with_footer(body: str, context: dict, kind: str) -> str:
+    """Every notification email ends with its unsubscribe links (this kind, all emails, settings).
+    The shared layout (emails/base_message.*) carries them in its own footer; an app's template
+    that does not extend it gets them appended here (before </body> in HTML). The signed
+    unsubscribe-from-all URL is unique to the recipient, so finding it means the links are there
+    (as it is, or HTML-escaped)."""
+    url = context["unsubscribe_all_url"]
+    if url in body or escape(url) in body:
+        return body
+    footer = render_to_string(f"emails/_unsubscribe_footer.{kind}", context)
+    if kind == "html":
+        end = body.lower().rfind("</body>")
+        if end != -1:
+            return body[:end] + footer + body[end:]
+    return body.rstrip("\n") + "\n" + footer
 
 
 @dataclass
@@ -227,8 +245,8 @@ def render(
     }
     with translation.override(draft.language):
         subject = " ".join(render_to_string(f"emails/{draft.template}_subject.txt", context).split())
-        text = render_to_string(f"emails/{draft.template}_message.txt", context)
-        html = render_to_string(f"emails/{draft.template}_message.html", context)
+        text = with_footer(render_to_string(f"emails/{draft.template}_message.txt", context), context, "txt")
+        html = with_footer(render_to_string(f"emails/{draft.template}_message.html", context), context, "html")
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
