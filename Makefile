@@ -4,9 +4,10 @@ SHELL := /bin/bash
 PORT ?= 8000
 # Links in emails and .ics files point at the port actually served (override for a public name).
 SITE_URL ?= http://127.0.0.1:$(PORT)
-FANOUT_RECIPIENTS ?= 10000
-# py-spy each surge figure this long (0: off; needs `pip install py-spy`, not a project dependency)
-PROFILE_SECONDS ?= 4
+FANOUT_RECIPIENTS ?= 5000
+# py-spy each surge figure this long (0: off; needs `pip install py-spy`, not a project dependency;
+# it adds about a minute)
+PROFILE_SECONDS ?= 0
 VENV := .venv
 BIN := $(VENV)/bin
 PYVER := $(shell cat .python-version 2>/dev/null)
@@ -72,13 +73,7 @@ lint: install-dev
 
 bench: install-dev
 	@exports="$$(REQUIRE_SERVICES=1 $(BIN)/python -m portal.devtools services)" || exit 1; eval "$$exports"; \
-	set -e; \
-	echo "== bench/bench_lookup.py"; $(BIN)/python bench/bench_lookup.py; \
-	echo "== bench/bench_surge.py (through the proxy header, per-network limit on, a CPU-burning neighbour)"; \
-	$(BIN)/python bench/bench_surge.py --profile-seconds $(PROFILE_SECONDS); \
-	echo "== bench/bench_pages.py"; $(BIN)/python bench/bench_pages.py; \
-	echo "== bench/bench_fanout.py (FANOUT_RECIPIENTS=$(FANOUT_RECIPIENTS); 100000 takes ~11 min here)"; \
-	$(BIN)/python bench/bench_fanout.py --recipients $(FANOUT_RECIPIENTS)
+	$(BIN)/python bench/run_all.py --fanout-recipients $(FANOUT_RECIPIENTS) --profile-seconds $(PROFILE_SECONDS)
 
 messages: install-dev
 	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench

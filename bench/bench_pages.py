@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Run, machine, make_open_petition, services_reachable  # noqa: E402
+from harness import Run, machine, make_open_petition, record, services_reachable  # noqa: E402
 
 ASSET_RE = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
 SIZES = (5, 50)
@@ -319,6 +319,7 @@ def main() -> int:
         }
         show = "--queries" in sys.argv[1:]
         failures = 0
+        measured, missed, most_queries, most_bytes = 0, [], 0, 0
         print(
             f"{'page':<17}{'who':<11}{'queries 5/50':>14}{'HTML KB':>9}{'CSS+JS KB':>11}{'total KB':>10}"
             f"{'gzip KB':>9}   goals"
@@ -340,6 +341,10 @@ def main() -> int:
                 total = big["html"] + big["assets"]
                 queries = [r["queries"] for r in results]
                 ok = max(queries) <= QUERY_GOAL and len(set(queries)) == 1 and total <= BYTES_GOAL
+                measured += 1
+                most_queries, most_bytes = max(most_queries, max(queries)), max(most_bytes, total)
+                if not ok:
+                    missed.append(f"{page} ({who}): {'/'.join(map(str, queries))} queries, {total / 1024:.0f} KB")
                 print(
                     f"{page:<17}{who:<11}{'/'.join(map(str, queries)):>14}{big['html'] / 1024:>9.1f}"
                     f"{big['assets'] / 1024:>11.1f}{total / 1024:>10.1f}{big['gzip'] / 1024:>9.1f}   "
@@ -362,6 +367,15 @@ def main() -> int:
             "bytes: uncompressed HTML of the 50-row page plus every stylesheet and script it links; gzip: "
             "the same compressed (WhiteNoise serves precompressed static files)"
         )
+        record(
+            "pages",
+            "pages meeting the goal",
+            f"{measured - len(missed)} of {measured} (most: {most_queries} queries, {most_bytes / 1024:.0f} KB)",
+            "<= 10 queries, flat, <= 100 KB",
+            not missed and not failures,
+        )
+        for line in missed:
+            record("pages", "missed", line, "", False)
         return 1 if failures else 0
     finally:
         run.close()

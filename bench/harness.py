@@ -8,6 +8,7 @@ started (by their own pid), the database, the Redis keys under the prefix and th
 
 import asyncio
 import datetime
+import json
 import os
 import re
 import secrets
@@ -56,6 +57,47 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+# make bench (bench/run_all.py) migrates one template database and every benchmark clones it; each
+# benchmark also adds its figures to the run's summary table.
+TEMPLATE_ENV = "BENCH_TEMPLATE_DB"
+SUMMARY_ENV = "BENCH_SUMMARY"
+STATIC_ENV = "BENCH_STATIC_DIR"  # static files collected once, with production's hashed names
+
+
+def collect_static(env: dict) -> None:
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+def create_migrated_database(name: str, env: dict) -> str:
+    """CREATE DATABASE `name`, migrated: a copy of make bench's migrated template when there is one
+    (a second, instead of a minute of migrations), else migrated here. "cloned" or "migrated"."""
+    import psycopg
+
+    template = os.environ.get(TEMPLATE_ENV, "")
+    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
+        if template and conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            return "cloned"
+        conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    return "migrated"
+
+
+def record(bench: str, figure: str, value: str, goal: str = "", ok: bool | None = None) -> None:
+    """One row of make bench's summary table (when run by bench/run_all.py; otherwise nothing)."""
+    path = os.environ.get(SUMMARY_ENV)
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as out:
+        row = {"bench": bench, "figure": figure, "value": value, "goal": goal, "ok": ok}
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def load_average() -> tuple[float, float, float]:
+    one, five, fifteen = Path("/proc/loadavg").read_text().split()[:3]
+    return float(one), float(five), float(fifteen)
+
+
 def machine() -> str:
     memory = ""
     try:
@@ -100,20 +142,17 @@ class Run:
 
     # -- database ---------------------------------------------------------------------------
     def create_database(self, collectstatic: bool = True) -> None:
-        import psycopg
-
-        with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
-            conn.execute(f'CREATE DATABASE "{self.db_name}"')
         os.environ.update(self.env)
         sys.path.insert(0, str(ROOT))
         started = time.monotonic()
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True)
-        if collectstatic:
+        how = create_migrated_database(self.db_name, self.env)
+        shared = os.environ.get(STATIC_ENV, "")
+        if collectstatic and shared and Path(shared).is_dir():
+            (self.var_dir / "static").symlink_to(shared)  # make bench collected them once for all
+        elif collectstatic:
             # Production serves hashed static names from a manifest: pages cannot render without it.
-            subprocess.run(
-                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True
-            )
-        print(f"database {self.db_name}: migrated in {time.monotonic() - started:.1f} s")
+            collect_static(self.env)
+        print(f"database {self.db_name}: {how} in {time.monotonic() - started:.1f} s")
 
     def drop_database(self) -> None:
         import psycopg
@@ -266,8 +305,8 @@ class Run:
 # Data: signers with sessions made directly (no login round trips)
 # ------------------------------------------------------------------------------------------
 def make_signers(count: int) -> list[str]:
-    """N citizens with verified emails, home addresses in two Almaty districts (1,000 different
-    addresses, so the placement cache warms as neighbours sign) and DB sessions; returns their
+    """N citizens with verified emails, home addresses in two Almaty districts (400 different
+    addresses, placed before the rounds: warm_placements) and sessions; returns their
     session keys."""
     from allauth.account.models import EmailAddress
     from django.conf import settings
@@ -277,6 +316,7 @@ def make_signers(count: int) -> list[str]:
     from django.utils import timezone
 
     from portal.models import User
+    from portal.signer_card import CARD_SESSION_KEY, card_for
 
     unusable = make_password(None)
     User.objects.bulk_create(
@@ -287,7 +327,7 @@ def make_signers(count: int) -> list[str]:
                 last_name="Б",
                 password=unusable,
                 is_citizen=True,
-                address=f"Алматы, {'Абая' if i % 2 else 'Достык'} {i // 2 % 500 + 1}",
+                address=f"Алматы, {'Абая' if i % 2 else 'Достык'} {i // 2 % 200 + 1}",
             )
             for i in range(count)
         ],
@@ -299,16 +339,20 @@ def make_signers(count: int) -> list[str]:
     )
     store = SessionStore()
     expiry = timezone.now() + datetime.timedelta(days=1)
-    sessions, keys = [], []
+    sessions, keys, datas = [], [], []
     for user in signers:
         key = secrets.token_hex(16)
+        # What a sign-in through the site leaves in the session, the signer card included
+        # (portal.signer_card.on_login; these citizens hold no role).
         data = {
             "_auth_user_id": str(user.pk),
             "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
             "_auth_user_hash": user.get_session_auth_hash(),
+            CARD_SESSION_KEY: card_for(user, official=False),
         }
         sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expiry))
         keys.append(key)
+        datas.append(data)
     Session.objects.bulk_create(sessions, batch_size=5000)
     # A sign-in through the site leaves the session in the cache as well (cached_db engine), so
     # the signers' first requests find it there, as they would after signing in.
@@ -320,16 +364,32 @@ def make_signers(count: int) -> list[str]:
         for start in range(0, len(signers), 5000):
             session_cache.set_many(
                 {
-                    KEY_PREFIX + key: {
-                        "_auth_user_id": str(user.pk),
-                        "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
-                        "_auth_user_hash": user.get_session_auth_hash(),
-                    }
-                    for key, user in zip(keys[start : start + 5000], signers[start : start + 5000], strict=True)
+                    KEY_PREFIX + key: data
+                    for key, data in zip(keys[start : start + 5000], datas[start : start + 5000], strict=True)
                 },
                 timeout=86400,
             )
     return keys
+
+
+def warm_placements(petition) -> tuple[int, float]:
+    """Place every distinct signer address once for the petition's maslikhat, as the first signer
+    from each address does (petitions.signing; the placement is then cached for 5 minutes): the
+    rounds measure a surge past its first minutes, whatever their length. (Number, seconds.)"""
+    from petitions.signing import place_signer
+    from portal.models import User
+
+    addresses = sorted(
+        set(
+            User.objects.filter(email__endswith="@bench.invalid", first_name="Подписант").values_list(
+                "address", flat=True
+            )
+        )
+    )
+    started = time.monotonic()
+    for address in addresses:
+        place_signer(petition, address)
+    return len(addresses), time.monotonic() - started
 
 
 def make_open_petition(

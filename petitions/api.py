@@ -2,9 +2,11 @@
 cacheable count."""
 
 import base64
+import json
 from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -17,9 +19,10 @@ from deputies.serializers import MaslikhatRefSerializer
 from petitions import access, eds_signing, selectors, services, signing, watch
 from petitions.models import Petition
 from petitions.signer_identity import IinTaken
+from portal import signer_card
 from portal.api import validation_error_payload
 from portal.eds import EdsError
-from portal.middleware import client_ip
+from portal.middleware import client_ip, officials_mfa_refusal
 
 
 class PetitionSerializer(serializers.ModelSerializer):
@@ -319,9 +322,122 @@ def _sign_eds(request, pk) -> Response:
     return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
+def _signed(result: signing.SignResult) -> dict:
+    signature = result.signature
+    return {
+        "status": "signed" if result.created else "already_signed",
+        "detail": _("Thank you: your signature is recorded.")
+        if result.created
+        else _("You have already signed this petition."),
+        "signature": {
+            "id": signature.pk,
+            "is_resident": signature.is_resident,
+            "district": result.district_number,
+            "method": signature.method,
+            "delivery_consent": signature.delivery_consent_at is not None,
+        },
+    }
+
+
+# The fast path reads the body itself; it knows the serializer's fields, and stands aside when they
+# change (tests/petitions/test_sign_fast_path.py fails then, so that the two are brought together).
+_FAST_FIELDS = frozenset({"address", "is_citizen", "website", "consent"})
+FAST_PATH = set(SignSerializer().fields) == _FAST_FIELDS
+
+
+def _plain_body(request) -> dict | None:
+    """The sign body when it is a JSON object of SignSerializer's fields (and `link`) with plain
+    values the serializer would take as they are; None for anything else (DRF answers it)."""
+    if request.content_type != "application/json":
+        return None
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not set(data) <= _FAST_FIELDS | {"link"}:
+        return None
+    address, citizen, website = data.get("address", ""), data.get("is_citizen"), data.get("website", "")
+    if not isinstance(address, str) or len(address.strip()) > 200 or "\x00" in address:
+        return None  # null, too long or a NUL: the serializer's own error
+    if any(value is not None and not isinstance(value, bool) for value in (citizen, data.get("consent"))):
+        return None
+    if not isinstance(website, str) or website.strip() or not isinstance(data.get("link", ""), str):
+        return None  # the honeypot's answer, and a link that is not a string, the ordinary way
+    return {"address": address.strip() or None, "is_citizen": citizen, "consent": data.get("consent")}
+
+
+def _csrf_passes(request) -> bool:
+    """DRF's CSRF check for session authentication (SessionAuthentication.enforce_csrf)."""
+    from rest_framework.authentication import CSRFCheck
+
+    check = CSRFCheck(lambda _request: None)
+    check.process_request(request)
+    return check.process_view(request, None, (), {}) is None
+
+
+def fast_sign(request, pk: int) -> JsonResponse | None:
+    """The common signature in a surge, answered without DRF and without reading the user row: a
+    session with a signer card (portal.signer_card), a plain JSON body, a listed petition collecting
+    signatures that this process holds a copy of (watch.signing_copy). Two Redis round trips (the
+    session; the limits, placement and the copy's token in one script) and one statement (the
+    INSERT, which checks the card against the user row). The answers are the ordinary path's; None:
+    go the ordinary way (no card, another body, no copy, a stale copy, a card the INSERT refused)."""
+    if not FAST_PATH:
+        return None
+    signer = signer_card.session_signer(request)
+    if signer is None:
+        return None
+    body = _plain_body(request)
+    if body is None or not _csrf_passes(request):
+        return None
+    petition = watch.signing_copy(pk)
+    if petition is None:
+        return None
+    try:
+        result = signing.petition_sign(
+            petition=petition,
+            user=signer,
+            address=body["address"],
+            is_citizen=body["is_citizen"],
+            ip=client_ip(request),
+            consent=body["consent"],
+            copy_token=petition.signing_token,
+        )
+    except signing.StaleSigningCopy:
+        watch.forget_signing_copy(pk)
+        return None
+    except signing.SignerCardRefused:
+        request.dauys_signing_counted = True  # the ordinary way must not count it again
+        return None
+    except signing.SigningRateLimited as error:
+        return JsonResponse({"detail": error.message}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+    except ValidationError as error:
+        return JsonResponse(validation_error_payload(error), status=status.HTTP_400_BAD_REQUEST)
+    except PermissionDenied as error:
+        return JsonResponse({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
+    return JsonResponse(
+        _signed(result),
+        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},  # as DRF's JSONRenderer
+    )
+
+
 class PetitionSign(APIView):
     # The limits are the petition's rules (per account, per network), applied by the service.
     throttle_classes: list = []
+    # The officials' MFA requirement is checked here, after the fast path, which serves no official
+    # (portal.middleware.OfficialsNeedMFAMiddleware).
+    checks_officials_mfa = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST":
+            answer = fast_sign(request, kwargs["pk"])
+            if answer is not None:
+                return answer
+        refusal = officials_mfa_refusal(request)
+        if refusal is not None:
+            return refusal
+        return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
         request=PolymorphicProxySerializer(
@@ -341,6 +457,7 @@ class PetitionSign(APIView):
             raise NotAuthenticated(_("Sign in first."))
         if isinstance(request.data, Mapping) and "cms" in request.data:
             return _sign_eds(request, pk)
+        signer_card.remember(request, request.user)
         petition = watch.access_petition_for_signing(
             request.user, pk, request.query_params.get("link", "") or request.data.get("link", "")
         )
@@ -355,6 +472,7 @@ class PetitionSign(APIView):
                 ip=client_ip(request),
                 honeypot=body.validated_data.get("website", ""),
                 consent=body.validated_data.get("consent"),
+                limits_counted=getattr(request, "dauys_signing_counted", False),
             )
         except signing.SigningRateLimited as error:
             return Response({"detail": error.message}, status=status.HTTP_429_TOO_MANY_REQUESTS)
@@ -362,21 +480,7 @@ class PetitionSign(APIView):
             return Response(validation_error_payload(error), status=status.HTTP_400_BAD_REQUEST)
         except PermissionDenied as error:
             return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
-        signature = result.signature
-        payload = {
-            "status": "signed" if result.created else "already_signed",
-            "detail": _("Thank you: your signature is recorded.")
-            if result.created
-            else _("You have already signed this petition."),
-            "signature": {
-                "id": signature.pk,
-                "is_resident": signature.is_resident,
-                "district": result.district_number,
-                "method": signature.method,
-                "delivery_consent": signature.delivery_consent_at is not None,
-            },
-        }
-        return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+        return Response(_signed(result), status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
 class PetitionUnsign(APIView):
@@ -397,6 +501,17 @@ class PetitionCount(APIView):
 
     throttle_classes: list = []
     authentication_classes: list = []
+
+    def dispatch(self, request, *args, **kwargs):
+        # A cached count is answered without DRF's request and response machinery (a missing
+        # petition, and every other method, go through it).
+        if request.method == "GET":
+            payload = watch.petition_count(kwargs["pk"])
+            if payload is not None:
+                response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+                response["Cache-Control"] = f"public, max-age={watch.COUNT_CACHE_SECONDS}"
+                return response
+        return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(responses=dict)
     def get(self, request, pk):

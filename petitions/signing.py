@@ -22,11 +22,18 @@ from petitions.common import email_domain, ip_prefix
 from petitions.models import Petition, PetitionHistory, Signature
 from petitions.selectors import consent_refused_message, invalidation_candidates
 from petitions.tasks import petition_tally_task
-from petitions.watch import ACCOUNT_RATE_KEY, NETWORK_RATE_KEY, PLACEMENT_CACHE_KEY, TALLY_NUDGE_KEY
+from petitions.watch import (
+    ACCOUNT_RATE_KEY,
+    NETWORK_RATE_KEY,
+    PLACEMENT_CACHE_KEY,
+    SIGNING_TOKEN_KEY,
+    TALLY_NUDGE_KEY,
+)
 from portal.access import require_verified_email
 from portal.audit import audit_record
 from portal.cache import OUTAGE as REDIS_OUTAGE
 from portal.cache import ResilientRedisCache
+from portal.signer_card import CardSigner
 
 TALLY_NUDGE_SECONDS = 2
 PLACEMENT_CACHE_SECONDS = 300
@@ -49,14 +56,29 @@ class SignResult:
     previous_method: str = ""
 
 
+class StaleSigningCopy(Exception):
+    """The process's copy of the petition is no longer the cached one (petitions.watch.signing_copy):
+    nothing was counted; sign again on the petition read afresh."""
+
+
+class SignerCardRefused(Exception):
+    """Nothing was written for a signer known by their session's card (portal.signer_card): the card
+    no longer matches the account, or the signature needs the ordinary path's answer (already
+    signed, email not verified). The limits were counted: sign again with the user and
+    limits_counted=True."""
+
+
 # Both signing limits in one Redis round trip. The network's counter moves only when the account's
 # limit lets the signature through, as when the two are counted one after the other. The same round
-# trip reads the cached placement of the signer's address (KEYS[2]), needed next when both pass.
+# trip reads the cached placement of the signer's address (KEYS[2]), needed next when both pass, and,
+# for a process's own copy of the petition, first checks that the copy is still the cached one
+# (KEYS[4] holds its token, ARGV[5]); a stale copy counts nothing.
 _LIMITS_LUA = """
+if ARGV[5] ~= '' and redis.call('GET', KEYS[4]) ~= ARGV[5] then return {3, false} end
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 if n > tonumber(ARGV[1]) then return {1, false} end
-if #KEYS > 2 then
+if ARGV[3] ~= '' then
   n = redis.call('INCR', KEYS[3])
   if n == 1 then redis.call('EXPIRE', KEYS[3], ARGV[4]) end
   if n > tonumber(ARGV[3]) then return {2, false} end
@@ -78,22 +100,31 @@ def _rate_hit(key: str, limit: int, window: int) -> bool:
 
 
 def _signing_limits(
-    account: tuple[str, int, int], network: tuple[str, int, int] | None, placement_key: str
+    account: tuple[str, int, int],
+    network: tuple[str, int, int] | None,
+    placement_key: str,
+    copy_token: tuple[str, int] | None = None,
 ) -> tuple[str | None, object]:
     """Count a signature against (key, limit, window) of the account and of the network: the one
     refusing it ("account" or "network") or None, and, when none refuses and the cache is Redis,
-    the cached placement under `placement_key` (None: not cached; _MISSING: not read)."""
+    the cached placement under `placement_key` (None: not cached; _MISSING: not read). With
+    `copy_token` (key, token), "stale" and nothing counted when the cache holds another token."""
     global _limits_script
     backend = caches["default"]
     if not isinstance(backend, ResilientRedisCache):
+        if copy_token and backend.get(copy_token[0]) != copy_token[1]:
+            return "stale", _MISSING
         if not _rate_hit(*account):
             return "account", _MISSING
         return ("network" if network and not _rate_hit(*network) else None), _MISSING
-    keys = [backend.make_and_validate_key(account[0]), backend.make_and_validate_key(placement_key)]
-    args = [account[1], account[2]]
-    if network:
-        keys.append(backend.make_and_validate_key(network[0]))
-        args += [network[1], network[2]]
+    placement = backend.make_and_validate_key(placement_key)
+    keys = [
+        backend.make_and_validate_key(account[0]),
+        placement,
+        backend.make_and_validate_key(network[0]) if network else placement,
+        backend.make_and_validate_key(copy_token[0]) if copy_token else placement,
+    ]
+    args = [account[1], account[2], *(network[1:] if network else ("", "")), copy_token[1] if copy_token else ""]
     try:
         client = backend.redis_client(keys[0], write=True)
         if _limits_script is None:
@@ -104,7 +135,7 @@ def _signing_limits(
         # still holds in PostgreSQL (tests/faults/test_redis_outage.py).
         return None, _MISSING
     if code:
-        return {1: "account", 2: "network"}[code], _MISSING
+        return {1: "account", 2: "network", 3: "stale"}[code], _MISSING
     return None, (None if placement is None else backend.decode(placement))
 
 
@@ -149,21 +180,23 @@ def place_signer(petition: Petition, text: str, cached=_MISSING) -> tuple[int | 
     return placement
 
 
-def _signature_insert(values: dict) -> int | None:
+def _signature_insert(values: dict, signer_check: tuple[str, list] | None = None) -> int | None:
     """INSERT ... SELECT ... WHERE the signer has a verified email ON CONFLICT DO NOTHING RETURNING
     id: one statement, no savepoint; a repeat is answered by the unique constraint and an unverified
-    signer by the condition, rather than by reads before the write. None: nothing was written."""
+    signer by the condition, rather than by reads before the write. `signer_check`: a further
+    condition (SQL, params), the signer card's (portal.signer_card). None: nothing was written."""
     table = Signature._meta.db_table
     emails = EmailAddress._meta.db_table
     columns = list(values)
+    extra_sql, extra_params = signer_check or ("TRUE", [])
     # Table and column names are our models' own, never input.
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(['%s'] * len(columns))} "  # noqa: S608
-        f"WHERE EXISTS (SELECT 1 FROM {emails} WHERE user_id = %s AND verified) "
+        f"WHERE EXISTS (SELECT 1 FROM {emails} WHERE user_id = %s AND verified) AND {extra_sql} "
         "ON CONFLICT (petition_id, signer_id) DO NOTHING RETURNING id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*values.values(), values["signer_id"]])
+        cursor.execute(sql, [*values.values(), values["signer_id"], *extra_params])
         row = cursor.fetchone()
     return row[0] if row else None
 
@@ -194,6 +227,8 @@ def petition_sign(
     ip: str | None = None,
     honeypot: str = "",
     consent: bool | None = None,
+    copy_token: int | None = None,
+    limits_counted: bool = False,
 ) -> SignResult:
     """Sign once. A repeat answers "already signed" and changes nothing (but records a consent
     given now); a signature withdrawn earlier is restored. The counts follow at the next tally.
@@ -201,7 +236,11 @@ def petition_sign(
     `consent`: the signer agreed that their full name and district go to the maslikhat with the
     appeal (selectors.delivery_notice says it). False is refused under `consent`; None (a v1 API
     client that does not know the field) signs without a recorded consent, and the appeal then
-    carries the signature without the name (docs/api.md)."""
+    carries the signature without the name (docs/api.md).
+
+    `user` may be a CardSigner (the sign endpoint's fast path, petitions.api); `copy_token`: the
+    petition is a process's copy with this token (watch.signing_copy); `limits_counted`: a retry
+    whose signature was counted already."""
     if honeypot:
         raise ValidationError(_("Your signature could not be accepted. Please try again."))
     if consent is False:
@@ -225,11 +264,18 @@ def petition_sign(
     rules = petition.rules
     hour, minute = int(time.time() // 3600), int(time.time() // 60)
     network = ip_prefix(ip)
-    refused, placement = _signing_limits(
-        (ACCOUNT_RATE_KEY.format(user.pk, hour), rules.account_signatures_per_hour, 3600),
-        (NETWORK_RATE_KEY.format(network, minute), rules.ip_signatures_per_minute, 60) if network else None,
-        _placement_key(petition, address),
+    refused, placement = (
+        (None, _MISSING)
+        if limits_counted
+        else _signing_limits(
+            (ACCOUNT_RATE_KEY.format(user.pk, hour), rules.account_signatures_per_hour, 3600),
+            (NETWORK_RATE_KEY.format(network, minute), rules.ip_signatures_per_minute, 60) if network else None,
+            _placement_key(petition, address),
+            (SIGNING_TOKEN_KEY.format(petition.pk), copy_token) if copy_token else None,
+        )
     )
+    if refused == "stale":
+        raise StaleSigningCopy
     if refused == "account":
         raise SigningRateLimited(_("You have signed many petitions in the last hour. Please try again later."))
     if refused == "network":
@@ -265,8 +311,11 @@ def petition_sign(
         "signed_on": None,
         "delivery_consent_at": connection.ops.adapt_datetimefield_value(consent_at) if consent_at else None,
     }
-    new_id = _signature_insert(values)
+    card = isinstance(user, CardSigner)
+    new_id = _signature_insert(values, user.condition() if card else None)
     if new_id is None:
+        if card:
+            raise SignerCardRefused
         require_verified_email(user)
         existing = Signature.objects.select_related("district").get(petition=petition, signer=user)
         if existing.status == Signature.Status.INVALIDATED:
@@ -301,7 +350,7 @@ def petition_sign(
         signature = Signature(
             pk=new_id,
             petition=petition,
-            signer=user,
+            signer_id=user.pk,
             created_at=now,
             district_id=district_id,
             is_resident=resident,

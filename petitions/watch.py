@@ -6,6 +6,8 @@ every state move drop them (`drop_watched`, `drop_petition`), so a watcher sees 
 tally and nobody signs against a state that has changed; the timeouts bound an edit made elsewhere
 (rules in the admin)."""
 
+import secrets
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -20,6 +22,7 @@ from petitions.templatetags.petition_tags import petition_route
 COUNT_CACHE_KEY = "petitions:count:{}"  # the public count (petitions/api.py)
 PAGE_CACHE_KEY = "petitions:page:{}:{}"  # the page anonymous visitors share, per language (petitions/views.py)
 SIGNING_CACHE_KEY = "petitions:signing:{}"  # the petition a signature is for
+SIGNING_TOKEN_KEY = "petitions:signing-token:{}"  # noqa: S105 - the cached copy's token (a name, not a secret)
 PLACEMENT_CACHE_KEY = "petitions:place:{}:{}"  # a declared address placed for a maslikhat (signing)
 ACCOUNT_RATE_KEY = "petitions:rl:user:{}:{}"  # signatures of one account in one hour (signing)
 NETWORK_RATE_KEY = "petitions:rl:net:{}:{}"  # signatures from one network in one minute (signing)
@@ -47,8 +50,35 @@ def access_petition_for_signing(user, pk, link: str = "") -> Petition:
         user, pk, link, queryset=Petition.objects.select_related("maslikhat", "rules")
     )
     if petition.is_listed and petition.is_signable:
-        cache.set(key, petition, SIGNING_CACHE_SECONDS)
+        # The token names this copy: a process that keeps it (signing_copy) signs on it only while
+        # the token in the cache is still this one, which drop_petition deletes.
+        petition.signing_token = secrets.randbits(62)
+        cache.set_many({key: petition, SIGNING_TOKEN_KEY.format(pk): petition.signing_token}, SIGNING_CACHE_SECONDS)
     return petition
+
+
+_copies: dict[int, Petition] = {}
+
+
+def signing_copy(pk: int) -> Petition | None:
+    """This process's copy of a listed petition collecting signatures (taken from the cache the first
+    time), or None when the cache has none. Signing on it costs no round trip of its own: the
+    rate-limit script checks, in the round trip it makes anyway, that the copy's `signing_token` is
+    still the cached one (petitions.signing); when it is not, the copy is forgotten and the
+    petition read afresh."""
+    petition = _copies.get(pk)
+    if petition is None:
+        petition = cache.get(SIGNING_CACHE_KEY.format(pk))
+        if petition is None or getattr(petition, "signing_token", None) is None:
+            return None
+        if len(_copies) >= 1000:  # bounded: a few petitions collect at a time
+            _copies.clear()
+        _copies[pk] = petition
+    return petition
+
+
+def forget_signing_copy(pk: int) -> None:
+    _copies.pop(pk, None)
 
 
 def petition_count(pk) -> dict | None:
@@ -116,7 +146,10 @@ def drop_watched(pks) -> None:
 
 
 def drop_petition(pk) -> None:
-    """Drop everything cached of one petition (it changed state): its signing copy, count and pages."""
-    cache.delete(SIGNING_CACHE_KEY.format(pk))
-    cache.delete_many([SHEET_CACHE_KEY.format(pk, status) for status in Petition.SIGNABLE_STATUSES])
+    """Drop everything cached of one petition (it changed state): its signing copy (and with its
+    token every process's copy of it), public sheets, count and pages."""
+    cache.delete_many(
+        [SIGNING_CACHE_KEY.format(pk), SIGNING_TOKEN_KEY.format(pk)]
+        + [SHEET_CACHE_KEY.format(pk, status) for status in Petition.SIGNABLE_STATUSES]
+    )
     drop_watched([pk])

@@ -17,5 +17,10 @@ class PortalConfig(AppConfig):
         from portal.mfa import connect_signals
 
         connect_signals()
+        from django.contrib.auth.signals import user_logged_in
+
+        from portal.signer_card import on_login
+
+        user_logged_in.connect(on_login, dispatch_uid="dauys-signer-card")
         # Sent once per app by migrate and flush; listening for portal's alone runs loaders once.
         post_migrate.connect(_on_post_migrate, sender=self, dispatch_uid="dauys-reference-data")

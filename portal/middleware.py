@@ -69,47 +69,57 @@ class OfficialsNeedMFAMiddleware:
     requirement follows the role, not the path: an official whose *session* has not passed the second
     factor reaches nothing but the account pages until it does. Without an authenticator they are
     sent to enrol one; with one, to confirm with it (allauth's re-authentication by TOTP). The API
-    answers 403 with a translated reason."""
+    answers 403 with a translated reason. Checked before the view (process_view), when the URL has
+    resolved to one."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            getattr(settings, "DAUYS_REQUIRE_MFA_FOR_OFFICIALS", True)
-            and request.user.is_authenticated
-            and not _mfa_exempt(request.path_info)
-        ):
-            refusal = self._refusal(request)
-            if refusal is not None:
-                return refusal
         return self.get_response(request)
 
-    @staticmethod
-    def _refusal(request):
-        from portal.access import is_official
-        from portal.mfa import has_authenticator, session_passed_mfa
-
-        if session_passed_mfa(request) or not is_official(request.user):
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # A view marked `checks_officials_mfa` calls officials_mfa_refusal() itself: the sign
+        # endpoint, whose common request never reads the user row (portal.signer_card).
+        if any(
+            getattr(v, "checks_officials_mfa", False)
+            for v in (view_func, getattr(view_func, "cls", None), getattr(view_func, "view_class", None))
+        ):
             return None
-        enrolled = has_authenticator(request.user)
-        if enrolled:
-            message = _("Officials must confirm this sign-in with their authenticator before continuing.")
-        else:
-            message = _("Officials must turn on two-factor authentication before continuing.")
-        if request.path_info.startswith("/api/"):
-            from django.http import JsonResponse
+        return officials_mfa_refusal(request)
 
-            return JsonResponse({"detail": message}, status=403)
-        from urllib.parse import urlencode
 
-        from django.urls import reverse
+def officials_mfa_refusal(request):
+    """The answer to an official whose session has not passed MFA, or None (everyone else)."""
+    if not (
+        getattr(settings, "DAUYS_REQUIRE_MFA_FOR_OFFICIALS", True)
+        and request.user.is_authenticated
+        and not _mfa_exempt(request.path_info)
+    ):
+        return None
+    from portal.access import is_official
+    from portal.mfa import has_authenticator, session_passed_mfa
 
-        messages.warning(request, message)
-        if not enrolled:
-            return redirect("mfa_activate_totp")
-        next_url = request.get_full_path() if request.method == "GET" else "/"
-        return redirect(reverse("mfa_reauthenticate") + "?" + urlencode({"next": next_url}))
+    if session_passed_mfa(request) or not is_official(request.user):
+        return None
+    enrolled = has_authenticator(request.user)
+    if enrolled:
+        message = _("Officials must confirm this sign-in with their authenticator before continuing.")
+    else:
+        message = _("Officials must turn on two-factor authentication before continuing.")
+    if request.path_info.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": message}, status=403)
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    messages.warning(request, message)
+    if not enrolled:
+        return redirect("mfa_activate_totp")
+    next_url = request.get_full_path() if request.method == "GET" else "/"
+    return redirect(reverse("mfa_reauthenticate") + "?" + urlencode({"next": next_url}))
 
 
 class DatabaseUnavailableMiddleware:
@@ -191,9 +201,12 @@ class RequestBodyLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        user = getattr(request, "user", None)
-        signed_in = bool(user is not None and user.is_authenticated)
-        limit = settings.MAX_REQUEST_BYTES if signed_in else settings.MAX_ANONYMOUS_REQUEST_BYTES
+        limit = settings.MAX_ANONYMOUS_REQUEST_BYTES
+        if length > limit:
+            # Who is asking matters only above the anonymous limit: below it, the user is not read.
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                limit = settings.MAX_REQUEST_BYTES
         if length > limit:
             from django.http import JsonResponse
             from django.shortcuts import render

@@ -249,8 +249,15 @@ def free_port() -> int:
 # A real SMTP server (aiosmtpd) that keeps what it receives
 # ------------------------------------------------------------------------------
 class SMTPSink:
+    """An SMTP server keeping what it accepts. It offers PIPELINING (RFC 2920) as relays do, so the
+    notification tests go through the pipelined sending path."""
+
     def __init__(self):
         self.messages = []
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802 - aiosmtpd's hook name
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         from email import message_from_bytes, policy
