@@ -199,7 +199,9 @@ def deputy_accountability(deputy) -> dict:
     nothing = Value(None, output_field=DateField())
 
     def rows(queryset, kind, text, detail, day, link):
-        return queryset.filter(deputy=deputy).values_list(
+        # No ORDER BY inside a UNION member (SQLite refuses one; the models' Meta.ordering adds it):
+        # the lists are sorted below.
+        return queryset.filter(deputy=deputy).order_by().values_list(
             Value(kind, output_field=CharField()),
             Cast(text, TextField()),
             Cast(detail, TextField()),
