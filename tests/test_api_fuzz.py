@@ -39,6 +39,7 @@ def _signed_in_headers(client) -> dict:
     }
 
 
+@pytest.mark.slow  # ~25 examples x ~25 operations, twice each: a minute of the unit run
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_never_answers_5xx_to_anyone(case, client):
