@@ -182,13 +182,17 @@ def generate(rows: int, rng: random.Random) -> list[tuple]:
 
 def load(data: list[tuple]) -> None:
     from deputies.addresses import settlement_key, street_key
+    from deputies.convocations import convocation_current
     from deputies.models import AddressCoverage, Deputy, ElectoralDistrict, Maslikhat
 
     maslikhats = {m.code: m for m in Maslikhat.objects.all()}
+    convocations = {}
     districts = {}
     for code, number in sorted({(row[0], row[1]) for row in data}):
+        if code not in convocations:
+            convocations[code] = convocation_current(maslikhats[code])
         districts[(code, number)] = ElectoralDistrict(
-            maslikhat=maslikhats[code], number=number, name_ru=f"Округ № {number}"
+            maslikhat=maslikhats[code], convocation=convocations[code], number=number, name_ru=f"Округ № {number}"
         )
     ElectoralDistrict.objects.bulk_create(districts.values(), batch_size=2000)
     districts = {(d.maslikhat.code, d.number): d for d in ElectoralDistrict.objects.select_related("maslikhat")}

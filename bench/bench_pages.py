@@ -1,6 +1,7 @@
 """Pages: SQL queries and bytes (HTML + CSS + JS) of the home, petition list, petition, hearing,
-deputy, maslikhat, representatives, session list, session (agenda items x roll calls) and scorecard
-comparison pages, with their lists at 5 and at 50 rows.
+deputy (the public record: every panel, the signed-in citizen's follow and booking), maslikhat,
+representatives, session list, session (agenda items x roll calls), scorecard comparison and one
+maslikhat's scorecard pages, with their lists at 5 and at 50 rows.
 
 Production settings on a dedicated database (collected, hashed static files served by WhiteNoise),
 Django's test client, `CaptureQueriesContext` around the second request of each page (the first
@@ -37,6 +38,7 @@ def build(size: int, petition_base, staff, commission) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
+    from deputies.convocations import convocation_current
     from deputies.models import CommissionMembership, Deputy, ElectoralDistrict
     from hearings.models import Question
     from hearings.services import hearing_schedule
@@ -70,9 +72,12 @@ def build(size: int, petition_base, staff, commission) -> dict:
     petition = petitions[0]
     maslikhat = petition.maslikhat
     base = ElectoralDistrict.objects.filter(maslikhat=maslikhat).count()
+    convocation = convocation_current(maslikhat)
     districts = ElectoralDistrict.objects.bulk_create(
         [
-            ElectoralDistrict(maslikhat=maslikhat, number=base + i + 1, name_ru=f"Округ № {base + i + 1}")
+            ElectoralDistrict(
+                maslikhat=maslikhat, convocation=convocation, number=base + i + 1, name_ru=f"Округ № {base + i + 1}"
+            )
             for i in range(size)
         ]
     )
@@ -153,6 +158,7 @@ def build(size: int, petition_base, staff, commission) -> dict:
     )
     assert Petition.objects.filter(pk=petition.pk).values_list("signature_count", flat=True).get() == size
     session = build_sessions(size, maslikhat, deputies)
+    build_letters(size, deputies, people[0])
     return {"petition": petition, "hearing": hearing, "citizen": people[0], "deputy": deputies[0], "session": session}
 
 
@@ -191,6 +197,52 @@ def build_sessions(size: int, maslikhat, deputies):
     Attendance.objects.bulk_create([Attendance(session=session, deputy=d, status="present") for d in deputies])
     Vote.objects.bulk_create([Vote(decision=x, deputy=d, choice="for") for x in decisions for d in deputies])
     return session
+
+
+def build_letters(size: int, deputies, citizen) -> None:
+    """`size` counted messages to the first deputy (replied, one exchange published), a reception slot
+    of theirs booked by `citizen`, who follows the deputy: the deputy page's letters figures, slots
+    and follow button, and the scorecard's reply rate, have rows to count."""
+    from django.utils import timezone
+
+    from letters.models import Booking, Message, ReceptionSlot
+    from notifications.follows import follow_add
+
+    deputy, now = deputies[0], timezone.now()
+    Message.objects.bulk_create(
+        [
+            Message(
+                deputy=deputy,
+                maslikhat_id=deputy.maslikhat_id,
+                author=citizen,
+                language="ru",
+                subject=f"Письмо {i}",
+                body="Во дворе нет света.",
+                reply="Починили.",
+                status=Message.Status.REPLIED,
+                delivered_at=now - timedelta(days=40),
+                reply_due_on=timezone.localdate() - timedelta(days=10),
+                replied_at=now - timedelta(days=35),
+                reply_working_days=4,
+                author_consents=i == 0,
+                deputy_consents=i == 0,
+                publication=Message.Publication.PUBLISHED if i == 0 else Message.Publication.PRIVATE,
+            )
+            for i in range(size)
+        ]
+    )
+    starts = now + timedelta(days=3)
+    slot = ReceptionSlot.objects.create(
+        deputy=deputy,
+        maslikhat_id=deputy.maslikhat_id,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Акимат, кабинет 5",
+        capacity=size,
+        language="ru",
+    )
+    Booking.objects.create(slot=slot, user=citizen)
+    follow_add(user=citizen, obj=deputy)
 
 
 def measure(client, url: str, show: bool = False) -> dict:
@@ -263,6 +315,7 @@ def main() -> int:
             "session list": lambda _size: f"/ru/sessions/?maslikhat={first.maslikhat.code}",
             "session": lambda size: f"/ru/sessions/{data[size]['session'].pk}/",
             "scorecards": lambda _size: "/ru/scorecards/",
+            "scorecard": lambda _size: f"/ru/scorecards/{first.maslikhat.code}/",
         }
         show = "--queries" in sys.argv[1:]
         failures = 0

@@ -341,6 +341,7 @@ def make_open_petition(
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
 
+    from deputies.convocations import convocation_current
     from deputies.models import AddressCoverage, ElectoralDistrict, Maslikhat
     from petitions import services, transitions
     from petitions.models import Petition
@@ -349,7 +350,9 @@ def make_open_petition(
     almaty = Maslikhat.objects.select_related("unit").get(code="kz-75")
     if districts:
         for number, street in ((1, "абая"), (2, "достык")):
-            district = ElectoralDistrict.objects.create(maslikhat=almaty, number=number, name_ru=f"Округ № {number}")
+            district = ElectoralDistrict.objects.create(
+                maslikhat=almaty, convocation=convocation_current(almaty), number=number, name_ru=f"Округ № {number}"
+            )
             AddressCoverage.objects.create(
                 district=district,
                 settlement="Алматы",

@@ -14,26 +14,27 @@ from deputies.models import (
 
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "kind", "name_kk", "name_ru", "population"]
+    list_display = ["code", "kind", "name_kk", "name_ru", "population", "population_as_of", "population_source"]
     list_filter = ["kind"]
     search_fields = ["code", "name_kk", "name_ru", "name_en"]
 
 
 @admin.register(Maslikhat)
 class MaslikhatAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_ru", "level", "electoral_system", "seats"]
+    list_display = ["code", "name_ru", "level", "seats"]
     list_filter = ["level"]
     search_fields = ["code", "name_kk", "name_ru", "name_en"]
 
 
 @admin.register(Convocation)
 class ConvocationAdmin(admin.ModelAdmin):
-    list_display = ["maslikhat", "number", "elected_on", "ends_on"]
+    list_display = ["maslikhat", "number", "elected_on", "ends_on", "electoral_system", "seats"]
+    list_filter = ["electoral_system"]
 
 
 @admin.register(ElectoralDistrict)
 class ElectoralDistrictAdmin(admin.ModelAdmin):
-    list_display = ["maslikhat", "number", "name_ru", "registered_voters", "is_demo"]
+    list_display = ["maslikhat", "convocation", "number", "name_ru", "registered_voters", "is_demo"]
     list_filter = ["maslikhat"]
 
 

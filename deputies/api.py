@@ -21,7 +21,7 @@ class DistrictSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     is_demo = serializers.BooleanField(read_only=True)
     convocation = serializers.IntegerField(
-        source="convocation.number", read_only=True, allow_null=True, help_text="The boundary generation."
+        source="convocation.number", read_only=True, help_text="The boundary generation."
     )
 
     class Meta:
@@ -166,6 +166,12 @@ class MaslikhatSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     deputy_count = serializers.IntegerField(read_only=True)
     district_count = serializers.IntegerField(read_only=True)
+    electoral_system = serializers.ChoiceField(
+        source="current_system",
+        choices=Maslikhat.ElectoralSystem.choices,
+        read_only=True,
+        help_text="The electoral system of the convocation in force today.",
+    )
 
     class Meta:
         model = Maslikhat
@@ -220,12 +226,32 @@ class MaslikhatDetailSerializer(MaslikhatSerializer):
     chair = serializers.SerializerMethodField()
     commissions = serializers.SerializerMethodField()
     districts = serializers.SerializerMethodField()
+    population = serializers.SerializerMethodField()
 
     class Meta(MaslikhatSerializer.Meta):
-        fields = [*MaslikhatSerializer.Meta.fields, "contacts", "composition", "chair", "commissions", "districts"]
+        fields = [
+            *MaslikhatSerializer.Meta.fields,
+            "population",
+            "contacts",
+            "composition",
+            "chair",
+            "commissions",
+            "districts",
+        ]
 
     def get_contacts(self, obj) -> dict:
         return {"email": obj.email, "phone": obj.phone, "address": obj.address, "website": obj.website}
+
+    def get_population(self, obj) -> dict:
+        """The territory's population with the day it describes and its source; `confirmed` is false
+        when no source is recorded, and every value is null when no figure is."""
+        unit = obj.unit
+        return {
+            "figure": unit.population,
+            "as_of": unit.population_as_of.isoformat() if unit.population_as_of else None,
+            "source": unit.population_source or None,
+            "confirmed": unit.population_confirmed,
+        }
 
     def get_composition(self, obj) -> dict:
         composition = self.context["record"]["composition"]
@@ -310,7 +336,7 @@ class DeputyDetailSerializer(RepresentativeSerializer):
     def get_commissions(self, obj) -> list[dict]:
         return [
             {"id": m.commission_id, "name": m.commission.name, "is_chair": m.is_chair}
-            for m in obj.commission_memberships.all()
+            for m in obj.memberships  # deputy_get
         ]
 
     def to_representation(self, instance):

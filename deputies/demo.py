@@ -7,6 +7,7 @@ import datetime
 from pathlib import Path
 
 from deputies.admin_map import maslikhat_names
+from deputies.convocations import eighth_convocation_defaults
 from deputies.geo import boundaries_changed
 from deputies.imports import deputies_import, deputies_import_rows, districts_import, districts_import_rows
 from deputies.models import (
@@ -191,7 +192,6 @@ def _talgar_maslikhat() -> Maslikhat:
         defaults={
             "unit": unit,
             "level": Maslikhat.Level.DISTRICT,
-            "electoral_system": Maslikhat.ElectoralSystem.SMD,
             "seats": 15,
             **maslikhat_names(unit.kind, TALGAR["name"]),
         },
@@ -250,7 +250,9 @@ def seed_deputies(stdout=None) -> str:
 
     for maslikhat in Maslikhat.objects.filter(code__in=codes):
         convocation, _created = Convocation.objects.get_or_create(
-            maslikhat=maslikhat, number=8, defaults={"elected_on": ELECTED_ON, "ends_on": datetime.date(2028, 3, 19)}
+            maslikhat=maslikhat,
+            number=8,
+            defaults={**eighth_convocation_defaults(maslikhat), "ends_on": datetime.date(2028, 3, 19)},
         )
         Deputy.objects.filter(maslikhat=maslikhat, is_demo=True, convocation__isnull=True).update(
             convocation=convocation, elected_on=ELECTED_ON

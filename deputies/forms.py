@@ -62,9 +62,7 @@ class DeputyForm(forms.ModelForm):
         self.fields["district"].queryset = maslikhat.districts.select_related("convocation").order_by(
             "-convocation__number", "number"
         )
-        self.fields["district"].label_from_instance = lambda d: (
-            f"№ {d.number}" + (f" · {d.convocation.number}" if d.convocation else "")
-        )
+        self.fields["district"].label_from_instance = lambda d: f"№ {d.number} · {d.convocation.number}"
         self.fields["district"].help_text = _("Only for single-mandate deputies.")
 
     def _post_clean(self):

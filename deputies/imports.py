@@ -98,10 +98,76 @@ def units_import(path: Path, *, dry_run: bool = False) -> ImportReport:
                 defaults={
                     "unit": unit,
                     "level": Maslikhat.Level.DISTRICT,
-                    "electoral_system": Maslikhat.ElectoralSystem.SMD,
                     **maslikhat_names(unit.kind, {"kk": unit.name_kk, "ru": unit.name_ru, "en": unit.name_en}),
                 },
             )
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+# ------------------------------------------------------------------------------
+# Population figures, each with the day it describes and its source
+# ------------------------------------------------------------------------------
+POPULATION_COLUMNS = ["code", "population", "as_of", "source"]
+MAX_POPULATION = 30_000_000  # more than the whole country: a typo, not a figure
+
+
+def populations_import(path: Path, *, dry_run: bool = False, today: date | None = None) -> ImportReport:
+    """Rows of `code,population,as_of,source`: an administrative unit's population on a day and the
+    publication it comes from (the Bureau of National Statistics' table, its title and address). A
+    figure without a source is refused, so that nothing on a page looks confirmed that is not. A row
+    already present changes nothing; all or nothing."""
+    report = ImportReport()
+    rows, report.errors = read_csv(path, POPULATION_COLUMNS)
+    if report.errors:
+        return report
+    today = today or timezone.localdate()
+    units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in={row["code"] for _n, row in rows})}
+    seen: set[str] = set()
+    parsed = []
+    for number, row in rows:
+        problems = []
+        code = row["code"]
+        if code not in units:
+            problems.append(_("unit %(code)s is unknown") % {"code": code or "—"})
+        elif code in seen:
+            problems.append(_("code %(code)s appears twice in the file") % {"code": code})
+        seen.add(code)
+        figure = row["population"].replace(" ", "").replace("\u00a0", "")
+        if not figure.isdigit() or not 0 < int(figure) <= MAX_POPULATION:
+            problems.append(_("population must be a whole number of people"))
+        try:
+            as_of = date.fromisoformat(row["as_of"])
+        except ValueError:
+            as_of = None
+            problems.append(_("as_of must be a date written YYYY-MM-DD"))
+        if as_of and as_of > today:
+            problems.append(_("as_of is in the future"))
+        source = " ".join(row["source"].split())
+        if not source:
+            problems.append(_("source is empty: name the publication the figure comes from"))
+        elif len(source) > 300:
+            problems.append(_("source is too long"))
+        if problems:
+            report.errors.append(_row_error(number, problems))
+            continue
+        parsed.append((units[code], int(figure), as_of, source))
+    if report.errors:
+        return report
+    with transaction.atomic():
+        for unit, figure, as_of, source in parsed:
+            values = {"population": figure, "population_as_of": as_of, "population_source": source}
+            if all(getattr(unit, k) == v for k, v in values.items()):
+                report.unchanged += 1
+                continue
+            if unit.population is None:
+                report.created += 1
+            else:
+                report.updated += 1
+            for key, value in values.items():
+                setattr(unit, key, value)
+            unit.save(update_fields=list(values))
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -147,6 +213,7 @@ def districts_import_rows(
     allowed_codes=None,
     convocation: int | None = None,
     elected_on: date | None = None,
+    electoral_system: str | None = None,
 ) -> ImportReport:
     """Rows of `maslikhat,district,settlement,street,houses`. A district is created the first time its
     (maslikhat, number) appears; a row already present changes nothing; a rule that overlaps another
@@ -154,14 +221,15 @@ def districts_import_rows(
     specific one (a house inside another district's range) is a carve-out, noted. All or nothing.
 
     Districts belong to a convocation (boundary generation): the `convocation` column or argument (a
-    number; `elected_on` creates it when it is not recorded), else the convocation in force today
-    (the 8th, created where none is recorded). Loading a new generation leaves the others alone."""
+    number; `elected_on` creates it when it is not recorded, with `electoral_system` or the tier's),
+    else the convocation in force today (the 8th, created where none is recorded). Loading a new
+    generation leaves the others alone."""
     from deputies.addresses import RuleError, parse_rule, rules_carve_out, rules_overlap, settlement_key, street_key
     from deputies.models import AddressCoverage, ElectoralDistrict
 
     report = ImportReport()
     maslikhats = {m.code: m for m in Maslikhat.objects.all()}
-    convocations = _Convocations(maslikhats, elected_on)
+    convocations = _Convocations(maslikhats, elected_on, electoral_system)
     parsed: list[_CoverageRow] = []
     for number, row in rows:
         problems = []
@@ -261,7 +329,7 @@ def districts_import_rows(
 
     with transaction.atomic():
         districts = {
-            (d.maslikhat.code, d.convocation.number if d.convocation else None, d.number): d
+            (d.maslikhat.code, d.convocation.number, d.number): d
             for d in ElectoralDistrict.objects.filter(maslikhat__code__in={r.code for r in parsed}).select_related(
                 "maslikhat", "convocation"
             )
@@ -300,10 +368,10 @@ def districts_import_rows(
 class _Convocations:
     """The convocations (boundary generations) an import writes into, by (maslikhat code, number)."""
 
-    def __init__(self, maslikhats: dict, elected_on: date | None):
+    def __init__(self, maslikhats: dict, elected_on: date | None, electoral_system: str | None = None):
         from deputies.models import Convocation
 
-        self.maslikhats, self.elected_on = maslikhats, elected_on
+        self.maslikhats, self.elected_on, self.electoral_system = maslikhats, elected_on, electoral_system
         self.known = {(c.maslikhat.code, c.number): c for c in Convocation.objects.select_related("maslikhat")}
         self.current = {
             c.maslikhat.code: c.number
@@ -322,6 +390,14 @@ class _Convocations:
             }
         return ""
 
+    def system(self, code: str, number: int) -> str:
+        """The electoral system of the convocation: its own, or the one it will be recorded with."""
+        known = self.known.get((code, number))
+        return known.electoral_system if known else self._new_system(self.maslikhats[code])
+
+    def _new_system(self, maslikhat: Maslikhat) -> str:
+        return self.electoral_system or maslikhat.tier_electoral_system
+
     def get_or_create(self, code: str, number: int):
         from deputies.models import Convocation
 
@@ -332,7 +408,7 @@ class _Convocations:
                 maslikhat=maslikhat,
                 number=number,
                 elected_on=self.elected_on or CURRENT_CONVOCATION_ELECTED_ON,
-                electoral_system=maslikhat.electoral_system,
+                electoral_system=self._new_system(maslikhat),
                 seats=maslikhat.seats if number == CURRENT_CONVOCATION else None,
             )
         return self.known[(code, number)]
@@ -348,12 +424,9 @@ def seat_warnings(convocations) -> list[str]:
     notes = []
     for convocation in convocations:
         maslikhat = convocation.maslikhat
-        wanted = (
-            Maslikhat.ElectoralSystem.MIXED
-            if maslikhat.level == Maslikhat.Level.REGIONAL
-            else Maslikhat.ElectoralSystem.SMD
-        )
-        if convocation.electoral_system != wanted:
+        wanted = maslikhat.tier_electoral_system
+        # The tiers' systems date from the 2023 elections; an older convocation keeps its own.
+        if convocation.elected_on >= CURRENT_CONVOCATION_ELECTED_ON and convocation.electoral_system != wanted:
             notes.append(
                 _("Convocation %(number)s of %(code)s: a tier %(tier)s maslikhat is elected by “%(system)s”.")
                 % {
@@ -397,10 +470,12 @@ def deputies_import_rows(
     allowed_codes=None,
     convocation: int | None = None,
     elected_on: date | None = None,
+    electoral_system: str | None = None,
 ) -> ImportReport:
     """Rows of `maslikhat,full_name,party,mandate,district,role,email,phone,reception`. A deputy is known
     by (maslikhat, full name): a row already present changes nothing, a changed row updates it. Districts
-    are those of the convocation given (default: in force today); new deputies belong to it."""
+    are those of the convocation given (default: in force today); new deputies belong to it, and a
+    party-list row needs that convocation's electoral system to have party lists."""
     from django.core.validators import validate_email
 
     from deputies.models import Deputy, ElectoralDistrict
@@ -408,11 +483,11 @@ def deputies_import_rows(
     report = ImportReport()
     maslikhats = {m.code: m for m in Maslikhat.objects.all()}
     codes = {row.get("maslikhat", "") for _n, row in rows}
-    convocations = _Convocations(maslikhats, elected_on)
+    convocations = _Convocations(maslikhats, elected_on, electoral_system)
     districts = {
         (d.maslikhat.code, d.number): d
         for d in ElectoralDistrict.objects.filter(maslikhat__code__in=codes).select_related("maslikhat", "convocation")
-        if d.convocation is None or d.convocation.number == convocations.key(d.maslikhat.code, convocation)
+        if d.convocation.number == convocations.key(d.maslikhat.code, convocation)
     }
     known = {
         (d.maslikhat.code, d.full_name): d
@@ -428,6 +503,8 @@ def deputies_import_rows(
         code, name = row.get("maslikhat", ""), " ".join(row.get("full_name", "").split())
         if scope := _scope_problem(code, maslikhats, allowed_codes):
             problems.append(scope)
+        elif problem := convocations.check(code, convocation):
+            problems.append(problem)
         if not name:
             problems.append(_("full_name is empty"))
         elif len(name) > 200:
@@ -463,8 +540,13 @@ def deputies_import_rows(
         else:
             if row.get("district", ""):
                 problems.append(_("a party-list deputy has no district"))
-            if code in maslikhats and maslikhats[code].electoral_system != Maslikhat.ElectoralSystem.MIXED:
-                problems.append(_("maslikhat %(code)s is elected in single-mandate districts only") % {"code": code})
+            # The system of the convocation the row loads into (an older generation keeps its own).
+            number_of = convocations.key(code, convocation)
+            if not scope and convocations.system(code, number_of) != Maslikhat.ElectoralSystem.MIXED:
+                problems.append(
+                    _("convocation %(number)s of %(code)s is elected in single-mandate districts only")
+                    % {"number": number_of, "code": code}
+                )
         role = row.get("role", "") or Deputy.Role.MEMBER
         if role not in Deputy.Role.values:
             problems.append(_("role must be chair, commission_chair or member"))
@@ -509,8 +591,9 @@ def deputies_import_rows(
                     maslikhat=maslikhats[code],
                     full_name=name,
                     is_demo=demo,
-                    convocation=(district.convocation if district else None)
-                    or convocations.known.get((code, convocations.key(code, convocation))),
+                    convocation=district.convocation
+                    if district
+                    else convocations.get_or_create(code, convocations.key(code, convocation)),
                     **values,
                 )
                 report.created += 1

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import LocalizedNameMixin, localized
@@ -32,8 +33,17 @@ class AdministrativeUnit(LocalizedNameMixin, models.Model):
     centre_kk = models.CharField(max_length=200, blank=True)
     centre_ru = models.CharField(max_length=200, blank=True)
     centre_en = models.CharField(max_length=200, blank=True)
+    # A population figure is data with its source: the figure, the day it describes and where it comes
+    # from (e.g. the Bureau of National Statistics' table). A figure without a source is shown as
+    # unconfirmed; none at all as "not available". Loaded with `load_populations FILE.csv`.
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_as_of = models.DateField(_("population as of"), null=True, blank=True)
+    population_source = models.CharField(
+        _("population source"),
+        max_length=300,
+        blank=True,
+        help_text=_("The publication the figure comes from (title, table, address). Empty: unconfirmed."),
+    )
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -42,6 +52,11 @@ class AdministrativeUnit(LocalizedNameMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def population_confirmed(self) -> bool:
+        """A figure with the day it describes and its source; anything less is shown as unconfirmed."""
+        return bool(self.population and self.population_as_of and self.population_source)
 
 
 class Maslikhat(LocalizedNameMixin, models.Model):
@@ -56,7 +71,6 @@ class Maslikhat(LocalizedNameMixin, models.Model):
     unit = models.OneToOneField(AdministrativeUnit, on_delete=models.PROTECT, related_name="maslikhat")
     code = models.SlugField(_("code"), max_length=40, unique=True)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    electoral_system = models.CharField(_("electoral system"), max_length=12, choices=ElectoralSystem.choices)
     seats = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True)
     name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
@@ -82,6 +96,29 @@ class Maslikhat(LocalizedNameMixin, models.Model):
         """The maslikhat of the unit above (the oblast's, for a district), if any."""
         parent_unit = self.unit.parent
         return getattr(parent_unit, "maslikhat", None) if parent_unit else None
+
+    @property
+    def tier_electoral_system(self) -> str:
+        """The system the law has given the tier since the 2023 reform (mixed 50/50 for tier 1,
+        single-mandate only for tier 2). Only the default of a convocation being recorded: what is
+        decided for a deputy or an import follows the convocation's own `electoral_system`."""
+        return self.ElectoralSystem.MIXED if self.level == self.Level.REGIONAL else self.ElectoralSystem.SMD
+
+    @property
+    def current_system(self) -> str:
+        """For display: the electoral system of the convocation in force today (selectors annotate it
+        as `current_convocation_system`; read here otherwise), the tier's where none is recorded."""
+        if not hasattr(self, "current_convocation_system"):
+            self.current_convocation_system = (
+                Convocation.objects.in_force(timezone.localdate())
+                .filter(maslikhat=self)
+                .values_list("electoral_system", flat=True)
+                .first()
+            )
+        return self.current_convocation_system or self.tier_electoral_system
+
+    def get_current_system_display(self) -> str:
+        return self.ElectoralSystem(self.current_system).label
 
 
 # The 8th convocation of every maslikhat was elected on 19 March 2023 (CEC, 223 maslikhats); the term is
@@ -149,11 +186,9 @@ class ElectoralDistrict(LocalizedNameMixin, models.Model):
     """A single-mandate electoral district of one maslikhat (for one convocation)."""
 
     maslikhat = models.ForeignKey(Maslikhat, on_delete=models.PROTECT, related_name="districts")
-    # The boundary generation. Empty only for districts made before generations were recorded (taken
-    # as in force whatever the day); imports and staff always set it.
-    convocation = models.ForeignKey(
-        Convocation, on_delete=models.PROTECT, null=True, blank=True, related_name="districts"
-    )
+    # The boundary generation, always recorded (migration 0010 attached the districts made before
+    # generations were); `deputies.convocations.convocation_current` gives the one in force today.
+    convocation = models.ForeignKey(Convocation, on_delete=models.PROTECT, related_name="districts")
     number = models.PositiveSmallIntegerField(_("number"))
     name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
@@ -169,11 +204,6 @@ class ElectoralDistrict(LocalizedNameMixin, models.Model):
         constraints = [
             # The old and the new district No. 5 coexist in two generations.
             models.UniqueConstraint(fields=["convocation", "number"], name="district_unique_number_per_convocation"),
-            models.UniqueConstraint(
-                fields=["maslikhat", "number"],
-                condition=Q(convocation__isnull=True),
-                name="district_unique_number_undated",
-            ),
         ]
 
     def __str__(self):

@@ -11,9 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,16 +46,13 @@ _DISTRICT_RELATED = ("maslikhat__unit__parent__maslikhat", "convocation")
 
 def in_force(on: date, prefix: str = "") -> Q:
     """Districts (or rows reached through `prefix`, e.g. "district__") of the boundary generation in
-    force on a day: their convocation is the latest of its maslikhat elected on or before it. A
-    district without a recorded convocation is in force whatever the day."""
+    force on a day: their convocation is the latest of its maslikhat elected on or before it."""
     later = Convocation.objects.filter(
         maslikhat=OuterRef(f"{prefix}convocation__maslikhat"),
         elected_on__gt=OuterRef(f"{prefix}convocation__elected_on"),
         elected_on__lte=on,
     )
-    return Q(**{f"{prefix}convocation__isnull": True}) | (
-        Q(**{f"{prefix}convocation__elected_on__lte": on}) & ~Exists(later)
-    )
+    return Q(**{f"{prefix}convocation__elected_on__lte": on}) & ~Exists(later)
 
 
 class DateInputError(ValidationError):
@@ -382,13 +381,22 @@ def _sits(deputy: Deputy, on: date) -> bool:
 
 
 def party_list_vacancies(maslikhat: Maslikhat, convocation: Convocation | None, sitting: int) -> int | None:
-    """Party-list seats without a deputy: the seats the mixed system gives to lists (all seats less the
-    single-mandate half) less the list deputies sitting; None where unknown or there are no list seats."""
-    seats = (convocation.seats if convocation else None) or maslikhat.seats
-    system = convocation.electoral_system if convocation else maslikhat.electoral_system
-    if not seats or system != Maslikhat.ElectoralSystem.MIXED:
+    """Party-list seats without a deputy: the seats the convocation's mixed system gives to lists (all
+    seats less the single-mandate half) less the list deputies sitting; None where the convocation or
+    its seats are unknown or it has no list seats."""
+    if convocation is None:
+        return None
+    seats = convocation.seats or maslikhat.seats
+    if not seats or convocation.electoral_system != Maslikhat.ElectoralSystem.MIXED:
         return None
     return max(0, seats - seats // 2 - sitting)
+
+
+def _group_convocation(district: ElectoralDistrict | None, party_list: list[Deputy]) -> Convocation | None:
+    """The convocation a maslikhat's group answers for: its district's, else its list deputies'."""
+    if district is not None:
+        return district.convocation
+    return next((d.convocation for d in party_list if d.convocation_id), None)
 
 
 def represent(lookup: AddressLookup) -> Representatives:
@@ -398,11 +406,13 @@ def represent(lookup: AddressLookup) -> Representatives:
     district_ids = {d.pk for chain in chains for _m, d in chain if d is not None}
     maslikhat_ids = {m.pk for chain in chains for m, _d in chain}
     list_deputies = Q(maslikhat_id__in=maslikhat_ids, mandate=Deputy.Mandate.PARTY_LIST) & sitting_on(on)
+    # A list deputy recorded without a convocation (older rows) is listed whatever the day.
+    list_in_force = Q(convocation__isnull=True) | in_force(on)
     deputies = (
         list(
-            Deputy.objects.filter(Q(district_id__in=district_ids) | (list_deputies & in_force(on))).order_by(
-                "full_name"
-            )
+            Deputy.objects.filter(Q(district_id__in=district_ids) | (list_deputies & list_in_force))
+            .select_related("convocation")
+            .order_by("full_name")
         )
         if maslikhat_ids
         else []
@@ -442,7 +452,7 @@ def represent(lookup: AddressLookup) -> Representatives:
                     seat=seat,
                     party_list=party_list,
                     party_list_vacant=party_list_vacancies(
-                        maslikhat, district.convocation if district else None, len(party_list)
+                        maslikhat, _group_convocation(district, party_list), len(party_list)
                     ),
                 )
             )
@@ -590,21 +600,56 @@ def deputy_parties() -> list[str]:
     return sorted(p for p in Deputy.objects.exclude(party="").values_list("party", flat=True).distinct())
 
 
-def deputy_get(pk: int) -> Deputy:
-    memberships = CommissionMembership.objects.select_related("commission").order_by("commission__name_ru")
-    return (
+def deputy_get(pk: int, annotations: dict | None = None) -> Deputy:
+    """The deputy with maslikhat and district, `memberships` (the standing commissions, chair first
+    marked) and any `annotations` (the page's panels' figures, portal.panels.panel_annotations), all in
+    one query: the commissions come as JSON on the deputy's row rather than a second query."""
+    commissions = (
+        CommissionMembership.objects.filter(deputy=OuterRef("pk"))
+        .order_by("commission__name_ru", "pk")
+        .values(
+            json=JSONObject(
+                id="pk",
+                is_chair="is_chair",
+                commission_id="commission_id",
+                maslikhat_id="commission__maslikhat_id",
+                name_kk="commission__name_kk",
+                name_ru="commission__name_ru",
+                name_en="commission__name_en",
+            )
+        )
+    )
+    deputy = (
         Deputy.objects.select_related("maslikhat__unit", "district")
-        .prefetch_related(Prefetch("commission_memberships", queryset=memberships))
+        .annotate(commission_rows=ArraySubquery(commissions), **(annotations or {}))
         .get(pk=pk)
     )
+    deputy.memberships = [
+        CommissionMembership(
+            pk=row["id"],
+            deputy=deputy,
+            is_chair=row["is_chair"],
+            commission=StandingCommission(
+                pk=row["commission_id"],
+                maslikhat_id=row["maslikhat_id"],
+                name_kk=row["name_kk"],
+                name_ru=row["name_ru"],
+                name_en=row["name_en"],
+            ),
+        )
+        for row in deputy.commission_rows
+    ]
+    return deputy
 
 
 def maslikhat_list():
+    current = Convocation.objects.in_force(timezone.localdate()).filter(maslikhat=OuterRef("pk"))
     return (
         Maslikhat.objects.select_related("unit__parent")
         .annotate(
             deputy_count=Count("deputies", filter=Q(deputies__status=Deputy.Status.ACTIVE), distinct=True),
             district_count=Count("districts", distinct=True),
+            current_convocation_system=Subquery(current.values("electoral_system")[:1]),
         )
         .order_by("level", "code")
     )
@@ -633,7 +678,10 @@ def maslikhat_record(maslikhat: Maslikhat) -> dict:
     districts = list(maslikhat.districts.filter(in_force(timezone.localdate())).select_related("convocation"))
     districts.sort(key=lambda d: d.number)
     sitting = {d.district_id for d in active if d.district_id}
-    convocation = next((d.convocation for d in districts if d.convocation), None)
+    convocation = next((d.convocation for d in districts), None)
+    if convocation is None:
+        convocation = Convocation.objects.in_force(timezone.localdate()).filter(maslikhat=maslikhat).first()
+    maslikhat.current_convocation_system = convocation.electoral_system if convocation else None
     commissions = _commissions_with_members(maslikhat, {d.pk: d for d in deputies})
     deputy_by_district = {d.district_id: d for d in active if d.district_id}
     return {
@@ -737,3 +785,13 @@ def district_record(district: ElectoralDistrict) -> dict:
 def maslikhat_names(codes) -> dict[str, str]:
     """Maslikhat (unit) names in the active language by code, for the audit log's scope column."""
     return {m.code: m.name for m in Maslikhat.objects.filter(code__in=codes)}
+
+
+def maslikhat_chair(maslikhat: Maslikhat) -> Deputy | None:
+    """The maslikhat's sitting chairperson in the register (role chair, mandate active), or None.
+    The register should hold one; if it holds more (a stale row), the most recently elected."""
+    return (
+        Deputy.objects.filter(maslikhat=maslikhat, role=Deputy.Role.CHAIR, status=Deputy.Status.ACTIVE)
+        .order_by(F("elected_on").desc(nulls_last=True), "-pk")
+        .first()
+    )

@@ -8,17 +8,10 @@ from django.utils.translation import gettext as _
 
 from deputies.access import staff_maslikhats
 from deputies.addresses import RuleError, parse_rule, rules_overlap, settlement_key, street_key
+from deputies.convocations import convocation_current, convocation_on
 from deputies.geo import boundaries_changed, validate_boundary
 from deputies.imports import ImportReport, deputies_import_rows, districts_import_rows
-from deputies.models import (
-    CURRENT_CONVOCATION,
-    CURRENT_CONVOCATION_ELECTED_ON,
-    AddressCoverage,
-    Convocation,
-    Deputy,
-    ElectoralDistrict,
-    Maslikhat,
-)
+from deputies.models import AddressCoverage, Convocation, Deputy, ElectoralDistrict, Maslikhat
 from portal.audit import audit_record
 
 DEPUTY_FIELDS = [
@@ -42,23 +35,6 @@ DEPUTY_FIELDS = [
 DISTRICT_FIELDS = ["number", "name_kk", "name_ru", "name_en", "registered_voters", "boundary"]
 
 
-def convocation_current(maslikhat: Maslikhat) -> Convocation:
-    """The maslikhat's convocation in force today; the 8th (elected 19 March 2023) when none is recorded."""
-    current = Convocation.objects.in_force(timezone.localdate()).filter(maslikhat=maslikhat).first()
-    if current is not None:
-        return current
-    convocation, _created = Convocation.objects.get_or_create(
-        maslikhat=maslikhat,
-        number=CURRENT_CONVOCATION,
-        defaults={
-            "elected_on": CURRENT_CONVOCATION_ELECTED_ON,
-            "electoral_system": maslikhat.electoral_system,
-            "seats": maslikhat.seats,
-        },
-    )
-    return convocation
-
-
 def _require_staff(actor, maslikhat: Maslikhat) -> None:
     if not staff_maslikhats(actor).filter(pk=maslikhat.pk).exists():
         raise PermissionDenied(_("You do not maintain this maslikhat."))
@@ -76,18 +52,35 @@ def _snapshot(obj, fields) -> dict:
     return data
 
 
-def _check_deputy(maslikhat: Maslikhat, data: dict) -> None:
+def deputy_convocation(maslikhat: Maslikhat, data: dict, current: Convocation | None = None) -> Convocation | None:
+    """The convocation a deputy belongs to: their district's; for a party-list deputy the one already
+    recorded, else the one in force on the day they were elected (today when not given)."""
+    district = data.get("district")
+    if district is not None:
+        return district.convocation
+    if current is not None:
+        return current
+    return convocation_on(maslikhat, data.get("elected_on") or timezone.localdate())
+
+
+def _check_deputy(maslikhat: Maslikhat, data: dict, convocation: Convocation | None) -> None:
     errors = {}
     if not " ".join((data.get("full_name") or "").split()):
         errors["full_name"] = _("Write the deputy's full name.")
     mandate, district = data.get("mandate"), data.get("district")
     if mandate == Deputy.Mandate.SINGLE_MANDATE and district is None:
         errors["district"] = _("A single-mandate deputy needs a district.")
+    if convocation is None:
+        errors["elected_on"] = _("No convocation of this maslikhat is recorded for that date.")
     if mandate == Deputy.Mandate.PARTY_LIST:
         if district is not None:
             errors["district"] = _("A party-list deputy has no district.")
-        if maslikhat.electoral_system != Maslikhat.ElectoralSystem.MIXED:
-            errors["mandate"] = _("This maslikhat is elected in single-mandate districts only.")
+        # The convocation's system decides, not the tier's: a convocation elected in single-mandate
+        # districts only has no party-list seats.
+        if convocation is not None and convocation.electoral_system != Maslikhat.ElectoralSystem.MIXED:
+            errors["mandate"] = _(
+                "Convocation %(number)s of this maslikhat is elected in single-mandate districts only."
+            ) % {"number": convocation.number}
     if district is not None and district.maslikhat_id != maslikhat.pk:
         errors["district"] = _("The district belongs to another maslikhat.")
     status = data.get("status") or Deputy.Status.ACTIVE
@@ -109,10 +102,11 @@ def _save_deputy(deputy: Deputy) -> None:
 
 def deputy_create(*, actor, maslikhat: Maslikhat, data: dict) -> Deputy:
     _require_staff(actor, maslikhat)
-    _check_deputy(maslikhat, data)
     with transaction.atomic():
+        convocation = deputy_convocation(maslikhat, data)
+        _check_deputy(maslikhat, data, convocation)
         deputy = Deputy(maslikhat=maslikhat, **{k: v for k, v in data.items() if k in DEPUTY_FIELDS})
-        deputy.convocation = deputy.district.convocation if deputy.district else convocation_current(maslikhat)
+        deputy.convocation = convocation
         deputy.full_name = " ".join(deputy.full_name.split())
         _save_deputy(deputy)
         audit_record(
@@ -133,10 +127,13 @@ def deputy_update(*, actor, deputy: Deputy, data: dict) -> Deputy:
         before = _snapshot(deputy, DEPUTY_FIELDS)
         merged = {**before, **{k: v for k, v in data.items() if k in DEPUTY_FIELDS}}
         merged["district"] = data["district"] if "district" in data else deputy.district
-        _check_deputy(maslikhat, merged)
+        merged["elected_on"] = data["elected_on"] if "elected_on" in data else deputy.elected_on
+        convocation = deputy_convocation(maslikhat, merged, current=deputy.convocation)
+        _check_deputy(maslikhat, merged, convocation)
         for key, value in data.items():
             if key in DEPUTY_FIELDS or key == "photo":
                 setattr(deputy, key, value)
+        deputy.convocation = convocation
         deputy.full_name = " ".join(deputy.full_name.split())
         _save_deputy(deputy)
         after = _snapshot(deputy, DEPUTY_FIELDS)

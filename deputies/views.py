@@ -14,6 +14,7 @@ from deputies import selectors
 from deputies.geo import boundary_svg, geometry_of
 from deputies.imports import deputies_export, districts_export, popolo_export
 from deputies.models import Deputy, ElectoralDistrict, Maslikhat
+from portal.panels import panel_annotations
 
 
 def representatives(request):
@@ -67,7 +68,8 @@ def deputy_list(request):
 
 def deputy_detail(request, pk: int):
     try:
-        deputy = selectors.deputy_get(pk)
+        # The panels' per-deputy figures ride on the query that loads the deputy (portal.panels).
+        deputy = selectors.deputy_get(pk, annotations=panel_annotations("deputy.record", request, Deputy))
     except Deputy.DoesNotExist:
         raise Http404 from None
     map_svg = boundary_svg(deputy.district.boundary) if deputy.district and deputy.district.boundary else None

@@ -8,7 +8,7 @@ class HearingsConfig(AppConfig):
 
     def ready(self):
         from deputies.access import staff_maslikhat_codes
-        from hearings import panels, scorecard
+        from hearings import panels, scorecard, selectors
         from hearings.events import register_events
         from hearings.reference import load_hearing_rules_if_empty
         from hearings.seed import seed_hearings
@@ -32,7 +32,13 @@ class HearingsConfig(AppConfig):
                 order=30,
             )
         )
-        register_panel("deputy.record", "hearings", panels.deputy_record, order=30)
+        register_panel(
+            "deputy.record",
+            "hearings",
+            panels.deputy_record,
+            order=30,
+            annotate=lambda request, model: selectors.deputy_record_annotations(),
+        )
         register_panel("maslikhat.record", "hearings", panels.maslikhat_record, order=30)
         register_panel("representatives.after", "hearings", panels.representatives_after, order=30)
         register_seeder(30, "hearings", seed_hearings)

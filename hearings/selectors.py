@@ -4,11 +4,12 @@ import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, JSONField, OuterRef, Q, Subquery, Window
+from django.db.models.functions import JSONObject, RowNumber
 from django.utils import timezone
 
 from hearings.models import Hearing, Question, Registration
+from portal.panels import with_annotations
 
 
 def _day_start(day: date) -> datetime:
@@ -98,23 +99,43 @@ def hearing_list_upcoming_for_maslikhats(maslikhat_ids, limit: int = 5):
     )
 
 
-def _record(hearings) -> dict:
-    today = timezone.localdate()
-    now = timezone.now()
-    counts = hearings.aggregate(
-        total=Count("pk", filter=~Q(status=Hearing.Status.CANCELLED), distinct=True),
-        held=Count(
+def _counts(today, now) -> dict:
+    return {
+        "total": Count("pk", filter=~Q(status=Hearing.Status.CANCELLED), distinct=True),
+        "held": Count(
             "pk",
             filter=Q(status=Hearing.Status.HELD) | Q(ends_at__lt=now) & ~Q(status=Hearing.Status.CANCELLED),
             distinct=True,
         ),
-        minutes_published=Count("pk", filter=Q(minutes_published_at__isnull=False), distinct=True),
-        overdue=Count(
+        "minutes_published": Count("pk", filter=Q(minutes_published_at__isnull=False), distinct=True),
+        "overdue": Count(
             "pk",
             filter=Q(minutes_published_at__isnull=True, minutes_due_on__lt=today) & ~Q(status=Hearing.Status.CANCELLED),
             distinct=True,
         ),
+    }
+
+
+def deputy_record_annotations() -> dict:
+    """The counts of a deputy's hearing record as JSON on the deputy's row (`hearings_counts`), so the
+    deputy page's query for the deputy brings them (portal.panels)."""
+    counts = (
+        Hearing.objects.filter(deputies=OuterRef("pk"))
+        .order_by()
+        .values("deputies")
+        .annotate(json=JSONObject(**_counts(timezone.localdate(), timezone.now())))
+        .values("json")
     )
+    return {"hearings_counts": Subquery(counts, output_field=JSONField())}
+
+
+def _record(hearings, counts: dict | None = None) -> dict:
+    today = timezone.localdate()
+    now = timezone.now()
+    if counts is None:
+        counts = hearings.aggregate(**_counts(today, now))
+    else:
+        counts = {**dict.fromkeys(_counts(today, now), 0), **counts}
     # Both short lists in one query (the record is a panel on pages with a query budget): each
     # hearing is numbered within "upcoming" and within "minutes overdue" (HearingQuerySet.upcoming
     # and .minutes_overdue), and the first five of each are kept.
@@ -149,7 +170,8 @@ def maslikhat_hearing_record(maslikhat) -> dict:
 
 
 def deputy_hearing_record(deputy) -> dict:
-    return _record(Hearing.objects.filter(deputies=deputy))
+    deputy = with_annotations(deputy, deputy_record_annotations())
+    return _record(Hearing.objects.filter(deputies=deputy), deputy.hearings_counts or {})
 
 
 def registrations_for_staff(hearing: Hearing, query: str = ""):

@@ -4,7 +4,6 @@ history and the audit log for official actions, and queues notifications on comm
 import re
 import secrets
 from datetime import datetime, timedelta
-from itertools import chain
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -267,7 +266,8 @@ def hearing_schedule(
         notify(
             event="hearing.scheduled",
             obj=hearing,
-            recipients=chain(deputy_users, followers),
+            recipients=deputy_users,
+            followers=followers,
             key=f"hearing:{hearing.pk}:scheduled",
         )
     return hearing

@@ -3,8 +3,6 @@ hearing along Hearing.TRANSITIONS (postpone, cancel, hold with its minutes); eac
 HearingHistory row with its own action name, is audited, and tells registrants and followers once the
 row is unlocked."""
 
-from itertools import chain
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,14 +57,21 @@ def _history(move: Move) -> None:
 
 
 def registrant_ids(hearing: Hearing):
-    """Registrants and followers of the hearing (a registration follows it; one may unfollow)."""
-    registrants = hearing.registrations.filter(status__in=ACTIVE_REGISTRATION).values_list("user_id", flat=True)
-    return chain(registrants.iterator(), followers_of(hearing).iterator())
+    """The registrants of the hearing."""
+    return hearing.registrations.filter(status__in=ACTIVE_REGISTRATION).values_list("user_id", flat=True).iterator()
 
 
 def _notify(move: Move) -> None:
+    # Registrants at once; followers of the hearing (a registration follows it; one may unfollow,
+    # and others follow without registering) as followers, in their digest by default.
     event, key = move.details["event_key"]
-    notify(event=event, obj=move.obj, recipients=registrant_ids(move.obj), key=key)
+    notify(
+        event=event,
+        obj=move.obj,
+        recipients=registrant_ids(move.obj),
+        followers=followers_of(move.obj).iterator(),
+        key=key,
+    )
 
 
 TABLE = Table(

@@ -8,7 +8,7 @@ class LettersConfig(AppConfig):
 
     def ready(self):
         from deputies.access import staff_maslikhat_codes
-        from letters import panels, personal_data
+        from letters import panels, personal_data, scorecard
         from letters.events import register_events
         from letters.reference import load_letter_rules_if_empty
         from letters.seed import seed_letters
@@ -32,7 +32,10 @@ class LettersConfig(AppConfig):
             )
         )
         register_panel("deputy.card", "letters", panels.deputy_card, order=20)
-        register_panel("deputy.record", "letters", panels.deputy_record, order=10)
+        register_panel(
+            "deputy.record", "letters", panels.deputy_record, order=10, annotate=panels.deputy_record_annotations
+        )
         register_panel("maslikhat.record", "letters", panels.maslikhat_record, order=20)
         register_panel("representatives.after", "letters", panels.representatives_after, order=10)
         register_seeder(40, "letters", seed_letters)
+        scorecard.register_metrics()

@@ -25,13 +25,15 @@ def deputy_card(request, deputy=None, **context) -> str:
     )
 
 
+def deputy_record_annotations(request, model) -> dict:
+    """The responsiveness figures ride on the deputy page's query for the deputy (portal.panels)."""
+    return selectors.figures_annotations("deputy")
+
+
 def deputy_record(request, deputy=None, **context) -> str:
     if deputy is None:
         return ""
-    slots = list(selectors.slot_list_upcoming(deputy)[:12])
-    mine = selectors.bookings_of_user_for(getattr(request, "user", None), slots)
-    for slot in slots:
-        slot.my_booking = mine.get(slot.pk)
+    slots = list(selectors.slot_list_upcoming(deputy, getattr(request, "user", None))[:12])
     return render_to_string(
         "letters/panels/deputy.html",
         {

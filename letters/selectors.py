@@ -5,11 +5,24 @@ from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
-from django.db.models import Count, Q
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    JSONField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
-from deputies.models import Deputy
+from deputies.models import Deputy, Maslikhat
 from letters.models import Booking, LetterRules, Message, ReceptionSlot
+from portal.panels import with_annotations
 
 
 @dataclass
@@ -40,42 +53,78 @@ class Responsiveness:
         return None if self.reply_rate is None else round(self.reply_rate * 100)
 
 
-def _rules(today) -> LetterRules | None:
-    return LetterRules.objects.in_force(today)
+def _rules_in_force(today):
+    """The rules row in force, as a one-row queryset (LetterRules.objects.in_force, kept lazy so it can
+    sit inside the figures' query)."""
+    return LetterRules.objects.filter(effective_from__lte=today).order_by("-effective_from")[:1]
 
 
-def _window(rules: LetterRules, today):
-    """Messages delivered within the period whose reply term has ended: a message still inside its
-    term counts neither way, so a fresh message does not lower anyone's rate."""
-    since = timezone.now() - timedelta(days=rules.period_days)
-    return Q(delivered_at__gte=since, reply_due_on__lt=today)
+def figures_annotations(group: str, today=None, now=None) -> dict:
+    """Two annotations for a queryset of deputies (`group="deputy"`) or maslikhats (`"maslikhat"`):
+    `letters_rules` (the rules in force: period, minimum, unconfirmed) and `letters_figures` (the
+    counted messages, those replied and the reply days of the row's messages), both JSON.
+
+    Rules and figures ride on the query that loads the rows, so a deputy's figures, a maslikhat's
+    table and the scorecard column cost no query of their own (read back with `responsiveness_of`).
+    The window: messages delivered within the rules' period whose reply term has ended (a message
+    still inside its term counts neither way, so a fresh message lowers no one's rate)."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    rules = _rules_in_force(today)
+    period = ExpressionWrapper(
+        Subquery(rules.values("period_days")) * Value(timedelta(days=1)), output_field=DurationField()
+    )
+    replied = Q(status=Message.Status.REPLIED)
+    figures = (
+        Message.objects.counted()
+        .filter(**{group: OuterRef("pk")}, reply_due_on__lt=today)
+        .filter(delivered_at__gte=ExpressionWrapper(Value(now) - period, output_field=DateTimeField()))
+        .order_by()
+        .values(group)
+        .annotate(
+            json=JSONObject(
+                messages=Count("pk"),
+                replied=Count("pk", filter=replied),
+                days=ArrayAgg("reply_working_days", filter=replied & Q(reply_working_days__isnull=False)),
+            )
+        )
+        .values("json")
+    )
+    rules_json = rules.values(
+        json=JSONObject(period_days="period_days", minimum="min_messages_for_rate", unconfirmed="unconfirmed")
+    )
+    return {
+        "letters_rules": Subquery(rules_json, output_field=JSONField()),
+        "letters_figures": Subquery(figures, output_field=JSONField()),
+    }
 
 
-def _figures(messages: int, replied: int, days: list[int], rules: LetterRules) -> Responsiveness:
-    enough = messages >= rules.min_messages_for_rate
+LETTERS_FIELDS = ("letters_rules", "letters_figures")
+
+
+def responsiveness_of(rules: dict | None, figures: dict | None) -> Responsiveness | None:
+    """The figures from the two annotations of figures_annotations(); None when no rules are in force."""
+    if rules is None:
+        return None
+    figures = figures or {}
+    messages, replied = figures.get("messages", 0), figures.get("replied", 0)
+    days = figures.get("days") or []
+    enough = messages >= rules["minimum"]
     return Responsiveness(
         messages=messages,
         replied=replied,
         reply_rate=round(replied / messages, 4) if enough and messages else None,
         median_reply_working_days=float(median(days)) if enough and days else None,
-        period_days=rules.period_days,
-        minimum=rules.min_messages_for_rate,
-        unconfirmed=rules.unconfirmed,
+        period_days=rules["period_days"],
+        minimum=rules["minimum"],
+        unconfirmed=rules["unconfirmed"],
     )
 
 
 def deputy_responsiveness(deputy: Deputy, today=None) -> Responsiveness | None:
-    today = today or timezone.localdate()
-    rules = _rules(today)
-    if rules is None:
-        return None
-    rows = list(
-        Message.objects.counted()
-        .filter(_window(rules, today), deputy=deputy)
-        .values_list("status", "reply_working_days")
-    )
-    replied = [days for status, days in rows if status == Message.Status.REPLIED]
-    return _figures(len(rows), len(replied), [d for d in replied if d is not None], rules)
+    """One query; none when the deputy page loaded the deputy with these annotations (portal.panels)."""
+    deputy = with_annotations(deputy, figures_annotations("deputy", today))
+    return responsiveness_of(deputy.letters_rules, deputy.letters_figures)
 
 
 def deputy_responsiveness_api(deputy: Deputy) -> dict | None:
@@ -84,27 +133,25 @@ def deputy_responsiveness_api(deputy: Deputy) -> dict | None:
 
 
 def maslikhat_table(maslikhat, today=None) -> list[tuple[Deputy, Responsiveness]]:
-    """Every sitting deputy of a maslikhat with their figures, best reply rate first (WriteToThem's
-    league table); two queries whatever the number of deputies."""
-    today = today or timezone.localdate()
-    rules = _rules(today)
-    if rules is None:
-        return []
-    deputies = list(Deputy.objects.filter(maslikhat=maslikhat, status=Deputy.Status.ACTIVE).order_by("full_name"))
-    rows: dict[int, list] = {}
-    for deputy_id, status, days in (
-        Message.objects.counted()
-        .filter(_window(rules, today), deputy__in=deputies)
-        .values_list("deputy_id", "status", "reply_working_days")
-    ):
-        rows.setdefault(deputy_id, []).append((status, days))
-    table = []
-    for deputy in deputies:
-        items = rows.get(deputy.pk, [])
-        replied = [d for s, d in items if s == Message.Status.REPLIED]
-        table.append((deputy, _figures(len(items), len(replied), [d for d in replied if d is not None], rules)))
+    """The maslikhat's sitting deputies, and any former one with messages in the window, with their
+    figures, best reply rate first (WriteToThem's league table). One query whatever the number of
+    deputies. These are the rows behind the maslikhat's figure on the scorecard (maslikhat_responsiveness)."""
+    deputies = list(
+        Deputy.objects.filter(maslikhat=maslikhat)
+        .annotate(**figures_annotations("deputy", today))
+        .filter(Q(status=Deputy.Status.ACTIVE) | Q(letters_figures__isnull=False))
+        .order_by("full_name")
+    )
+    table = [(d, figures) for d in deputies if (figures := responsiveness_of(d.letters_rules, d.letters_figures))]
     table.sort(key=lambda row: (row[1].reply_rate is None, -(row[1].reply_rate or 0), row[0].full_name))
     return table
+
+
+def maslikhat_responsiveness(maslikhat_ids, today=None) -> dict[int, Responsiveness | None]:
+    """Per maslikhat: the messages to its deputies in the window, those replied, and the reply rate
+    (null under the rules' minimum), in one query whatever the number of maslikhats."""
+    rows = Maslikhat.objects.filter(pk__in=list(maslikhat_ids)).annotate(**figures_annotations("maslikhat", today))
+    return {pk: responsiveness_of(rules, figures) for pk, rules, figures in rows.values_list("pk", *LETTERS_FIELDS)}
 
 
 def message_list_for_author(user):
@@ -124,18 +171,18 @@ def staff_queue(maslikhats) -> dict:
     }
 
 
-def slot_list_upcoming(deputy: Deputy):
-    return (
+def slot_list_upcoming(deputy: Deputy, user=None):
+    """Open slots to come, with the places booked and, for a signed-in visitor, `my_booking_id` (their
+    booking in the slot, if any) in the same query."""
+    slots = (
         ReceptionSlot.objects.upcoming()
         .filter(deputy=deputy)
         .annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)))
     )
-
-
-def bookings_of_user_for(user, slots) -> dict[int, Booking]:
-    if not getattr(user, "is_authenticated", False):
-        return {}
-    return {b.slot_id: b for b in Booking.objects.active().filter(user=user, slot__in=slots)}
+    if getattr(user, "is_authenticated", False):
+        mine = Booking.objects.active().filter(slot=OuterRef("pk"), user=user).values("pk")[:1]
+        slots = slots.annotate(my_booking_id=Subquery(mine))
+    return slots
 
 
 def reception_day(slots_queryset, day) -> list[ReceptionSlot]:

@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
             checks,  # noqa: F401 - registers the system checks
             personal_data,
         )
+        from notifications.follows import following_annotation
         from notifications.selectors import UNREAD_COUNT, staff_may_see_deliveries, unread_rows_of_outer_user
         from notifications.telegram import personal_data as telegram_personal_data
         from notifications.telegram import tasks as telegram_tasks  # noqa: F401 - registers the Celery tasks
@@ -32,7 +33,12 @@ class NotificationsConfig(AppConfig):
             )
         )
         # A follow button on the deputies app's pages, through its slots (notifications imports no app).
-        register_panel("deputy.record", "follow", lambda request, deputy=None, **_: follow_panel(request, deputy))
+        register_panel(
+            "deputy.record",
+            "follow",
+            lambda request, deputy=None, **_: follow_panel(request, deputy),
+            annotate=lambda request, model: following_annotation(getattr(request, "user", None), model),
+        )
         register_panel(
             "maslikhat.record", "follow", lambda request, maslikhat=None, **_: follow_panel(request, maslikhat)
         )

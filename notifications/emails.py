@@ -102,6 +102,21 @@ def _digest_items(delivery: EmailDelivery, objects: ObjectCache) -> list[dict]:
     return items
 
 
+def with_footer(body: str, context: dict, kind: str) -> str:
+    """Every notification email ends with its unsubscribe links (this kind, all emails, settings).
+    The shared layout (emails/base_message.*) carries them in its own footer; an app's template
+    that does not extend it gets them appended here (before </body> in HTML). The signed
+    unsubscribe-from-all URL is unique to the recipient, so finding it means the links are there."""
+    if context["unsubscribe_all_url"] in body:
+        return body
+    footer = render_to_string(f"emails/_unsubscribe_footer.{kind}", context)
+    if kind == "html":
+        end = body.lower().rfind("</body>")
+        if end != -1:
+            return body[:end] + footer + body[end:]
+    return body.rstrip("\n") + "\n" + footer
+
+
 def build_message(delivery: EmailDelivery, objects: ObjectCache | None = None) -> EmailMultiAlternatives | None:
     """The email for one delivery in the recipient's language, or None when there is nothing to send."""
     objects = objects or ObjectCache()
@@ -138,8 +153,8 @@ def build_message(delivery: EmailDelivery, objects: ObjectCache | None = None) -
                 context.update(event.context(obj, user))
             template = event.template
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-        text = render_to_string(f"emails/{template}_message.txt", context)
-        html = render_to_string(f"emails/{template}_message.html", context)
+        text = with_footer(render_to_string(f"emails/{template}_message.txt", context), context, "txt")
+        html = with_footer(render_to_string(f"emails/{template}_message.html", context), context, "html")
         list_unsubscribe = f"<{unsubscribe}>"
         if getattr(settings, "NOTIFICATIONS_UNSUBSCRIBE_MAILTO", ""):
             list_unsubscribe += f", <mailto:{settings.NOTIFICATIONS_UNSUBSCRIBE_MAILTO}?subject=unsubscribe>"

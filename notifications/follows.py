@@ -7,7 +7,8 @@ call `follow_add(user=, obj=)` when a user signs or registers (idempotent, one I
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from notifications.models import Follow
@@ -55,9 +56,28 @@ def follow_add_by_ref(*, user, object_type: str, object_id: str) -> object:
     return obj
 
 
+def _known_key(user) -> str:
+    return f"followed_by_{user.pk}"
+
+
+def following_annotation(user, model) -> dict:
+    """`{name: Exists(...)}` to annotate a query of `model`'s rows with whether `user` follows
+    each: a page adds it to the query that loads its subject (portal.panels), and is_following then
+    answers from the row with no query of its own."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    follows = Follow.objects.filter(
+        user_id=user.pk, object_type=model._meta.label_lower, object_id=Cast(OuterRef("pk"), CharField())
+    )
+    return {_known_key(user): Exists(follows)}
+
+
 def is_following(user, obj) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
+    known = obj.__dict__.get(_known_key(user))
+    if known is not None:
+        return known
     object_type, object_id = _ref(obj)
     return Follow.objects.filter(user_id=user.pk, object_type=object_type, object_id=object_id).exists()
 

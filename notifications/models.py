@@ -87,11 +87,14 @@ class EmailDelivery(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """A user's channels for one event type. No row means the defaults: in-app on, email at once,
-    Telegram off."""
+    """A user's channels for one event type. No row means the defaults: in-app on, email "auto"
+    (at once for what concerns the person, a daily digest for news of what they follow), Telegram off."""
 
     class Email(models.TextChoices):
         OFF = "off", _("No email")
+        # The default (issue 19, fewer emails): one's own news at once, followed news in the daily
+        # digest. notify() knows which is which: its `recipients` and its `followers`.
+        AUTO = "auto", _("Mine at once, followed news daily")
         IMMEDIATE = "immediate", _("Email at once")
         DAILY = "daily", _("Daily digest")
         WEEKLY = "weekly", _("Weekly digest")
@@ -101,7 +104,7 @@ class NotificationPreference(models.Model):
     )
     event = models.CharField(max_length=60)
     in_app = models.BooleanField(_("in the inbox"), default=True)
-    email = models.CharField(_("by email"), max_length=10, choices=Email.choices, default=Email.IMMEDIATE)
+    email = models.CharField(_("by email"), max_length=10, choices=Email.choices, default=Email.AUTO)
     # Telegram (docs/telegram.md): off unless the person linked a chat; linking turns it on at once
     # for every event they get at once by email. Same modes as email.
     telegram = models.CharField(_("in Telegram"), max_length=10, choices=Email.choices, default=Email.OFF)
@@ -116,6 +119,14 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user_id} · {self.event}: {self.email}"
+
+    @classmethod
+    def effective_mode(cls, mode: str, *, following: bool) -> str:
+        """The mode one notification is sent in: "auto" is at once for a recipient the news concerns
+        (an author, a registrant) and the daily digest for someone who hears it as a follower."""
+        if mode == cls.Email.AUTO:
+            return cls.Email.DAILY if following else cls.Email.IMMEDIATE
+        return mode
 
 
 class Follow(models.Model):

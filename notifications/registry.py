@@ -13,6 +13,9 @@ registration that does not resolve, instead of a silent skip at send time."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
 DIGEST_EVENTS = ("digest.daily", "digest.weekly")
 # The unsubscribe token for every email at once ("Unsubscribe from all emails", in each email and on the
 # settings page).
@@ -53,6 +56,31 @@ def event_types() -> dict[str, EventType]:
 
 def listed_event_types() -> list[EventType]:
     return sorted((e for e in _EVENTS.values() if e.listed), key=lambda e: e.key)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """The event types of one app (the app of the events' model: petitions, hearings, recall
+    requests...), shown on the settings page as one group with one control per channel."""
+
+    key: str  # the app label: "petitions"
+    label: str  # the app's verbose name, lazily translated
+    events: tuple[EventType, ...]
+
+
+def listed_topics() -> list[Topic]:
+    """Listed event types grouped by the app of their model, in the order of their first event key."""
+    groups: dict[str, list[EventType]] = {}
+    for event in listed_event_types():
+        groups.setdefault(event.model.partition(".")[0] if event.model else "", []).append(event)
+    topics = []
+    for key, events in groups.items():
+        try:
+            label = apps.get_app_config(key).verbose_name if key else _("Other news")
+        except LookupError:
+            label = _("Other news")
+        topics.append(Topic(key=key or "other", label=label, events=tuple(events)))
+    return topics
 
 
 def get_event(key: str) -> EventType:

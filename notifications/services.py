@@ -57,10 +57,14 @@ def _user_ids(recipients: Iterable) -> Iterator[int]:
         yield getattr(recipient, "pk", recipient)
 
 
-def notify(*, event: str, obj, recipients: Iterable, key: str = "") -> int:
+def notify(*, event: str, obj, recipients: Iterable = (), followers: Iterable = (), key: str = "") -> int:
     """Notify each recipient (users, user ids, or a queryset of either) once per (event, key), on the
-    channels each one chose for this event type. Call inside the transaction that made the change:
-    the emails are queued only when it commits. Returns the number of recipients considered."""
+    channels each one chose for this event type. `recipients` are the people the news concerns (the
+    author, a registrant, the deputy); `followers` hear it because they follow something
+    (`followers_of(...)`): by default their email waits for the daily digest ("auto" mode), while
+    recipients get it at once. Someone in both is a recipient: recipients are written first and the
+    unique (user, event, key) rows keep that first row. Call inside the transaction that made the
+    change: the emails are queued only when it commits. Returns the number of recipients considered."""
     event_type = get_event(event)
     key = key or f"{obj._meta.label_lower}:{obj.pk}"
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
@@ -69,9 +73,9 @@ def notify(*, event: str, obj, recipients: Iterable, key: str = "") -> int:
     total = 0
     queued_immediate = False
     queued_telegram = [False]  # Telegram rows waiting to be sent at once (a parallel outbox)
-    batch: list[int] = []
+    Mode = NotificationPreference.Email
 
-    def flush(user_ids: list[int]) -> bool:
+    def flush(user_ids: list[int], following: bool) -> bool:
         prefs = {
             p["user_id"]: p
             for p in NotificationPreference.objects.filter(event=event, user_id__in=user_ids).values(
@@ -96,13 +100,16 @@ def notify(*, event: str, obj, recipients: Iterable, key: str = "") -> int:
             scope_code=scope_code,
             user_ids=user_ids,
             prefs=prefs,
+            following=following,
         )
         deliveries = []
         for uid in user_ids:
-            mode = prefs.get(uid, {}).get("email", NotificationPreference.Email.IMMEDIATE)
-            if mode == NotificationPreference.Email.OFF:
+            mode = NotificationPreference.effective_mode(
+                prefs.get(uid, {}).get("email", Mode.AUTO), following=following
+            )
+            if mode == Mode.OFF:
                 continue
-            held = mode in (NotificationPreference.Email.DAILY, NotificationPreference.Email.WEEKLY)
+            held = mode in (Mode.DAILY, Mode.WEEKLY)
             deliveries.append(
                 EmailDelivery(
                     user_id=uid,
@@ -118,15 +125,17 @@ def notify(*, event: str, obj, recipients: Iterable, key: str = "") -> int:
         EmailDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         return any(d.status == EmailDelivery.Status.PENDING for d in deliveries)
 
-    for uid in _user_ids(recipients):
-        batch.append(uid)
-        if len(batch) >= CHUNK:
-            queued_immediate |= flush(batch)
+    for following, people in ((False, recipients), (True, followers)):
+        batch: list[int] = []
+        for uid in _user_ids(people):
+            batch.append(uid)
+            if len(batch) >= CHUNK:
+                queued_immediate |= flush(batch, following)
+                total += len(batch)
+                batch = []
+        if batch:
+            queued_immediate |= flush(batch, following)
             total += len(batch)
-            batch = []
-    if batch:
-        queued_immediate |= flush(batch)
-        total += len(batch)
     if queued_immediate:
         # robust: a broker outage must not fail the committed change; the recovery task
         # (notifications.tasks.email_recover_task, on beat) queues the rows that were left pending.
@@ -180,9 +189,16 @@ def notification_unsubscribe(*, user_id: int, event: str) -> list[str]:
     sent in that digest). Idempotent. Returns the event keys now off."""
     if event in DIGEST_EVENTS:
         period = event.split(".", 1)[1]
-        events = list(
-            NotificationPreference.objects.filter(user_id=user_id, email=period).values_list("event", flat=True)
+        # What this person chose as that digest, and what came in it by default (followed news in
+        # "auto" mode): the event types of the digest's items.
+        chosen = NotificationPreference.objects.filter(user_id=user_id, email=period).values_list("event", flat=True)
+        delivered = (
+            EmailDelivery.objects.filter(user_id=user_id, digest=period)
+            .order_by()
+            .values_list("event", flat=True)
+            .distinct()
         )
+        events = sorted(key for key in {*chosen, *delivered} if key in event_types())
     elif event in event_types():
         events = [event]
     elif event == ALL_EMAILS:

@@ -1,6 +1,5 @@
 """Pages of the notification centre: inbox, preferences, follows, one-click unsubscribe, staff status."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -8,17 +7,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from notifications import follows as follow_services
 from notifications import selectors, services
-from notifications.emails import read_unsubscribe_token
+from notifications.emails import read_unsubscribe_token, unsubscribe_token
+from notifications.forms import PreferencesForm
 from notifications.models import EmailDelivery, Notification, NotificationPreference
-from notifications.registry import DIGEST_EVENTS, event_types, listed_event_types
+from notifications.registry import ALL_EMAILS, DIGEST_EVENTS, event_types, listed_topics
 from notifications.selectors import mask_email
 from notifications.telegram import linking as telegram_linking
 from notifications.telegram import telegram_enabled
@@ -72,71 +72,14 @@ def notifications_read_all(request):
 # ------------------------------------------------------------------------------
 # Preferences
 # ------------------------------------------------------------------------------
-def _telegram_choices():
-    return [
-        ("off", _("Not in Telegram")),
-        ("immediate", _("At once")),
-        ("daily", _("Daily digest")),
-        ("weekly", _("Weekly digest")),
-    ]
-
-
-class PreferencesForm(forms.Form):
-    def __init__(self, *args, events, current, telegram: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.events = events
-        self.telegram = telegram  # the person has a linked chat: a Telegram column
-        for event in events:
-            pref = current.get(event.key)
-            self.fields[f"in_app:{event.key}"] = forms.BooleanField(
-                required=False, label=gettext_lazy("In the inbox"), initial=pref.in_app if pref else True
-            )
-            self.fields[f"email:{event.key}"] = forms.ChoiceField(
-                choices=NotificationPreference.Email.choices if event.email else [("off", _("No email"))],
-                label=gettext_lazy("By email"),
-                initial=pref.email if pref and event.email else ("immediate" if event.email else "off"),
-            )
-            if telegram and event.email:
-                self.fields[f"telegram:{event.key}"] = forms.ChoiceField(
-                    choices=_telegram_choices(),
-                    label=gettext_lazy("In Telegram"),
-                    initial=pref.telegram if pref else "off",
-                )
-
-    def rows(self):
-        return [
-            {
-                "event": event,
-                "in_app": self[f"in_app:{event.key}"],
-                "email": self[f"email:{event.key}"],
-                "telegram": self[f"telegram:{event.key}"] if f"telegram:{event.key}" in self.fields else None,
-            }
-            for event in self.events
-        ]
-
-    def telegram_choices(self) -> dict[str, str]:
-        return {
-            event.key: self.cleaned_data[f"telegram:{event.key}"]
-            for event in self.events
-            if f"telegram:{event.key}" in self.fields
-        }
-
-    def choices(self) -> dict[str, tuple[bool, str]]:
-        return {
-            event.key: (self.cleaned_data[f"in_app:{event.key}"], self.cleaned_data[f"email:{event.key}"])
-            for event in self.events
-        }
-
-
 @login_required
 def preferences(request):
-    events = listed_event_types()
     current = {p.event: p for p in NotificationPreference.objects.filter(user=request.user)}
     chat = telegram_linking.telegram_chat_of(request.user) if telegram_enabled() else None
-    form = PreferencesForm(request.POST or None, events=events, current=current, telegram=chat is not None)
+    form = PreferencesForm(request.POST or None, topics=listed_topics(), current=current, telegram=chat is not None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.preferences_save(user=request.user, choices=form.choices(), telegram=form.telegram_choices())
+            services.preferences_save(user=request.user, choices=form.choices(), telegram=form.telegram_modes())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -145,7 +88,15 @@ def preferences(request):
     telegram = None
     if telegram_enabled():
         telegram = {"chat": chat, "link": None if chat else telegram_linking.telegram_link_url(user=request.user)}
-    return render(request, "notifications/preferences.html", {"form": form, "telegram": telegram})
+    # The same signed link as in every email: a confirmation page, then one POST.
+    unsubscribe_all = reverse(
+        "notification_unsubscribe", kwargs={"token": unsubscribe_token(request.user.pk, ALL_EMAILS)}
+    )
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "telegram": telegram, "unsubscribe_all_url": unsubscribe_all},
+    )
 
 
 @login_required
@@ -201,17 +152,20 @@ def follow_remove(request):
 def unsubscribe(request, token: str):
     parsed = read_unsubscribe_token(token)
     events = event_types()
-    if parsed is None or not (parsed[1] in events or parsed[1] in DIGEST_EVENTS):
+    if parsed is None or not (parsed[1] in events or parsed[1] in DIGEST_EVENTS or parsed[1] == ALL_EMAILS):
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
     user_id, event = parsed
-    if event in DIGEST_EVENTS:
+    if event == ALL_EMAILS:
+        label = ""
+    elif event in DIGEST_EVENTS:
         label = _("Daily digest") if event == "digest.daily" else _("Weekly digest")
     else:
         label = events[event].label
+    context = {"label": label, "all": event == ALL_EMAILS}
     if request.method == "POST":
         services.notification_unsubscribe(user_id=user_id, event=event)
-        return render(request, "notifications/unsubscribe.html", {"done": True, "label": label})
-    return render(request, "notifications/unsubscribe.html", {"label": label})
+        return render(request, "notifications/unsubscribe.html", {**context, "done": True})
+    return render(request, "notifications/unsubscribe.html", context)
 
 
 # ------------------------------------------------------------------------------

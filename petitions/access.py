@@ -18,16 +18,53 @@ def moderation_codes(user) -> set[str] | None:
 
 
 def answer_codes(user) -> set[str] | None:
-    """Maslikhat codes whose petitions the user may answer: staff and the maslikhat's deputies."""
+    """Maslikhat codes whose petitions the user may answer (and whose delivered appeals they keep the
+    record of): by law the head of the body answers, so the maslikhat's chairperson, and its staff
+    on the chairperson's behalf. Other deputies see their maslikhat's petitions (`deputy_codes`) but
+    do not answer them. None means all (superuser, on the chairperson's behalf)."""
     if not getattr(user, "is_authenticated", False):
         return set()
     if user.is_superuser:
         return None
-    codes = scopes_for(user, Role.STAFF) | scopes_for(user, Role.DEPUTY)
+    codes = scopes_for(user, Role.STAFF)
+    chair = sitting_chair(user)
+    if chair is not None:
+        codes = codes | {chair.maslikhat.code}
+    return codes
+
+
+def sitting_chair(user) -> Deputy | None:
+    """The maslikhat chairperson this account is: a sitting deputy with the role chair, linked to the
+    account (Deputy.user), who also holds the deputy role for that maslikhat (or for that deputy).
+    The grant is what makes the account an official, and officials must pass MFA
+    (portal.access.is_official): the link alone, set in the register, would skip it."""
+    deputy = sitting_deputy(user)
+    if deputy is None or deputy.role != Deputy.Role.CHAIR:
+        return None
+    granted = scopes_for(user, Role.DEPUTY)
+    if deputy.maslikhat.code in granted or f"deputy:{deputy.pk}" in granted:
+        return deputy
+    return None
+
+
+def deputy_codes(user) -> set[str]:
+    """Maslikhats whose deputy the user is (a deputy grant, or a sitting deputy linked to the
+    account): they see its petitions as officials do, without acting on them."""
+    codes = set(scopes_for(user, Role.DEPUTY))
     deputy = sitting_deputy(user)
     if deputy is not None:
-        codes = codes | {deputy.maslikhat.code}
+        codes.add(deputy.maslikhat.code)
     return codes
+
+
+def paper_codes(user) -> set[str] | None:
+    """Maslikhat codes whose petitions' paper sheets the user enters: the maslikhat's staff only
+    (least privilege: not its deputies, who answer the petition, nor content moderators)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return None
+    return scopes_for(user, Role.STAFF)
 
 
 def sitting_deputy(user) -> Deputy | None:
@@ -51,8 +88,12 @@ def may_answer(user, petition: Petition) -> bool:
     return _in(answer_codes(user), petition.maslikhat.code)
 
 
+def may_enter_paper(user, petition: Petition) -> bool:
+    return _in(paper_codes(user), petition.maslikhat.code)
+
+
 def is_official_of(user, petition: Petition) -> bool:
-    return may_moderate(user, petition) or may_answer(user, petition)
+    return may_moderate(user, petition) or may_answer(user, petition) or petition.maslikhat.code in deputy_codes(user)
 
 
 def may_view(user, petition: Petition, link: str = "") -> bool:
@@ -96,6 +137,13 @@ def access_petition_for_moderator(user, pk) -> Petition:
 def access_petition_for_answerer(user, pk) -> Petition:
     petition = access_petition_for_viewer(user, pk)
     if not may_answer(user, petition):
+        raise Http404
+    return petition
+
+
+def access_petition_for_paper(user, pk) -> Petition:
+    petition = access_petition_for_viewer(user, pk)
+    if not may_enter_paper(user, petition):
         raise Http404
     return petition
 

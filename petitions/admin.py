@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from petitions.models import Petition, PetitionHistory, PetitionRules
+from petitions.models import Petition, PetitionHistory, PetitionRoute, PetitionRules
 
 
 @admin.register(PetitionRules)
@@ -23,6 +23,27 @@ class PetitionRulesAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or not obj.petitions.exists()
+
+
+@admin.register(PetitionRoute)
+class PetitionRouteAdmin(admin.ModelAdmin):
+    """The route (and what it gives) as rules data: a new version is a new row with a later date
+    (save as new); a delivered petition keeps the row it was delivered by. docs/petitions-legal.md."""
+
+    list_display = [
+        "__str__",
+        "maslikhat",
+        "route",
+        "answer_working_days",
+        "extended_working_days",
+        "answer_term_unconfirmed",
+        "official_portal_url",
+        "official_portal_unconfirmed",
+        "effective_from",
+    ]
+    list_filter = ["route"]
+    raw_id_fields = ["maslikhat"]
+    save_as = True
 
 
 class PetitionHistoryInline(admin.TabularInline):

@@ -1,8 +1,12 @@
-"""The petitions API (DESIGN.md): list and create, detail, sign and withdraw, a cacheable count."""
+"""The petitions API (DESIGN.md): list and create, detail, sign (online or with EDS) and withdraw, a
+cacheable count."""
+
+import base64
+from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.response import Response
@@ -10,9 +14,11 @@ from rest_framework.views import APIView
 
 from deputies.models import Maslikhat
 from deputies.serializers import MaslikhatRefSerializer
-from petitions import access, selectors, services, signing, watch
+from petitions import access, eds_signing, selectors, services, signing, watch
 from petitions.models import Petition
+from petitions.signer_identity import IinTaken
 from portal.api import validation_error_payload
+from portal.eds import EdsError
 from portal.middleware import client_ip
 
 
@@ -20,6 +26,9 @@ class PetitionSerializer(serializers.ModelSerializer):
     maslikhat = MaslikhatRefSerializer(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     deadline = serializers.DateField(read_only=True)
+    # True when the date comes from a term not confirmed from the law's text (docs/petitions-legal.md).
+    deadline_unconfirmed = serializers.BooleanField(read_only=True)
+    answer_due_unconfirmed = serializers.BooleanField(read_only=True, allow_null=True)
     nonresident_signature_count = serializers.IntegerField(read_only=True)
     answer_overdue = serializers.BooleanField(source="answer_is_overdue", read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -39,11 +48,13 @@ class PetitionSerializer(serializers.ModelSerializer):
             "threshold",
             "support_gate",
             "deadline",
+            "deadline_unconfirmed",
             "published_at",
             "opened_at",
             "collection_ends",
             "threshold_reached_at",
             "answer_due",
+            "answer_due_unconfirmed",
             "answer_overdue",
             "answered_at",
             "url",
@@ -57,6 +68,8 @@ class PetitionDetailSerializer(PetitionSerializer):
     districts = serializers.SerializerMethodField()
 
     route = serializers.SerializerMethodField()
+    online_signature_count = serializers.IntegerField(read_only=True)
+    delivery_notice = serializers.SerializerMethodField()
 
     class Meta(PetitionSerializer.Meta):
         fields = [
@@ -70,6 +83,9 @@ class PetitionDetailSerializer(PetitionSerializer):
             "delivered_at",
             "answer_extended_to",
             "paper_signature_count",
+            "eds_signature_count",
+            "online_signature_count",
+            "delivery_notice",
         ]
 
     def get_route(self, obj) -> dict | None:
@@ -91,6 +107,17 @@ class PetitionDetailSerializer(PetitionSerializer):
             "decision_number": route.decision_number,
             "decision_date": route.decision_date,
             "official_portal_url": route.official_portal_url,
+            "official_portal_source": route.official_portal_source,
+            "official_portal_unconfirmed": route.official_portal_unconfirmed,
+        }
+
+    def get_delivery_notice(self, obj) -> dict:
+        """What a signature sends to whom, shown before signing; a client sends `"consent": true`."""
+        return {
+            "text": selectors.delivery_notice(obj),
+            "consent_label": selectors.consent_label(obj),
+            "maslikhat": obj.maslikhat.name,
+            "fields": list(selectors.DELIVERED_FIELDS),
         }
 
     def get_text(self, obj) -> str:
@@ -111,6 +138,16 @@ class PetitionDetailSerializer(PetitionSerializer):
         return {
             "text": obj.answer_text,
             "answered_at": obj.answered_at,
+            # By law the head of the body answers: the chairperson, or staff on their behalf.
+            "signatory": obj.answer_signatory,
+            "signatory_deputy": obj.answer_deputy_id,
+            "on_behalf": obj.answer_on_behalf,
+            "public_discussion": (
+                {"held_on": obj.answer_discussion_held_on, "description": obj.answer_discussion}
+                if obj.answer_discussion_held_on
+                else None
+            ),
+            "announcement_url": obj.answer_announcement_url,
             "attachments": [
                 {"name": a.original_name, "url": a.file.url, "size": a.size} for a in obj.answer_attachments.all()
             ],
@@ -139,6 +176,41 @@ class SignSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     is_citizen = serializers.BooleanField(required=False, allow_null=True, default=None)
     website = serializers.CharField(required=False, allow_blank=True, default="")
+    # The signer's consent to the delivery of their name and district (detail's `delivery_notice`).
+    # false is refused under `consent`; omitted (a v1 client), the signature counts but the appeal
+    # carries it without the name (docs/api.md).
+    consent = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class EdsSignSerializer(serializers.Serializer):
+    """An EDS signature (docs/eds.md): `cms`, a base64 CMS SignedData (attached or detached) over the
+    challenge of `GET .../signatures/challenge/`; the IIN and the name come from its certificate."""
+
+    # Base64 of at most portal.eds.MAX_CMS_BYTES (64 KiB), with room for PEM armour and line breaks.
+    cms = serializers.CharField(max_length=90000, trim_whitespace=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    consent = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+_SIGNED = inline_serializer(
+    "PetitionSigned",
+    {
+        "status": serializers.ChoiceField(choices=["signed", "already_signed"]),
+        "detail": serializers.CharField(),
+        "method": serializers.CharField(required=False),
+        "signature": inline_serializer(
+            "PetitionSignatureReceipt",
+            {
+                "id": serializers.IntegerField(),
+                "is_resident": serializers.BooleanField(),
+                "district": serializers.IntegerField(allow_null=True),
+                "method": serializers.ChoiceField(choices=["email", "eds", "paper"]),
+                "delivery_consent": serializers.BooleanField(),
+                "upgraded_from": serializers.CharField(required=False),
+            },
+        ),
+    },
+)
 
 
 class PetitionListCreate(generics.ListCreateAPIView):
@@ -173,14 +245,102 @@ class PetitionDetail(APIView):
         return Response(PetitionDetailSerializer(petition, context={"request": request}).data)
 
 
+class PetitionEdsChallenge(APIView):
+    """The bytes to sign with EDS for this petition: bound to the account, single-use, expiring."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "PetitionEdsChallenge",
+                {"challenge": serializers.CharField(), "expires_at": serializers.DateTimeField()},
+            )
+        },
+    )
+    def get(self, request, pk):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated(_("Sign in first."))
+        petition = watch.access_petition_for_signing(request.user, pk, request.query_params.get("link", ""))
+        try:
+            challenge = eds_signing.petition_eds_challenge(petition=petition, user=request.user)
+        except EdsError as error:
+            return Response({"detail": error.message, "code": error.code}, status=status.HTTP_400_BAD_REQUEST)
+        except ValidationError as error:
+            return Response(validation_error_payload(error), status=status.HTTP_400_BAD_REQUEST)
+        except PermissionDenied as error:
+            return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
+        return Response(
+            {"challenge": base64.b64encode(challenge.text.encode()).decode(), "expires_at": challenge.expires_at}
+        )
+
+
+def _sign_eds(request, pk) -> Response:
+    """`POST .../signatures/` with `cms`: an EDS signature (PetitionSign dispatches here first)."""
+    link = request.query_params.get("link", "") or str(request.data.get("link") or "")
+    petition = watch.access_petition_for_signing(request.user, pk, link)
+    body = EdsSignSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    try:
+        result = eds_signing.petition_sign_eds(
+            petition=petition,
+            user=request.user,
+            cms=body.validated_data["cms"],
+            address=body.validated_data.get("address") or None,
+            consent=body.validated_data.get("consent"),
+        )
+    except IinTaken as error:
+        return Response(validation_error_payload(error), status=status.HTTP_409_CONFLICT)
+    except eds_signing.EdsRefused as error:
+        return Response({**validation_error_payload(error), "code": error.code}, status=status.HTTP_400_BAD_REQUEST)
+    except ValidationError as error:
+        return Response(validation_error_payload(error), status=status.HTTP_400_BAD_REQUEST)
+    except PermissionDenied as error:
+        return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
+    signature = result.signature
+    if not result.created:
+        detail = _("You have already signed this petition with your EDS.")
+    elif result.previous_method:
+        detail = _("Thank you: your signature is now confirmed with your EDS and counted once.")
+    else:
+        detail = _("Thank you: your signature with your EDS is recorded.")
+    payload = {
+        "status": "signed" if result.created else "already_signed",
+        "detail": detail,
+        "method": signature.method,
+        "signature": {
+            "id": signature.pk,
+            "is_resident": signature.is_resident,
+            "district": result.district_number,
+            "method": signature.method,
+            "delivery_consent": signature.delivery_consent_at is not None,
+            "upgraded_from": result.previous_method,
+        },
+    }
+    return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+
 class PetitionSign(APIView):
     # The limits are the petition's rules (per account, per network), applied by the service.
     throttle_classes: list = []
 
-    @extend_schema(request=SignSerializer, responses={201: dict, 200: dict})
+    @extend_schema(
+        request=PolymorphicProxySerializer(
+            component_name="PetitionSignRequest",
+            serializers=[SignSerializer, EdsSignSerializer],
+            resource_type_field_name=None,
+        ),
+        responses={201: _SIGNED, 200: _SIGNED},
+        description=(
+            "Sign online (`address`, `is_citizen`, `consent`) or, with `cms`, with EDS: a CMS SignedData "
+            "over the challenge of `GET .../signatures/challenge/` (docs/eds.md). EDS faults are 400 under "
+            "`cms` with `code`; an IIN another account signed with is 409 under `iin`."
+        ),
+    )
     def post(self, request, pk):
         if not request.user.is_authenticated:
             raise NotAuthenticated(_("Sign in first."))
+        if isinstance(request.data, Mapping) and "cms" in request.data:
+            return _sign_eds(request, pk)
         petition = watch.access_petition_for_signing(
             request.user, pk, request.query_params.get("link", "") or request.data.get("link", "")
         )
@@ -194,6 +354,7 @@ class PetitionSign(APIView):
                 is_citizen=body.validated_data.get("is_citizen"),
                 ip=client_ip(request),
                 honeypot=body.validated_data.get("website", ""),
+                consent=body.validated_data.get("consent"),
             )
         except signing.SigningRateLimited as error:
             return Response({"detail": error.message}, status=status.HTTP_429_TOO_MANY_REQUESTS)
@@ -207,7 +368,13 @@ class PetitionSign(APIView):
             "detail": _("Thank you: your signature is recorded.")
             if result.created
             else _("You have already signed this petition."),
-            "signature": {"id": signature.pk, "is_resident": signature.is_resident, "district": result.district_number},
+            "signature": {
+                "id": signature.pk,
+                "is_resident": signature.is_resident,
+                "district": result.district_number,
+                "method": signature.method,
+                "delivery_consent": signature.delivery_consent_at is not None,
+            },
         }
         return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 

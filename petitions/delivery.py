@@ -36,10 +36,27 @@ log = logging.getLogger(__name__)
 S = Petition.Status
 
 
+def _delivered_name(signature: Signature) -> str:
+    """The name the signer agreed to send: a row that names its person (EDS, paper) by that name,
+    an online row by its account's name. Empty without a recorded consent (a row from before
+    consent was asked, or a v1 API client that did not send it): such a signer is counted, not named."""
+    if signature.delivery_consent_at is None:
+        return ""
+    if signature.full_name:
+        return signature.full_name
+    user = signature.signer
+    return " ".join(part for part in (user.last_name, user.first_name) if part) if user else ""
+
+
+def _signed_on(signature: Signature) -> str:
+    return (signature.signed_on or timezone.localtime(signature.created_at).date()).isoformat()
+
+
 def appeal_data(petition: Petition, route: PetitionRoute, *, recipient: str, cutoff) -> dict:
     """What the appeal carries: the petition, its addressee, the route's legal basis, the counts by
     electoral district and the signers (the data each agreed at signing to send: full name,
-    district, date). Only valid signatures made up to `cutoff`."""
+    district, date; and how they signed: `email` online, `eds` with a digital signature, `paper`).
+    Only valid signatures made up to `cutoff`."""
     maslikhat = petition.maslikhat
     signatures = (
         Signature.objects.filter(petition=petition, status=Signature.Status.VALID, created_at__lte=cutoff)
@@ -50,12 +67,12 @@ def appeal_data(petition: Petition, route: PetitionRoute, *, recipient: str, cut
     for signature in signatures:
         district = f"№ {signature.district.number} {signature.district.name_kk or signature.district.name_ru}".strip()
         district = district if signature.district_id else ""
-        user = signature.signer
         signers.append(
             {
-                "full_name": " ".join(part for part in (user.last_name, user.first_name) if part) or user.email,
+                "full_name": _delivered_name(signature),
                 "district": district,
-                "signed_on": timezone.localtime(signature.created_at).date().isoformat(),
+                "signed_on": _signed_on(signature),
+                "method": signature.method,
             }
         )
         districts[district] = districts.get(district, 0) + 1
@@ -208,11 +225,19 @@ def _record_delivered(delivery: PetitionDelivery) -> None:
 
 def delivery_send(*, delivery_id: int) -> str:
     """Send one delivery if nobody else holds it. Returns "sent", "skipped" or raises on a transient
-    SMTP failure (after putting the row back to pending) so the task retries."""
+    SMTP failure (after putting the row back to pending) so the task retries.
+
+    The email is built before the claim: the list of a large petition takes a while to lay out
+    (46,000 signers, tens of seconds), and the claim's lease must cover only the SMTP transaction.
+    Were the building inside the lease and longer than it, the next run would take the row over
+    while this one still builds, and both would send."""
+    delivery = PetitionDelivery.objects.select_related("route").get(pk=delivery_id)
+    if delivery.status not in (PetitionDelivery.Status.PENDING, PetitionDelivery.Status.SENDING):
+        return "skipped"
+    message = build_appeal_email(delivery)  # the same document every time: the data are frozen
     if not _claim(delivery_id):
         return "skipped"
-    delivery = PetitionDelivery.objects.select_related("route").get(pk=delivery_id)
-    message = build_appeal_email(delivery)
+    delivery.refresh_from_db(fields=["attempts"])
     try:
         connection = mailers.default
         connection.send_messages([message])

@@ -12,11 +12,23 @@ from django.db import transaction
 from django.db.models import F
 
 from deputies.addresses import normalise, split_house
+from deputies.convocations import convocation_current
 from deputies.models import AddressCoverage, ElectoralDistrict, Maslikhat
+from deputies.selectors import address_lookup, maslikhat_chair
 from portal.demo import demo_user
 from portal.models import Role, RoleGrant, User
 
 DEMO_SIGNERS = 180
+HOME = "Алматы, пр. Абылай хана 15"
+# Where demo signers live, by signer number modulo 10: streets of Almaty's demo districts
+# (deputies/demo.py and its sample file), unevenly, so the map of signatures by district shows shades.
+# An address the coverage does not place (a bare test database) falls back to HOME.
+SIGNER_HOMES = [
+    ("Алматы, пр. Абылай хана 15", 4),
+    ("Алматы, пр. Абылай хана 20", 3),
+    ("Алматы, пр. Достык 10", 2),
+    ("Алматы, ул. Сатпаева 11", 1),
+]
 OPEN_TEXT = (
     "Жители микрорайонов вдоль **проспекта Абылай хана** просят маслихат предусмотреть в бюджете на следующий год:\n\n"
     "- высадку деревьев вдоль проспекта;\n- полив и уход за зелёными насаждениями;\n- скамейки в тени у остановок.\n\n"
@@ -74,6 +86,9 @@ ANSWER = (
 )
 
 
+DEMO_CHAIRPERSON = "Төраға Демо"  # only when the register has no chairperson for the maslikhat
+
+
 def _demo_district(maslikhat: Maslikhat) -> ElectoralDistrict:
     """A district of the addressee with coverage of the demo citizen's street; the deputies seeder
     (order 10) normally provides one, this only fills the gap."""
@@ -81,6 +96,7 @@ def _demo_district(maslikhat: Maslikhat) -> ElectoralDistrict:
     if district is None:
         district = ElectoralDistrict.objects.create(
             maslikhat=maslikhat,
+            convocation=convocation_current(maslikhat),
             number=1,
             name_ru="Округ № 1 (демо)",
             name_kk="№ 1 округ (демо)",
@@ -101,7 +117,23 @@ def _demo_district(maslikhat: Maslikhat) -> ElectoralDistrict:
     return district
 
 
-def _signers(count: int) -> list[User]:
+def _district_of(address: str, maslikhat: Maslikhat) -> ElectoralDistrict | None:
+    districts = {
+        d for match in address_lookup(address).matches for d in match.districts if d.maslikhat_id == maslikhat.pk
+    }
+    return districts.pop() if len(districts) == 1 else None
+
+
+def _homes(maslikhat: Maslikhat, fallback: ElectoralDistrict) -> list[tuple[str, ElectoralDistrict]]:
+    """(address, district) for signer numbers 0 to 9."""
+    homes = []
+    for address, weight in SIGNER_HOMES:
+        district = _district_of(address, maslikhat)
+        homes += [(address, district) if district is not None else (HOME, fallback)] * weight
+    return homes
+
+
+def _signers(count: int, homes: list[tuple[str, ElectoralDistrict]]) -> list[User]:
     emails = [f"signer{i:03d}@demo.dauys.kz" for i in range(count)]
     existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
     names = ["Айгерим", "Нурлан", "Дана", "Ерлан", "Алия", "Тимур", "Сауле", "Арман", "Гульнара", "Бауыржан"]
@@ -126,7 +158,7 @@ def _signers(count: int) -> list[User]:
                 last_name=surnames[(i // 10) % 10],
                 password=unusable,
                 is_citizen=True,
-                address="Алматы, пр. Абылай хана 15",
+                address=homes[i % len(homes)][0],
             )
             for i, email in enumerate(emails)
             if email not in existing
@@ -147,11 +179,13 @@ def seed_petitions(stdout=None) -> str:
         first_name="Азамат",
         last_name="Демо",
         is_citizen=True,
-        address="Алматы, пр. Абылай хана 15",
+        address=HOME,
     )
     staff = demo_user("petitions.staff@demo.dauys.kz", first_name="Мәслихат", last_name="Аппараты")
     RoleGrant.objects.get_or_create(user=staff, role=Role.STAFF, scope_code=maslikhat.code, revoked_at=None)
-    signers = _signers(DEMO_SIGNERS)
+    homes = _homes(maslikhat, district)
+    signers = _signers(DEMO_SIGNERS, homes)
+    district_at = {address: home for address, home in homes}
     created = 0
     reached = [spec["title"] for spec in DEMO_PETITIONS if spec["stage"] in ("awaiting_answer", "answered")]
     # Earlier seeds left these with the real threshold ("60 of 46000" beside "threshold reached").
@@ -179,7 +213,7 @@ def seed_petitions(stdout=None) -> str:
                     Signature(
                         petition=petition,
                         signer=signer,
-                        district=district,
+                        district=district_at.get(signer.address, district),
                         is_resident=True,
                         address=signer.address,
                         ip_prefix="198.51.100.0/24",
@@ -199,6 +233,9 @@ def seed_petitions(stdout=None) -> str:
                 transitions.petition_transition(petition=petition, to=Petition.Status.THRESHOLD_REACHED, actor=None)
             services.petition_send_for_answer(petition=petition, actor=None)
         if spec["stage"] == "answered":
-            services.petition_answer(petition=petition, actor=staff, text=ANSWER)
+            # Staff publish on the chairperson's behalf: the register's (the deputies' demo seeds one),
+            # or a demo name when the petitions are seeded alone.
+            chairperson = "" if maslikhat_chair(maslikhat) else DEMO_CHAIRPERSON
+            services.petition_answer(petition=petition, actor=staff, text=ANSWER, chairperson=chairperson)
         created += 1
     return f"{created} demo petitions created, {Petition.objects.filter(is_demo=True).count()} in total"

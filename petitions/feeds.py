@@ -28,6 +28,7 @@ EXPORT_FIELDS = [
     "collection_ends",
     "threshold_reached_at",
     "answer_due",
+    "answer_due_unconfirmed",
     "answered_at",
     "url",
 ]
@@ -84,6 +85,7 @@ def _rows(queryset):
             "collection_ends": p.collection_ends,
             "threshold_reached_at": p.threshold_reached_at,
             "answer_due": p.answer_due,
+            "answer_due_unconfirmed": p.answer_due_unconfirmed,
             "answered_at": p.answered_at,
             "url": p.get_absolute_url(),
         }

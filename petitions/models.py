@@ -14,8 +14,8 @@ from django.utils.translation import pgettext_lazy
 
 from portal import uploads
 from portal.append_only import AppendOnlyHistory
-from portal.crypto import EncryptedTextField
-from portal.rules import RulesBase
+from portal.crypto import EncryptedTextField, mask
+from portal.rules import RulesBase, unconfirmed_note
 from portal.textsafety import strip_bidi_fields
 
 
@@ -110,11 +110,14 @@ class PetitionRules(RulesBase):
     def category_label(self, code: str) -> str:
         for category in self.excluded_categories or []:
             if category.get("code") == code:
-                return localized_category(category)
+                return localized_category(category) + unconfirmed_note(category.get("unconfirmed", False))
         return code
 
     def category_choices(self) -> list[tuple[str, str]]:
-        return [(c["code"], localized_category(c)) for c in self.excluded_categories or []]
+        return [
+            (c["code"], localized_category(c) + unconfirmed_note(c.get("unconfirmed", False)))
+            for c in self.excluded_categories or []
+        ]
 
 
 class PetitionRoute(RulesBase):
@@ -144,6 +147,10 @@ class PetitionRoute(RulesBase):
         _("official address for deliveries"), blank=True, help_text=_("Empty: the maslikhat's email address.")
     )
     official_portal_url = models.URLField(_("official petitions portal"), default="https://epetition.kz/")
+    # Where the address comes from: the law names no address (the portal is the ministry's), so the
+    # address is data with its source, shown as unconfirmed until checked against an official page.
+    official_portal_source = models.CharField(_("source of the official portal's address"), max_length=500, blank=True)
+    official_portal_unconfirmed = models.BooleanField(_("official portal's address unconfirmed"), default=True)
     notes = models.TextField(_("notes"), blank=True, help_text=_("Sources, and which numbers are unconfirmed."))
 
     class Meta(RulesBase.Meta):
@@ -273,11 +280,19 @@ class Petition(models.Model):
     answer_deputy = models.ForeignKey(
         "deputies.Deputy", on_delete=models.SET_NULL, null=True, blank=True, related_name="answered_petitions"
     )
+    # By law the head of the body answers: the maslikhat's chairperson, or staff publishing on the
+    # chairperson's behalf (answered_by is then the staff member; the chairperson's name is kept).
+    answer_signatory = models.CharField(_("answer signed by (the chairperson)"), max_length=200, blank=True)
+    answer_on_behalf = models.BooleanField(_("published by staff on the chairperson's behalf"), default=False)
+    answer_discussion_held_on = models.DateField(_("public discussion held on"), null=True, blank=True)
+    answer_discussion = models.TextField(_("public discussion"), blank=True)
+    answer_announcement_url = models.URLField(_("media announcement of the result"), max_length=500, blank=True)
 
     # Written only by the tally (set-based), never by the signing request.
     signature_count = models.PositiveIntegerField(_("signatures"), default=0)
     resident_signature_count = models.PositiveIntegerField(_("signatures of residents"), default=0)
     paper_signature_count = models.PositiveIntegerField(_("paper signatures"), default=0)
+    eds_signature_count = models.PositiveIntegerField(_("signatures with EDS"), default=0)
     progress_noticed_percent = models.PositiveSmallIntegerField(default=0, editable=False)
     last_tallied_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
@@ -295,6 +310,9 @@ class Petition(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""), name="petition_rejection_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer_on_behalf=False) | ~Q(answer_signatory=""), name="petition_on_behalf_names_chair"
             ),
         ]
         indexes = [
@@ -333,6 +351,11 @@ class Petition(models.Model):
         return self.signature_count - self.resident_signature_count
 
     @property
+    def online_signature_count(self) -> int:
+        """Signed on the site (by a confirmed account or with EDS): all but paper."""
+        return self.signature_count - self.paper_signature_count
+
+    @property
     def goal(self) -> int | None:
         """What the progress bar measures against now: early supporters, then the threshold."""
         return self.support_gate if self.status == self.Status.GATHERING_SUPPORT else self.threshold
@@ -354,6 +377,20 @@ class Petition(models.Model):
             self.Status.THRESHOLD_REACHED: self.collection_ends,
             self.Status.AWAITING_ANSWER: self.answer_due,
         }.get(self.status)
+
+    @property
+    def deadline_unconfirmed(self) -> bool:
+        """Whether `deadline` comes from a term not confirmed from the law's text."""
+        if self.status == self.Status.AWAITING_ANSWER:
+            return self.answer_term_unconfirmed
+        if self.status in (self.Status.OPEN, self.Status.THRESHOLD_REACHED) and self.rules_id:
+            return self.rules.collection_unconfirmed
+        return False
+
+    @property
+    def answer_due_unconfirmed(self) -> bool | None:
+        """Whether `answer_due` comes from a term not confirmed from the law's text (None: no date)."""
+        return self.answer_term_unconfirmed if self.answer_due else None
 
     @property
     def answer_deadline(self):
@@ -400,25 +437,61 @@ class PetitionHistory(AppendOnlyHistory):
 
 class Signature(models.Model):
     """One person's support. The signing request inserts this row and nothing else; the tally
-    moves it into the counts (`pending` -> `counted`) in set-based SQL."""
+    moves it into the counts (`pending` -> `counted`) in set-based SQL.
+
+    Three ways to sign (`method`): online by a confirmed account (`email`), with the citizen's EDS
+    key (`eds`: the IIN comes from the certificate, the evidence is kept in
+    PetitionSignatureEvidence), or on a paper sheet entered by staff (`paper`: no account). A row
+    that carries an IIN is unique per petition by its keyed hash, so one person counts once whatever
+    the ways they signed (petitions/paper.py, petitions/eds_signing.py)."""
 
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
         WITHDRAWN = "withdrawn", _("Withdrawn by the signer")
         INVALIDATED = "invalidated", _("Invalidated by moderators")
 
+    class Method(models.TextChoices):
+        EMAIL = "email", _("Online, by a confirmed account")
+        EDS = "eds", _("Electronic digital signature (EDS)")
+        PAPER = "paper", _("On paper")
+
     # No single-column index on petition: the unique (petition, signer) constraint and the
     # (petition, ...) indexes below lead with it, and every index costs on a signing surge.
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures", db_index=False)
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="petition_signatures")
+    # Empty for a paper signature: the person signed a sheet, not an account.
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="petition_signatures",
+    )
+    method = models.CharField(
+        _("how it was signed"), max_length=5, choices=Method.choices, default=Method.EMAIL, db_default=Method.EMAIL
+    )
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.VALID)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     invalidation_reason = models.CharField(max_length=300, blank=True)
+    # The new columns keep their defaults in the database too (db_default), so an INSERT written
+    # before them (the surge benchmark's) still works.
     # The tally's bookkeeping: `pending` rows have changed since the last tally; `counted` says
-    # whether the stored counts include this row.
+    # whether the stored counts include this row, and the `counted_*` columns under which method,
+    # district and residence they hold it, so a row that changes any of them (a paper signature
+    # upgraded to EDS, a restored signature at a new address) moves between the counts exactly.
     pending = models.BooleanField(default=True)
     counted = models.BooleanField(default=False)
+    counted_method = models.CharField(max_length=5, blank=True, default="", db_default="", editable=False)
+    counted_district = models.ForeignKey(
+        "deputies.ElectoralDistrict",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
+    counted_resident = models.BooleanField(default=False, db_default=False, editable=False)
     district = models.ForeignKey(
         "deputies.ElectoralDistrict",
         on_delete=models.PROTECT,
@@ -432,6 +505,18 @@ class Signature(models.Model):
     is_citizen = models.BooleanField(_("declared citizen"), default=True)
     ip_prefix = models.CharField(_("network (/24)"), max_length=49, blank=True)
     email_domain = models.CharField(_("email domain"), max_length=100, blank=True)
+    # Personal data of a signature by IIN (EDS, paper), encrypted at rest like a recall's; the keyed
+    # hash carries the one-per-IIN constraint (the ciphertext is randomised). Empty for `email`.
+    iin = EncryptedTextField(_("IIN"), blank=True, default="", db_default="")
+    iin_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # The name delivered with the appeal for a row that may have no account (EDS, paper); an
+    # `email` row is delivered under its account's name (petitions.delivery.appeal_data).
+    full_name = EncryptedTextField(_("full name"), blank=True, default="", db_default="")
+    signed_on = models.DateField(_("signed on paper on"), null=True, blank=True)
+    # When the signer agreed that their full name and district go to the maslikhat with the appeal
+    # (issue 14 §2). Empty: no consent recorded (a row from before consent was asked, or a v1 API
+    # client that did not send it): the appeal then carries the row without the name.
+    delivery_consent_at = models.DateTimeField(_("agreed to the delivery of name and district"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("signature")
@@ -439,9 +524,24 @@ class Signature(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["petition", "signer"], name="signature_one_per_person"),
+            models.UniqueConstraint(
+                fields=["petition", "iin_hash"], condition=Q(iin_hash__isnull=False), name="signature_one_per_iin"
+            ),
             models.CheckConstraint(condition=Q(is_citizen=True), name="signature_citizens_only"),
             models.CheckConstraint(
                 condition=Q(is_resident=True) | Q(district__isnull=True), name="signature_district_only_for_residents"
+            ),
+            models.CheckConstraint(
+                condition=Q(method="paper") | Q(signer__isnull=False), name="signature_account_unless_paper"
+            ),
+            # A valid EDS or paper signature carries its IIN; a retired one (a paper signature the
+            # same person then signed with EDS from an account that had signed already) gives it up.
+            models.CheckConstraint(
+                condition=Q(method="email") | Q(iin_hash__isnull=False) | ~Q(status="valid"),
+                name="signature_iin_unless_email",
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="paper") | Q(signed_on__isnull=False), name="signature_paper_has_date"
             ),
         ]
         indexes = [
@@ -452,7 +552,32 @@ class Signature(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.signer} → {self.petition_id}"
+        return f"{self.signer or self.get_method_display()} → {self.petition_id}"
+
+    @property
+    def masked_iin(self) -> str:
+        return mask(self.iin)
+
+
+class PetitionSignatureEvidence(models.Model):
+    """What proves an EDS signature on a petition (portal.eds): the signer certificate's serial and
+    issuer and the CMS itself, as for recalls (recalls.models.RecallEdsEvidence). The CMS carries
+    the certificate, so the IIN: it is encrypted, and goes with the signature (CASCADE) or with the
+    account's deletion (petitions.personal_data)."""
+
+    signature = models.OneToOneField(Signature, on_delete=models.CASCADE, related_name="eds")
+    certificate_serial = models.CharField(_("certificate serial"), max_length=64)
+    certificate_issuer = models.CharField(_("certificate issuer"), max_length=500)
+    signer_name = EncryptedTextField(_("name in the certificate"), blank=True)
+    cms = EncryptedTextField(_("CMS signature (base64)"))
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("EDS evidence")
+        verbose_name_plural = _("EDS evidence")
+
+    def __str__(self):
+        return f"{self.signature_id} · {self.certificate_serial}"
 
 
 class PetitionDistrictCount(models.Model):

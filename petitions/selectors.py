@@ -10,8 +10,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deputies.choropleth import district_choropleth
 from deputies.models import ElectoralDistrict
 from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, PetitionRules, Signature
+from portal.rules import unconfirmed_note
 
 SORTS = {
     "popular": ("-resident_signature_count", "-signature_count", "-id"),
@@ -39,7 +41,8 @@ def rules_for_maslikhat(maslikhat, on=None) -> PetitionRules:
 
 
 def petition_list(*, maslikhat: str = "", status: str = "", topic: str = "", sort: str = "popular", q: str = ""):
-    petitions = Petition.objects.listed().select_related("maslikhat")
+    # rules: whether a deadline is unconfirmed (Petition.deadline_unconfirmed), shown on every card
+    petitions = Petition.objects.listed().select_related("maslikhat", "rules")
     if maslikhat:
         petitions = petitions.filter(maslikhat__code=maslikhat)
     if status in Petition.Status.values:
@@ -104,6 +107,13 @@ def petition_district_counts(petition: Petition) -> list[dict]:
     return rows
 
 
+def petition_district_map(rows: list[dict]) -> dict | None:
+    """The resident signatures of `petition_district_counts` as a choropleth on the districts'
+    boundaries; None when no district has one (the page then draws bars). No query: the rows
+    carry their boundaries."""
+    return district_choropleth([(row["district"], row["signatures"]) for row in rows])
+
+
 def petition_count_series(petition: Petition, points: int = 48) -> list[dict]:
     samples = list(PetitionCountSample.objects.filter(petition=petition).order_by("-hour")[:points])[::-1]
     top = max((s.signature_count for s in samples), default=0) or 1
@@ -129,9 +139,10 @@ def signature_of(user, petition: Petition) -> Signature | None:
 
 
 def recent_supporters(petition: Petition, limit: int = 10) -> list[str]:
-    """First names and surname initials, as the state portal shows them; never email or address."""
+    """First names and surname initials, as the state portal shows them; never email or address.
+    Paper signatures (no account) are not shown: their signers agreed to delivery, not publicity."""
     rows = (
-        Signature.objects.filter(petition=petition, status=Signature.Status.VALID)
+        Signature.objects.filter(petition=petition, status=Signature.Status.VALID, signer__isnull=False)
         .select_related("signer")
         .only("signer__first_name", "signer__last_name", "created_at")
         .order_by("-created_at", "-id")[:limit]
@@ -201,11 +212,85 @@ def route_summary(route) -> str:
         return gettext(
             "At its threshold, Dauys delivers the petition to the maslikhat as a collective appeal of its signers "
             "under the Administrative Procedural Code: the maslikhat has to consider it and answer within "
-            "%(days)s working days, extendable once with a reason to %(extended)s. The duty of the petitions law "
-            "applies only to petitions on the official petitions portal."
-        ) % {"days": route.answer_working_days, "extended": route.extended_working_days}
+            "%(days)s working days, extendable once with a reason to %(extended)s%(unconfirmed)s. The duty of the "
+            "petitions law applies only to petitions on the official petitions portal."
+        ) % {
+            "days": route.answer_working_days,
+            "extended": route.extended_working_days,
+            "unconfirmed": unconfirmed_note(route.answer_term_unconfirmed),
+        }
     return gettext(
         "The maslikhat decided (No. %(number)s of %(date)s) to treat Dauys petitions as its own channel and "
         "answers them under its own rules. The duty of the petitions law applies only to petitions on the "
         "official petitions portal."
     ) % {"number": route.decision_number, "date": route.decision_date}
+
+
+# What a signature sends to the maslikhat with the appeal (petitions.delivery.appeal_data).
+DELIVERED_FIELDS = ("full_name", "district", "signed_on")
+
+
+def delivery_notice(petition: Petition) -> str:
+    """What is sent and to whom, said before signing (issue 14 §2), in the active language."""
+    return _(
+        "If the petition reaches its threshold, your full name, your electoral district and the date you "
+        "signed will be delivered to %(maslikhat)s with the petition."
+    ) % {"maslikhat": petition.maslikhat.name}
+
+
+def consent_label(petition: Petition) -> str:
+    return _("I agree that my full name and district will be delivered to %(maslikhat)s with the petition.") % {
+        "maslikhat": petition.maslikhat.name
+    }
+
+
+def consent_refused_message(petition: Petition) -> str:
+    return _(
+        "To sign, agree that your full name and district will be delivered to %(maslikhat)s with the petition."
+    ) % {"maslikhat": petition.maslikhat.name}
+
+
+# How many rows of paper signatures the staff page lists (the newest first).
+PAPER_LIST_LIMIT = 100
+
+
+def paper_signature_rows(petition: Petition, limit: int = PAPER_LIST_LIMIT) -> list[dict]:
+    """The paper signatures entered for a petition, newest first, for its staff: masked IIN, name,
+    district, date on the sheet, status, and who entered the row (from the audit, written with it)."""
+    from portal.models import AuditEntry
+
+    rows = list(
+        Signature.objects.filter(petition=petition, method=Signature.Method.PAPER)
+        .select_related("district")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    entered = {
+        entry.after.get("signature"): entry
+        for entry in AuditEntry.objects.filter(
+            object_type=Petition._meta.label_lower,
+            object_id=str(petition.pk),
+            action="petition.paper_signature_add",
+            after__signature__in=[row.pk for row in rows],
+        ).select_related("actor")
+    }
+    result = []
+    for row in rows:
+        entry = entered.get(row.pk)
+        actor = entry.actor if entry is not None else None
+        result.append(
+            {
+                "signature": row,
+                "entered_by": (
+                    f"{actor.first_name} {actor.last_name}".strip() or actor.email if actor is not None else ""
+                ),
+            }
+        )
+    return result
+
+
+def paper_signature_total(petition: Petition) -> int:
+    """Valid paper signatures entered so far, read from the rows (the stored count follows at the
+    next tally)."""
+    return Signature.objects.filter(
+        petition=petition, method=Signature.Method.PAPER, status=Signature.Status.VALID
+    ).count()

@@ -98,11 +98,34 @@ def _check_attachment(upload) -> CheckedUpload:
         raise ValidationError({"attachments": error.messages}) from None
 
 
-def petition_answer(*, petition: Petition, actor, text: str, attachments=()) -> Petition:
+def petition_answer(
+    *,
+    petition: Petition,
+    actor,
+    text: str,
+    attachments=(),
+    chairperson: str = "",
+    discussion_held_on=None,
+    discussion: str = "",
+    announcement_url: str = "",
+) -> Petition:
+    """Publish the maslikhat's answer: by its chairperson, or by staff on the chairperson's behalf
+    (`chairperson` names them; by default the chairperson in the register). Only a petition awaiting
+    its answer can be answered (the transition table refuses any other)."""
     attachments = list(attachments)
     if len(attachments) > ATTACHMENT_MAX_COUNT:
         raise ValidationError({"attachments": _("Attach at most 5 files.")})
     checked = [_check_attachment(upload) for upload in attachments]
     # Not nested in a transaction of its own: the attachments are saved under the move's lock
     # (transitions._on_enter_answered), and the followers hear of the answer after it commits.
-    return petition_transition(petition=petition, to=S.ANSWERED, actor=actor, text=text, attachments=checked)
+    return petition_transition(
+        petition=petition,
+        to=S.ANSWERED,
+        actor=actor,
+        text=text,
+        attachments=checked,
+        chairperson=chairperson,
+        discussion_held_on=discussion_held_on,
+        discussion=discussion,
+        announcement_url=announcement_url,
+    )

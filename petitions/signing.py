@@ -20,7 +20,7 @@ from deputies.selectors import address_lookup
 from petitions import access
 from petitions.common import email_domain, ip_prefix
 from petitions.models import Petition, PetitionHistory, Signature
-from petitions.selectors import invalidation_candidates
+from petitions.selectors import consent_refused_message, invalidation_candidates
 from petitions.tasks import petition_tally_task
 from petitions.watch import ACCOUNT_RATE_KEY, NETWORK_RATE_KEY, PLACEMENT_CACHE_KEY, TALLY_NUDGE_KEY
 from portal.access import require_verified_email
@@ -45,6 +45,8 @@ class SignResult:
     signature: Signature
     created: bool
     district_number: int | None = None
+    # The method of the row an EDS signature upgraded ("paper", "email"), else "".
+    previous_method: str = ""
 
 
 # Both signing limits in one Redis round trip. The network's counter moves only when the account's
@@ -111,7 +113,7 @@ def _placement_key(petition: Petition, text: str) -> str:
     return PLACEMENT_CACHE_KEY.format(petition.maslikhat_id, digest)
 
 
-def _place_signer(petition: Petition, text: str, cached=_MISSING) -> tuple[int | None, int | None, bool]:
+def place_signer(petition: Petition, text: str, cached=_MISSING) -> tuple[int | None, int | None, bool]:
     """(district id, district number, resident?) of a declared address for the petition's
     addressee. Placements are cached for a few minutes: in a surge, neighbours type the same
     streets, and coverage changes rarely. `cached`: the cache's answer when already read."""
@@ -169,7 +171,7 @@ def _signature_insert(values: dict) -> int | None:
 _nudged_at = float("-inf")
 
 
-def _nudge_tally() -> None:
+def nudge_tally() -> None:
     if not getattr(settings, "PETITIONS_TALLY_NUDGE", True):
         return
     # One tally per couple of seconds however many people sign: the first signer queues it. Each
@@ -191,11 +193,19 @@ def petition_sign(
     is_citizen: bool | None = None,
     ip: str | None = None,
     honeypot: str = "",
+    consent: bool | None = None,
 ) -> SignResult:
-    """Sign once. A repeat answers "already signed" and changes nothing; a signature withdrawn
-    earlier is restored. The counts follow at the next tally."""
+    """Sign once. A repeat answers "already signed" and changes nothing (but records a consent
+    given now); a signature withdrawn earlier is restored. The counts follow at the next tally.
+
+    `consent`: the signer agreed that their full name and district go to the maslikhat with the
+    appeal (selectors.delivery_notice says it). False is refused under `consent`; None (a v1 API
+    client that does not know the field) signs without a recorded consent, and the appeal then
+    carries the signature without the name (docs/api.md)."""
     if honeypot:
         raise ValidationError(_("Your signature could not be accepted. Please try again."))
+    if consent is False:
+        raise ValidationError({"consent": consent_refused_message(petition)})
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_("Sign in first."))
     # The verified email is checked by the INSERT itself (one round trip less for every signer);
@@ -226,11 +236,13 @@ def petition_sign(
         raise SigningRateLimited(
             _("Too many signatures are arriving from your network right now. Please try again in a minute.")
         )
-    district_id, district_number, resident = _place_signer(petition, address, placement)
+    district_id, district_number, resident = place_signer(petition, address, placement)
     now = timezone.now()
+    consent_at = now if consent else None
     values = {
         "petition_id": petition.pk,
         "signer_id": user.pk,
+        "method": Signature.Method.EMAIL,
         "created_at": connection.ops.adapt_datetimefield_value(now),
         "status": Signature.Status.VALID,
         "status_changed_at": None,
@@ -243,6 +255,15 @@ def petition_sign(
         "is_citizen": True,
         "ip_prefix": network,
         "email_domain": email_domain(user.email),
+        # The raw INSERT names every column: Django keeps no defaults in the database.
+        "counted_method": "",
+        "counted_district_id": None,
+        "counted_resident": False,
+        "iin": "",
+        "iin_hash": None,
+        "full_name": "",
+        "signed_on": None,
+        "delivery_consent_at": connection.ops.adapt_datetimefield_value(consent_at) if consent_at else None,
     }
     new_id = _signature_insert(values)
     if new_id is None:
@@ -251,6 +272,11 @@ def petition_sign(
         if existing.status == Signature.Status.INVALIDATED:
             raise PermissionDenied(_("Your signature on this petition was invalidated by the moderators."))
         if existing.status == Signature.Status.VALID:
+            if consent_at and existing.delivery_consent_at is None:
+                Signature.objects.filter(pk=existing.pk, delivery_consent_at__isnull=True).update(
+                    delivery_consent_at=consent_at
+                )
+                existing.delivery_consent_at = consent_at
             return SignResult(
                 existing, created=False, district_number=existing.district.number if existing.district else None
             )
@@ -263,6 +289,7 @@ def petition_sign(
             address=address[:200],
             ip_prefix=network,
             created_at=now,
+            delivery_consent_at=consent_at,
         )
         existing.refresh_from_db()
         if not restored:
@@ -279,8 +306,9 @@ def petition_sign(
             district_id=district_id,
             is_resident=resident,
             address=address[:200],
+            delivery_consent_at=consent_at,
         )
-    transaction.on_commit(_nudge_tally, robust=True)
+    transaction.on_commit(nudge_tally, robust=True)
     return SignResult(signature, created=True, district_number=district_number)
 
 
@@ -294,7 +322,7 @@ def petition_unsign(*, petition: Petition, user) -> bool:
         status=Signature.Status.WITHDRAWN, status_changed_at=timezone.now(), pending=True
     )
     if changed:
-        transaction.on_commit(_nudge_tally, robust=True)
+        transaction.on_commit(nudge_tally, robust=True)
     return bool(changed)
 
 

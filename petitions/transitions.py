@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deputies.selectors import maslikhat_chair
 from notifications.follows import followers_of
 from notifications.services import notify
 from petitions import access
@@ -99,7 +100,8 @@ def _on_enter_gathering_support(move: Move) -> None:
 
 def _on_enter_rejected(move: Move) -> None:
     petition = move.obj
-    rules = petition.rules or rules_for_maslikhat(petition.maslikhat)
+    # The topics in force now (a corrected list is a new rules version), as on the moderation page.
+    rules = rules_for_maslikhat(petition.maslikhat)
     category, reason = move.details.get("category", ""), (move.details.get("reason") or "").strip()
     errors = {}
     if category not in {code for code, _label in rules.category_choices()}:
@@ -132,18 +134,67 @@ def _on_enter_awaiting_answer(move: Move) -> None:
         if rules.answer_days_working
         else today + timedelta(days=rules.answer_days)
     )
+    # Shown with the date wherever it is shown; a delivery replaces both with the route's term.
+    petition.answer_term_unconfirmed = rules.answer_unconfirmed
+
+
+def _answer_signatory(move: Move) -> tuple[str, object, bool]:
+    """Who answers: (the chairperson's name, their register row or None, published on their behalf).
+    The chairperson answers in person; anyone else with the right (staff, a superuser) publishes on
+    the chairperson's behalf and names them (by default the chairperson in the register)."""
+    petition = move.obj
+    chair = access.sitting_chair(move.actor)
+    if chair is not None and chair.maslikhat_id == petition.maslikhat_id:
+        return chair.full_name, chair, False
+    registered = maslikhat_chair(petition.maslikhat)
+    name = " ".join((move.details.get("chairperson") or "").split())
+    if not name and registered is not None:
+        name = registered.full_name
+    if not name:
+        raise ValidationError(
+            {"chairperson": _("Name the maslikhat's chairperson on whose behalf the answer is published.")}
+        )
+    same = registered is not None and registered.full_name.casefold() == name.casefold()
+    return name, registered if same else None, True
 
 
 def _on_enter_answered(move: Move) -> None:
-    """The answer's text and its (already checked) attachments, saved under the same lock."""
+    """The answer's text, who answers (the chairperson, or staff on their behalf), the optional public
+    discussion and media announcement, and the (already checked) attachments, saved under the same lock."""
     petition, now = move.obj, timezone.now()
     text = (move.details.get("text") or "").strip()
+    errors = {}
     if not text:
-        raise ValidationError({"text": _("Write the answer.")})
+        errors["text"] = _("Write the answer.")
+    held_on = move.details.get("discussion_held_on")
+    discussion = (move.details.get("discussion") or "").strip()
+    if held_on is not None and held_on > timezone.localdate():
+        errors["discussion_held_on"] = _("A public discussion that was held has a date that has passed.")
+    if discussion and held_on is None:
+        errors["discussion_held_on"] = _("Give the date the public discussion was held.")
+    announcement = (move.details.get("announcement_url") or "").strip()
+    if announcement and not announcement.lower().startswith(("https://", "http://")):
+        errors["announcement_url"] = _("Give the address (https://...) of the announcement in the media.")
+    try:
+        signatory, deputy, on_behalf = _answer_signatory(move)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
     petition.answer_text, petition.answer_html = text, render_markdown(text)
     petition.answered_by, petition.answered_at, petition.ended_at = move.actor, now, now
-    deputy = access.sitting_deputy(move.actor)
-    petition.answer_deputy = deputy if deputy and deputy.maslikhat_id == petition.maslikhat_id else None
+    petition.answer_signatory, petition.answer_deputy, petition.answer_on_behalf = signatory, deputy, on_behalf
+    petition.answer_discussion_held_on, petition.answer_discussion = held_on, discussion
+    petition.answer_announcement_url = announcement
+    move.audit_after.update(
+        {
+            "signatory": signatory,
+            "signatory_deputy": deputy.pk if deputy else None,
+            "on_behalf": on_behalf,
+            "discussion_held_on": str(held_on) if held_on else None,
+            "announcement_url": announcement,
+        }
+    )
     for upload in move.details.get("attachments", ()):
         attachment = AnswerAttachment(
             petition=petition, original_name=upload.name, content_type=upload.content_type, size=upload.size
@@ -225,9 +276,9 @@ def _notify(move: Move) -> None:
     petition = move.obj
     event, kinds = EVENTS[move.to]
     for kind in kinds:
-        notify(
-            event=event, obj=petition, recipients=_recipients(kind, petition), key=f"petition:{petition.pk}:{move.to}"
-        )
+        # Signers hear the news as followers (a daily digest by default); the author and officials at once.
+        people = {"followers" if kind == "signers" else "recipients": _recipients(kind, petition)}
+        notify(event=event, obj=petition, key=f"petition:{petition.pk}:{move.to}", **people)
 
 
 def _refused(petition: Petition, from_status: str, to: str) -> ValidationError:

@@ -83,9 +83,10 @@ def petition_detail(request, pk):
         "is_author": is_author,
         "official": official,
         "show_text": access.may_view_text(request.user, petition),
-        "sign_form": SignForm(initial=initial),
+        "sign_form": SignForm(initial=initial, petition=petition),
         "link": link if link == petition.share_token else "",
         "districts": districts,
+        "district_map": selectors.petition_district_map(districts) if districts else None,
         "series": series,
         "series_last": series[-1]["count"] if series else 0,
         "supporters": selectors.recent_supporters(petition) if petition.published_at else [],
@@ -96,6 +97,7 @@ def petition_detail(request, pk):
         else [],
         "may_moderate": official and access.may_moderate(request.user, petition),
         "may_answer": official and access.may_answer(request.user, petition),
+        "may_enter_paper": official and access.may_enter_paper(request.user, petition),
     }
     response = render(request, "petitions/detail.html", context)
     # A page that set a CSRF cookie is personal (it carries a token): never share it.
@@ -179,7 +181,7 @@ def petition_sign(request, pk):
     target = petition.get_absolute_url() + (f"?link={link}" if link else "")
     if not request.user.is_authenticated:
         return redirect(f"{_login_url()}?next={target}")
-    form = SignForm(request.POST)
+    form = SignForm(request.POST, petition=petition)
     if form.is_valid():
         try:
             result = signing.petition_sign(
@@ -189,6 +191,7 @@ def petition_sign(request, pk):
                 is_citizen=form.cleaned_data["is_citizen"],
                 ip=client_ip(request),
                 honeypot=form.cleaned_data["website"],
+                consent=form.cleaned_data["consent"],
             )
         except REFUSALS as error:
             form_errors(form, error)
@@ -220,7 +223,9 @@ def petition_unsign(request, pk):
 
 @login_required
 def my_petitions(request):
-    petitions = Petition.objects.filter(author=request.user).select_related("maslikhat").order_by("-created_at")
+    petitions = (
+        Petition.objects.filter(author=request.user).select_related("maslikhat", "rules").order_by("-created_at")
+    )
     signatures = (
         Signature.objects.filter(signer=request.user)
         .select_related("petition__maslikhat")
@@ -233,3 +238,16 @@ def _login_url() -> str:
     from django.urls import reverse
 
     return reverse("account_login")
+
+
+def petition_sheet(request, pk):
+    """The blank paper signature sheet (PDF) of a petition collecting signatures: public like the
+    page it belongs to (it carries no personal data), for staff and for anyone gathering signatures."""
+    link = request.GET.get("link", "")
+    petition = access.access_petition_for_viewer(request.user, pk, link)
+    if not petition.is_signable:
+        messages.error(request, _("This petition is not collecting signatures, so it has no signature sheet."))
+        return redirect(petition.get_absolute_url())
+    response = HttpResponse(watch.signature_sheet(petition), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="petition-{petition.pk}-sheet.pdf"'
+    return response

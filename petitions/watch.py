@@ -11,6 +11,8 @@ from django.core.cache import cache
 
 from petitions.access import access_petition_for_viewer
 from petitions.models import Petition
+from petitions.sheet import signature_sheet_pdf
+from petitions.templatetags.petition_tags import petition_route
 
 # ------------------------------------------------------------------------------
 # Cache keys
@@ -22,10 +24,12 @@ PLACEMENT_CACHE_KEY = "petitions:place:{}:{}"  # a declared address placed for a
 ACCOUNT_RATE_KEY = "petitions:rl:user:{}:{}"  # signatures of one account in one hour (signing)
 NETWORK_RATE_KEY = "petitions:rl:net:{}:{}"  # signatures from one network in one minute (signing)
 TALLY_NUDGE_KEY = "petitions:tally-nudge"  # the first signer of a couple of seconds queues the tally
+SHEET_CACHE_KEY = "petitions:sheet:{}:{}"  # the printable signature sheet, per state (petitions/sheet.py)
 
 COUNT_CACHE_SECONDS = 10
 SHARED_PAGE_SECONDS = 60
 SIGNING_CACHE_SECONDS = 30
+SHEET_CACHE_SECONDS = 600
 
 
 # ------------------------------------------------------------------------------
@@ -56,17 +60,39 @@ def petition_count(pk) -> dict | None:
     petition = (
         Petition.objects.listed()
         .filter(pk=pk)
-        .values("id", "status", "signature_count", "resident_signature_count", "threshold", "last_tallied_at")
+        .values(
+            "id",
+            "status",
+            "signature_count",
+            "resident_signature_count",
+            "paper_signature_count",
+            "eds_signature_count",
+            "threshold",
+            "last_tallied_at",
+        )
         .first()
     )
     if petition is None:
         return None
     payload = {
         **petition,
+        "online_signature_count": petition["signature_count"] - petition["paper_signature_count"],
         "last_tallied_at": petition["last_tallied_at"].isoformat() if petition["last_tallied_at"] else None,
     }
     cache.set(key, payload, COUNT_CACHE_SECONDS)
     return payload
+
+
+def signature_sheet(petition: Petition) -> bytes:
+    """The sheet's PDF. Building one takes a CPU for a noticeable moment and the link is public, so
+    it is built once per petition and state for a few minutes (the route, edited in the admin, is
+    bounded by the timeout)."""
+    key = SHEET_CACHE_KEY.format(petition.pk, petition.status)
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = signature_sheet_pdf(petition, petition_route(petition=petition))
+        cache.set(key, pdf, SHEET_CACHE_SECONDS)
+    return pdf
 
 
 def shared_page(pk, language: str) -> bytes | None:
@@ -92,4 +118,5 @@ def drop_watched(pks) -> None:
 def drop_petition(pk) -> None:
     """Drop everything cached of one petition (it changed state): its signing copy, count and pages."""
     cache.delete(SIGNING_CACHE_KEY.format(pk))
+    cache.delete_many([SHEET_CACHE_KEY.format(pk, status) for status in Petition.SIGNABLE_STATUSES])
     drop_watched([pk])

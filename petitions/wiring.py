@@ -67,12 +67,12 @@ def reload_reference_data(sender, apps=None, **kwargs) -> None:
 
 
 def _staff_visible(user) -> bool:
-    from petitions.access import answer_codes, moderation_codes
+    from petitions.access import answer_codes, deputy_codes, moderation_codes
 
     if not getattr(user, "is_authenticated", False):
         return False
     moderation, answers = moderation_codes(user), answer_codes(user)
-    return moderation is None or answers is None or bool(moderation) or bool(answers)
+    return moderation is None or answers is None or bool(moderation | answers | deputy_codes(user))
 
 
 def _staff_waiting(user) -> list:

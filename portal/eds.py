@@ -207,8 +207,11 @@ def _ocsp_responses(certificate: asn1_x509.Certificate, issuer: asn1_x509.Certif
 # Verification
 # ------------------------------------------------------------------------------
 def decode_cms(value: str) -> bytes:
+    """Base64 DER, bare or in PEM armour: NCALayer's basics module answers
+    "-----BEGIN CMS-----\\n...\\n-----END CMS-----"."""
+    lines = [line for line in str(value or "").splitlines() if not line.strip().startswith("-----")]
     try:
-        data = base64.b64decode("".join(str(value or "").split()), validate=True)
+        data = base64.b64decode("".join("".join(lines).split()), validate=True)
     except ValueError:
         raise EdsError("malformed") from None
     if not data or len(data) > MAX_CMS_BYTES:

@@ -34,3 +34,12 @@ class RulesBase(models.Model):
     class Meta:
         abstract = True
         ordering = ["-effective_from", "-id"]
+
+
+def unconfirmed_note(flag: bool) -> str:
+    """ " (unconfirmed)" in the active language when a figure is not confirmed from the law's text,
+    else "": for text that is not HTML (API sentences, choice labels, plain-text emails). Pages use
+    `{% unconfirmed flag %}` (portal_tags), which renders the same word as a badge."""
+    from django.utils.translation import gettext
+
+    return f" ({gettext('unconfirmed')})" if flag else ""

@@ -13,6 +13,9 @@ class MetricValue:
     value: float | int | None  # None: nothing to count yet
     numerator: int | None = None  # for a rate: the rows counted ...
     denominator: int | None = None  # ... out of these
+    # Why there is no figure when there are rows (lazily translated, e.g. "not enough letters" under a
+    # minimum sample), shown instead of the dash; empty when there is simply nothing to count.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class Metric:
     method: str  # lazily translated: how the figure is counted, shown on the page
     compute: Callable  # (maslikhats: list) -> {maslikhat.pk: MetricValue}
     url: Callable | None = None  # (maslikhat) -> the page listing the rows behind the figure
+    method_url: str | None = None  # a page explaining the method in full (a lazy URL), linked from the method
     rate: bool = False  # a share 0..1 (shown as a percentage)
     order: int = 100
     # True when a higher figure is better (for the sort order shown first); None when neutral.

@@ -11,6 +11,7 @@ from recalls.models import RecallHistory, RecallRequest, RecallRules
 class RecallRulesAdmin(admin.ModelAdmin):
     list_display = [
         "effective_from",
+        "effective_from_unconfirmed",
         "legal_reference",
         "min_group_size",
         "min_group_size_unconfirmed",
@@ -20,7 +21,7 @@ class RecallRulesAdmin(admin.ModelAdmin):
         "retention_days",
     ]
     fieldsets = [
-        (None, {"fields": ["legal_reference", "effective_from", "note"]}),
+        (None, {"fields": ["legal_reference", ("effective_from", "effective_from_unconfirmed"), "note"]}),
         (
             _("Initiative group"),
             {

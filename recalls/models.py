@@ -23,6 +23,11 @@ class RecallRules(RulesBase):
     that was in force when it started, so an edit never changes a running procedure."""
 
     effective_from = models.DateField(_("in force from"), unique=True)
+    effective_from_unconfirmed = models.BooleanField(
+        _("in force from unconfirmed"),
+        default=True,
+        help_text=_("Clear once the day the law entered into force is checked against its official publication."),
+    )
     note = models.TextField(_("operator's note"), blank=True)
 
     min_group_size = models.PositiveSmallIntegerField(_("minimum initiative group size"), default=10)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deputies.addresses import house_in_rule
+from deputies.convocations import convocation_current
 from deputies.models import AddressCoverage, Deputy, ElectoralDistrict, Maslikhat
 from deputies.selectors import address_lookup
 from portal.crypto import keyed_hash
@@ -62,6 +63,7 @@ def _demo_deputy():
     number = max(ElectoralDistrict.objects.filter(maslikhat=almaty).values_list("number", flat=True), default=0) + 1
     district = ElectoralDistrict.objects.create(
         maslikhat=almaty,
+        convocation=convocation_current(almaty),
         number=number,
         name_kk=f"№ {number} демо сайлау округі",
         name_ru=f"Демо-округ № {number}",

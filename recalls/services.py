@@ -9,7 +9,6 @@ keyed hash, never put into an exception message, an audit entry or a log line.""
 import base64
 import secrets
 from datetime import date
-from itertools import chain
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -808,7 +807,8 @@ def recall_reply(*, actor: User, recall: RecallRequest, text: str) -> RecallRequ
             event="recall.reply",
             obj=recall,
             key=f"recall:{recall.pk}:reply:{recall.deputy_reply_at:%Y%m%d%H%M%S}",
-            recipients=chain(recipients, followers_of(recall, recall.deputy).iterator()),
+            recipients=recipients,
+            followers=followers_of(recall, recall.deputy).iterator(),
         )
     return recall
 

@@ -4,7 +4,6 @@ hears of each stage. The services (recalls.services) validate each step on the l
 pass what they decided as `changes`."""
 
 from datetime import date
-from itertools import chain
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -111,7 +110,8 @@ def _notify(move: Move) -> None:
         event=f"recall.{move.to}",
         obj=recall,
         key=f"recall:{recall.pk}:{move.to}",
-        recipients=chain(_stage_recipients(recall, move.to), followers),
+        recipients=_stage_recipients(recall, move.to),
+        followers=followers,
     )
 
 

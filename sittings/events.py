@@ -45,7 +45,7 @@ def notify_agenda_published(session) -> int:
     return notify(
         event=AGENDA_PUBLISHED,
         obj=session,
-        recipients=followers_of(session.maslikhat, session),
+        followers=followers_of(session.maslikhat, session),
         key=f"session:{session.pk}:agenda",
     )
 
@@ -55,7 +55,7 @@ def notify_decision_adopted(decision) -> int:
     return notify(
         event=DECISION_ADOPTED,
         obj=item,
-        recipients=followers_of(item, item.session),
+        followers=followers_of(item, item.session),
         key=f"decision:{decision.pk}:adopted",
     )
 

@@ -5,6 +5,11 @@ from django.template.loader import render_to_string
 from sittings import selectors
 
 
+def deputy_record_annotations(request, model) -> dict:
+    """The record's counts and the programmes ride on the deputy page's query for the deputy."""
+    return {**selectors.record_annotations(), **selectors.programme_annotations()}
+
+
 def deputy_record(request, deputy=None, **context) -> str:
     if deputy is None:
         return ""

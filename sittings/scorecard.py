@@ -167,7 +167,7 @@ class Cell:
     def display(self) -> str:
         value = self.value.value
         if value is None:
-            return "—"
+            return str(self.value.note) if self.value.note else "—"
         return f"{round(value * 100)}%" if self.metric.rate else str(value)
 
 
@@ -204,7 +204,16 @@ def scorecard_table(maslikhats=None, *, sort: str = "", descending: bool = True)
 
 def table_json(columns, rows) -> dict:
     return {
-        "metrics": [{"key": m.key, "label": str(m.label), "method": str(m.method), "rate": m.rate} for m in columns],
+        "metrics": [
+            {
+                "key": m.key,
+                "label": str(m.label),
+                "method": str(m.method),
+                "method_url": str(m.method_url) if m.method_url else None,
+                "rate": m.rate,
+            }
+            for m in columns
+        ],
         "maslikhats": [
             {
                 "code": row.maslikhat.code,
@@ -215,6 +224,7 @@ def table_json(columns, rows) -> dict:
                         "value": cell.value.value,
                         "numerator": cell.value.numerator,
                         "denominator": cell.value.denominator,
+                        "note": str(cell.value.note) or None,
                         "url": cell.url,
                     }
                     for cell in row.cells

@@ -4,12 +4,14 @@ import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     CharField,
     Count,
     DateField,
     F,
     IntegerField,
+    JSONField,
     OuterRef,
     Prefetch,
     Q,
@@ -17,10 +19,11 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.utils import timezone
 
-from deputies.models import Convocation, Deputy
+from deputies.models import Convocation
+from portal.panels import with_annotations
 from sittings.models import (
     AgendaItem,
     Attendance,
@@ -142,40 +145,61 @@ def current_sessions(maslikhat, convocation=None):
     return sessions.filter(convocation=convocation) if convocation else sessions
 
 
-def _count(queryset):
-    """COUNT of a queryset of one deputy's rows, as a subquery (all rows share deputy_id)."""
-    counted = queryset.order_by().values("deputy_id").annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def _in_current_convocation(queryset, session: str):
+    """Rows of `queryset` (one subquery below a deputy row) whose session, reached by `session`, was held
+    in the deputy's maslikhat in the current convocation: the deputy's, else the maslikhat's latest
+    (every held session when the maslikhat has no convocation on record)."""
+    latest = Convocation.objects.filter(maslikhat_id=OuterRef(OuterRef("maslikhat_id"))).order_by("-number")
+    current = Coalesce(OuterRef("convocation_id"), Subquery(latest.values("pk")[:1]), output_field=IntegerField())
+    return (
+        queryset.filter(
+            **{f"{session}__status": Session.Status.HELD, f"{session}__maslikhat_id": OuterRef("maslikhat_id")}
+        )
+        .annotate(current=current)
+        .filter(Q(**{f"{session}__convocation_id": F("current")}) | Q(current__isnull=True))
+    )
+
+
+def record_annotations() -> dict:
+    """A deputy's record as two expressions over a deputy row (JSON): `sittings_attendance` (held
+    sessions of the current convocation at which the deputy's attendance was recorded, and those
+    attended) and `sittings_votes` (the deputy's votes on published decisions of those sessions, by
+    choice). The deputy page adds them to its query for the deputy (portal.panels)."""
+    attendance = _in_current_convocation(Attendance.objects.filter(deputy_id=OuterRef("pk")), "session")
+    votes = _in_current_convocation(
+        Vote.objects.filter(deputy_id=OuterRef("pk"), decision__published_at__isnull=False), "decision__item__session"
+    )
+    present = Q(status=Attendance.Status.PRESENT)
+    by_choice = {choice: Count("pk", filter=Q(choice=choice)) for choice in Vote.Choice.values}
+    return {
+        "sittings_attendance": Subquery(
+            attendance.order_by()
+            .values("deputy_id")
+            .annotate(json=JSONObject(held=Count("pk"), attended=Count("pk", filter=present)))
+            .values("json"),
+            output_field=JSONField(),
+        ),
+        "sittings_votes": Subquery(
+            votes.order_by().values("deputy_id").annotate(json=JSONObject(**by_choice)).values("json"),
+            output_field=JSONField(),
+        ),
+    }
 
 
 def deputy_record(deputy) -> dict:
     """`record` of the deputy API: held sessions of the current convocation (the deputy's, else the
     maslikhat's latest) at which the deputy's attendance was recorded, those attended, the rate, and
-    the deputy's votes on published decisions of those sessions. One query."""
-    if deputy.convocation_id:
-        convocation = Value(deputy.convocation_id)
-    else:
-        convocation = Subquery(
-            Convocation.objects.filter(maslikhat_id=deputy.maslikhat_id).order_by("-number").values("pk")[:1]
-        )
-    sessions = Session.objects.held().filter(maslikhat_id=deputy.maslikhat_id)
-    sessions = sessions.annotate(current=convocation).filter(Q(convocation_id=F("current")) | Q(current__isnull=True))
-    attendance = Attendance.objects.filter(deputy_id=deputy.pk, session__in=sessions.values("pk"))
-    votes = Vote.objects.filter(
-        deputy_id=deputy.pk, decision__item__session__in=sessions.values("pk"), decision__published_at__isnull=False
-    )
-    figures = {
-        "held": _count(attendance),
-        "attended": _count(attendance.filter(status=Attendance.Status.PRESENT)),
-        **{choice: _count(votes.filter(choice=choice)) for choice in Vote.Choice.values},
-    }
-    row = Deputy.objects.filter(pk=deputy.pk).annotate(**figures).values(*figures).get()
-    held, attended = row["held"], row["attended"]
+    the deputy's votes on published decisions of those sessions. One query, none on the deputy page
+    (whose query for the deputy carries record_annotations)."""
+    deputy = with_annotations(deputy, record_annotations())
+    attendance = deputy.sittings_attendance or {}
+    votes = deputy.sittings_votes or {}
+    held, attended = attendance.get("held", 0), attendance.get("attended", 0)
     return {
         "sessions_held": held,
         "sessions_attended": attended,
         "attendance_rate": round(attended / held, 4) if held else None,
-        "votes": {choice: row[choice] for choice in Vote.Choice.values},
+        "votes": {choice: votes.get(choice, 0) for choice in Vote.Choice.values},
     }
 
 
@@ -193,9 +217,51 @@ def deputy_dissents(deputy, limit: int = 10) -> list[Vote]:
     )
 
 
+def programme_annotations() -> dict:
+    """The deputy's election programmes as JSON on the deputy's row (`sittings_programmes`), so that
+    the deputy page's query for the deputy brings them (portal.panels)."""
+    programmes = (
+        ElectionProgramme.objects.filter(deputy_id=OuterRef("pk"))
+        .order_by(F("convocation__number").desc(nulls_last=True), "pk")
+        .values(
+            json=JSONObject(
+                id="pk",
+                convocation_id="convocation_id",
+                convocation_number="convocation__number",
+                text_kk="text_kk",
+                text_ru="text_ru",
+                text_en="text_en",
+                document="document",
+                document_url="document_url",
+            )
+        )
+    )
+    return {"sittings_programmes": ArraySubquery(programmes)}
+
+
+def _programmes(deputy) -> list[ElectionProgramme]:
+    deputy = with_annotations(deputy, programme_annotations())
+    return [
+        ElectionProgramme(
+            pk=row["id"],
+            deputy=deputy,
+            convocation=Convocation(pk=row["convocation_id"], number=row["convocation_number"])
+            if row["convocation_id"]
+            else None,
+            text_kk=row["text_kk"],
+            text_ru=row["text_ru"],
+            text_en=row["text_en"],
+            document=row["document"] or "",
+            document_url=row["document_url"],
+        )
+        for row in deputy.sittings_programmes
+    ]
+
+
 def deputy_accountability(deputy) -> dict:
     """Declared occupation, declared interests and reports to voters in one query (a UNION of rows of
-    one shape), programmes in another: the panel sits on a page with a query budget."""
+    one shape); programmes ride on the page's query for the deputy (programme_annotations): the panel
+    sits on a page with a query budget."""
     nothing = Value(None, output_field=DateField())
 
     def rows(queryset, kind, text, detail, day, link):
@@ -227,7 +293,7 @@ def deputy_accountability(deputy) -> dict:
     return {
         "declaration": declaration,
         "interests": interests,
-        "programmes": list(ElectionProgramme.objects.filter(deputy=deputy).select_related("convocation")),
+        "programmes": _programmes(deputy),
         "reports": reports[:10],
     }
 

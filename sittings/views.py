@@ -175,6 +175,7 @@ def scorecard(request, code: str):
         "sittings/scorecard.html",
         {
             "maslikhat": maslikhat,
+            "columns": columns,
             "cells": rows[0].cells,
             "recent": selectors.maslikhat_recent_sessions(maslikhat),
         },

@@ -23,7 +23,9 @@ def register() -> None:
             order=35,
         )
     )
-    register_panel("deputy.record", "sittings", panels.deputy_record, order=10)
+    register_panel(
+        "deputy.record", "sittings", panels.deputy_record, order=10, annotate=panels.deputy_record_annotations
+    )
     register_panel("maslikhat.record", "sittings", panels.maslikhat_record, order=10)
     register_detail_field("deputy", "record", selectors.deputy_record)
     register_export_section("popolo", "sittings", popolo.popolo_sections)

@@ -10,6 +10,7 @@ public) fails `test_every_url_is_in_the_matrix_or_declared_public`, so the matri
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -81,12 +82,14 @@ def code_b(attr=None):
 
 STAFF_A_ONLY = roles(404, anonymous=LOGIN, staff_a=OK, superuser=OK)
 MODERATION_A = roles(404, anonymous=LOGIN, staff_a=OK, moderator=OK, superuser=OK)
-ANSWER_A = roles(404, anonymous=LOGIN, staff_a=OK, deputy=OK, superuser=OK)
+# By law the head of the body answers: the chairperson (tests/petitions/test_answer.py) and staff on
+# their behalf; a deputy who is not the chairperson sees the petitions but does not answer.
+ANSWER_A = roles(404, anonymous=LOGIN, staff_a=OK, superuser=OK)
 COMMISSION_A = roles(404, anonymous=LOGIN, commission_a=OK)
 COMMISSION_REFUSED = roles(404, anonymous=LOGIN, commission_a=REFUSED)
 STAFF_A_400 = roles(404, anonymous=LOGIN, staff_a=400, superuser=400)
 STAFF_AREA = signed_in(OK, citizen=403, commission_a=OK)
-SIGN = {"address": "Алматы, Абая 10", "is_citizen": "on"}
+SIGN = {"address": "Алматы, Абая 10", "is_citizen": "on", "consent": "on"}
 
 MATRIX = [
     # -- the staff area, audit log, roles, notification deliveries ---------------------------------
@@ -190,6 +193,33 @@ MATRIX = [
     Row("petitions:staff_delivery", "GET", ANSWER_A, pk("pet_awaiting"), staff=True),
     Row("petitions:staff_invalidate", "GET", MODERATION_A, pk("pet_open"), staff=True),
     Row("petitions:staff_invalidate", "POST", MODERATION_A, pk("pet_open"), staff=True),
+    # Paper sheets: the maslikhat's staff only (not its deputies, nor moderators).
+    Row("petitions:staff_paper", "GET", STAFF_A_ONLY, pk("pet_open"), staff=True),
+    Row("petitions:staff_paper", "POST", STAFF_A_ONLY, pk("pet_open"), data=lambda w: w.paper_row, staff=True),
+    Row(
+        "petitions:staff_paper",
+        "POST",
+        roles(404, anonymous=LOGIN, staff_a=REFUSED, superuser=REFUSED),
+        pk("pet_awaiting"),
+        data=lambda w: w.paper_row,
+        staff=True,
+        label="not collecting",
+    ),
+    Row(
+        "petitions:staff_paper_withdraw",
+        "POST",
+        STAFF_A_ONLY,
+        lambda w: {"pk": w.pet_open.pk, "signature_pk": w.paper_signature.pk},
+        data=lambda w: {"reason": "Внесена по ошибке"},
+        staff=True,
+    ),
+    Row(
+        "petitions:sheet",
+        "GET",
+        roles(404, staff_a=REFUSED, moderator=REFUSED, deputy=REFUSED, superuser=REFUSED),
+        pk("pet_submitted"),
+        label="not yet public, not collecting",
+    ),
     # -- petitions: citizens ------------------------------------------------------------------------
     Row("petitions:new", "GET", signed_in(OK)),
     Row("petitions:new", "POST", signed_in(OK)),
@@ -472,6 +502,7 @@ PUBLIC = {
     "hearings_hearing_ics": "public event",
     "petitions:list": "public list",
     "petitions:detail": "public page; a non-public one is a MATRIX row",
+    "petitions:sheet": "blank paper signature sheet of a petition its viewer may see (no personal data); a MATRIX row",
     "recalls:list": "public list",
     "recalls:detail": "public page (masked data only)",
     "hearings:list": "public list",
@@ -625,6 +656,21 @@ def _build_world():
     petition_signing.petition_sign(
         petition=w.pet_open, user=w.citizen, address="Алматы, Абая 10", is_citizen=True, ip="10.0.0.1"
     )
+    from petitions.paper import PaperSignature, paper_signature_add
+    from portal.iin import make_iin
+
+    today = date(2025, 6, 2)
+    w.paper_signature = paper_signature_add(
+        petition=w.pet_open,
+        actor=staff,
+        entry=PaperSignature(f"Қағаз {MARK_A}", make_iin(date(1990, 1, 1), serial=1), "Алматы, Абая 5", today),
+    )
+    w.paper_row = {
+        "full_name": "Қасымова Әлия",
+        "iin": make_iin(date(1990, 1, 1), serial=2),
+        "address": "Алматы, Абая 5",
+        "signed_on": today.isoformat(),
+    }
 
     w.hearing = make_hearing(staff, almaty)
     w.hearing.topic_ru = w.hearing.topic_kk = f"Бюджет {MARK_A}"

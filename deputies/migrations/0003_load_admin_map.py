@@ -6,7 +6,7 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     from deputies.admin_map import load_admin_map
 
-    load_admin_map(apps)
+    load_admin_map(apps, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -5,16 +5,16 @@ def recompute(apps, schema_editor):
     # Keys of rows written by the first parser are recomputed with the current one.
     from deputies.addresses import settlement_key, street_key
 
-    Coverage = apps.get_model("deputies", "AddressCoverage")
+    rows = apps.get_model("deputies", "AddressCoverage").objects.using(schema_editor.connection.alias)
     batch = []
-    for row in Coverage.objects.only("id", "settlement", "street").iterator(chunk_size=2000):
+    for row in rows.only("id", "settlement", "street").iterator(chunk_size=2000):
         row.settlement_key, row.street_key = settlement_key(row.settlement), street_key(row.street)
         batch.append(row)
         if len(batch) >= 2000:
-            Coverage.objects.bulk_update(batch, ["settlement_key", "street_key"])
+            rows.bulk_update(batch, ["settlement_key", "street_key"])
             batch = []
     if batch:
-        Coverage.objects.bulk_update(batch, ["settlement_key", "street_key"])
+        rows.bulk_update(batch, ["settlement_key", "street_key"])
 
 
 class Migration(migrations.Migration):

@@ -21,11 +21,11 @@ class Migration(migrations.Migration):
 def fill_name_keys(apps, schema_editor):
     from deputies.addresses import fold
 
-    Deputy = apps.get_model("deputies", "Deputy")
-    rows = list(Deputy.objects.only("id", "full_name"))
+    deputies = apps.get_model("deputies", "Deputy").objects.using(schema_editor.connection.alias)
+    rows = list(deputies.only("id", "full_name"))
     for row in rows:
         row.name_key = " ".join(fold(word) for word in row.full_name.split())[:200]
-    Deputy.objects.bulk_update(rows, ["name_key"], batch_size=1000)
+    deputies.bulk_update(rows, ["name_key"], batch_size=1000)
 
 
 Migration.operations.append(migrations.RunPython(fill_name_keys, migrations.RunPython.noop))

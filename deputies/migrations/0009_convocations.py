@@ -13,19 +13,20 @@ ELECTED_ON = datetime.date(2023, 3, 19)
 
 
 def into_current_convocation(apps, schema_editor):
-    Maslikhat = apps.get_model("deputies", "Maslikhat")
-    Convocation = apps.get_model("deputies", "Convocation")
-    ElectoralDistrict = apps.get_model("deputies", "ElectoralDistrict")
-    Deputy = apps.get_model("deputies", "Deputy")
-    for convocation in Convocation.objects.select_related("maslikhat"):
+    db = schema_editor.connection.alias if schema_editor else "default"
+    maslikhats = apps.get_model("deputies", "Maslikhat").objects.using(db)
+    convocations = apps.get_model("deputies", "Convocation").objects.using(db)
+    districts = apps.get_model("deputies", "ElectoralDistrict").objects.using(db)
+    deputies = apps.get_model("deputies", "Deputy").objects.using(db)
+    for convocation in convocations.select_related("maslikhat"):
         convocation.electoral_system = convocation.maslikhat.electoral_system
         convocation.seats = convocation.seats or convocation.maslikhat.seats
-        convocation.save(update_fields=["electoral_system", "seats"])
-    with_data = set(ElectoralDistrict.objects.values_list("maslikhat_id", flat=True)) | set(
-        Deputy.objects.values_list("maslikhat_id", flat=True)
+        convocation.save(using=db, update_fields=["electoral_system", "seats"])
+    with_data = set(districts.values_list("maslikhat_id", flat=True)) | set(
+        deputies.values_list("maslikhat_id", flat=True)
     )
-    for maslikhat in Maslikhat.objects.filter(pk__in=with_data):
-        convocation, _created = Convocation.objects.get_or_create(
+    for maslikhat in maslikhats.filter(pk__in=with_data):
+        convocation, _created = convocations.get_or_create(
             maslikhat=maslikhat,
             number=8,
             defaults={
@@ -34,8 +35,8 @@ def into_current_convocation(apps, schema_editor):
                 "seats": maslikhat.seats,
             },
         )
-        ElectoralDistrict.objects.filter(maslikhat=maslikhat, convocation__isnull=True).update(convocation=convocation)
-        Deputy.objects.filter(maslikhat=maslikhat, convocation__isnull=True).update(convocation=convocation)
+        districts.filter(maslikhat=maslikhat, convocation__isnull=True).update(convocation=convocation)
+        deputies.filter(maslikhat=maslikhat, convocation__isnull=True).update(convocation=convocation)
 
 
 class Migration(migrations.Migration):

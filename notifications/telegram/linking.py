@@ -111,7 +111,8 @@ def _telegram_on_where_email_at_once(user) -> None:
     Mode = NotificationPreference.Email
     events = [event.key for event in listed_event_types() if event.email]
     chosen = set(NotificationPreference.objects.filter(user=user, event__in=events).values_list("event", flat=True))
-    NotificationPreference.objects.filter(user=user, event__in=events, email=Mode.IMMEDIATE).update(
+    # "auto" is at once too, for what concerns the person (Telegram does not hold followed news back).
+    NotificationPreference.objects.filter(user=user, event__in=events, email__in=[Mode.IMMEDIATE, Mode.AUTO]).update(
         telegram=Mode.IMMEDIATE
     )
     NotificationPreference.objects.bulk_create(

@@ -35,17 +35,26 @@ Mode = NotificationPreference.Email
 
 
 def deliveries_write(
-    *, event: str, key: str, object_type: str, object_id: str, scope_code: str, user_ids: list[int], prefs: dict
+    *,
+    event: str,
+    key: str,
+    object_type: str,
+    object_id: str,
+    scope_code: str,
+    user_ids: list[int],
+    prefs: dict,
+    following: bool = False,
 ) -> bool:
     """Write the Telegram rows of one notify() batch: recipients with a linked chat whose preference
-    for this event is not off. `prefs`: {user id: {"telegram": mode, ...}} as notify() read them.
+    for this event is not off. `prefs`: {user id: {"telegram": mode, ...}} as notify() read them;
+    `following`: the batch hears the news as followers (what "auto" means, as for email).
     Returns whether a row waits to be sent at once."""
     if not telegram_enabled():
         return False
     linked = set(TelegramChat.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
     rows = []
     for uid in user_ids:
-        mode = prefs.get(uid, {}).get("telegram", Mode.OFF)
+        mode = NotificationPreference.effective_mode(prefs.get(uid, {}).get("telegram", Mode.OFF), following=following)
         if uid not in linked or mode == Mode.OFF:
             continue
         held = mode in (Mode.DAILY, Mode.WEEKLY)

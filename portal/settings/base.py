@@ -269,6 +269,21 @@ def tile_origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.replace('SUBDOMAIN.', '*.')}"
 
 
+def websocket_origin(url: str, *, allow_plain: bool = False) -> str:
+    """The CSP source of a WebSocket URL (NCALayer's): scheme, host and port. Only wss:// unless
+    `allow_plain` (browser tests run a plain ws:// NCALayer stand-in; nothing else may)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ({"wss", "ws"} if allow_plain else {"wss"}) or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# NCALayer's WebSocket on the citizen's machine (its documented address; docs/eds.md). The page hands
+# it to static/js/eds.js and the CSP lets the page connect to it and nowhere else off-site.
+EDS_NCALAYER_URL = os.environ.get("EDS_NCALAYER_URL", "wss://127.0.0.1:13579/")
+
 # ------------------------------------------------------------------------------
 # Security headers (production tightens cookies and HSTS)
 # https://docs.djangoproject.com/en/6.1/ref/csp/
@@ -280,7 +295,8 @@ SECURE_CSP = {
     # The tile host serves images only: no script, style or connect source is widened for it.
     "img-src": [CSP.SELF, "data:", *filter(None, [tile_origin(MAP_TILES_URL)])],
     "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF],
+    # NCALayer (EDS signing) is the one WebSocket the pages open: wss://127.0.0.1:13579 by default.
+    "connect-src": [CSP.SELF, *filter(None, [websocket_origin(EDS_NCALAYER_URL)])],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
@@ -406,5 +422,4 @@ EDS_TRUST_ROOTS = env_list("EDS_TRUST_ROOTS")  # CA certificate files (PEM or DE
 EDS_CRLS = env_list("EDS_CRLS")  # CRL files or http(s) URLs, cached and refreshed by beat
 EDS_OCSP_URL = os.environ.get("EDS_OCSP_URL", "")
 EDS_CHALLENGE_SECONDS = int(os.environ.get("EDS_CHALLENGE_SECONDS", "600"))
-# NCALayer's WebSocket on the citizen's machine (its documented address); tests point it elsewhere.
-EDS_NCALAYER_URL = os.environ.get("EDS_NCALAYER_URL", "wss://127.0.0.1:13579/")
+# EDS_NCALAYER_URL (NCALayer's WebSocket) is set above, beside the CSP that allows it.

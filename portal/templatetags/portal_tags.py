@@ -23,3 +23,10 @@ def grouped(value):
         return formats.number_format(int(value), force_grouping=True)
     except (TypeError, ValueError):
         return value
+
+
+@register.inclusion_tag("includes/unconfirmed.html")
+def unconfirmed(flag, plain=False):
+    """The one mark of a figure not confirmed from the law's text, wherever the figure is shown:
+    `{% unconfirmed route.answer_term_unconfirmed %}` (a badge) or `... plain=True` in text emails."""
+    return {"flag": bool(flag), "plain": plain}

@@ -42,7 +42,7 @@ def _relabel(apps, schema_editor, old: str, new: str) -> None:
 
 def forwards(apps, schema_editor):
     _relabel(apps, schema_editor, "petitions", "recalls")
-    load_recall_rules(apps)
+    load_recall_rules(apps, using=schema_editor.connection.alias)
 
 
 def backwards(apps, schema_editor):

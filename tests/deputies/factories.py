@@ -3,6 +3,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from deputies.convocations import convocation_current
 from deputies.models import AddressCoverage, Deputy, ElectoralDistrict, Maslikhat
 
 
@@ -11,6 +12,8 @@ class ElectoralDistrictFactory(DjangoModelFactory):
         model = ElectoralDistrict
 
     maslikhat = factory.LazyFunction(lambda: Maslikhat.objects.get(code="kz-75"))
+    # The generation in force today, as the staff pages and imports give it.
+    convocation = factory.LazyAttribute(lambda o: convocation_current(o.maslikhat))
     number = factory.Sequence(lambda n: n + 1)
     name_ru = factory.LazyAttribute(lambda o: f"Округ № {o.number}")
     registered_voters = 30000

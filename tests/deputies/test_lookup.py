@@ -151,7 +151,6 @@ def oblast():
         unit=unit,
         code=unit.code,
         level="district",
-        electoral_system="smd",
         name_kk="Талғар",
         name_ru="Талгар",
         name_en="Talgar",

@@ -109,9 +109,10 @@ def test_deputy_page_shows_the_record(client, almaty_deputies, django_assert_max
     CommissionMembership.objects.create(commission=commission, deputy=deputy, is_chair=True)
     deputy.reception_hours = "Mon 10:00-12:00"
     deputy.save()
-    # 7 for the page and the hearings panel, 3 for the letters panel (figures, published, slots),
-    # 4 for the sessions record panel (record, dissents, declarations and reports, programmes).
-    with django_assert_max_num_queries(14):
+    # The deputy with the commissions and every panel's per-deputy figures (letters' responsiveness,
+    # the sessions record and programmes, the hearings counts) in one query; then the lists: letters'
+    # published exchanges and slots, dissents, declarations and reports, petitions, hearings, recalls.
+    with django_assert_max_num_queries(8):
         html = client.get(f"/en/deputies/{deputy.pk}/").content.decode()
     assert (
         "Budget" in html and "chair" in html and "Mon 10:00–12:00" in html
@@ -130,9 +131,9 @@ def test_maslikhat_page_shows_composition_chair_commissions_districts(
     )
     CommissionMembership.objects.create(commission=commission, deputy=almaty_deputies["smd2"], is_chair=True)
     DeputyFactory.create_batch(10, party_list=True, party="Ak Zhol")
-    # The letters panel's table adds 3 (rules, deputies, their counted messages), whatever the rows;
-    # the sessions panel 1 (recent sessions).
-    with django_assert_max_num_queries(11):
+    # The letters panel's table adds 1 (the deputies with the rules and their counts), whatever the
+    # rows; the sessions panel 1 (recent sessions).
+    with django_assert_max_num_queries(9):
         html = client.get("/en/maslikhats/kz-75/").content.decode()
     assert "Tizim" not in html and chair.full_name in html
     assert "Ak Zhol" in html and "Budget" in html and "Екінші Депутат" in html

@@ -135,3 +135,104 @@ def test_a_form_with_errors_opens_with_a_summary_linking_to_the_fields(page, liv
     target = first.get_attribute("href")
     assert target.startswith("#") and page.locator(target).count() == 1
     assert_accessible(page)
+
+
+def test_notification_settings_by_topic_and_unsubscribe_from_all(page, live_server, citizen):
+    from notifications.models import NotificationPreference
+
+    login(page, live_server, citizen, language="kk")
+    page.goto(f"{live_server.url}/kk/notifications/settings/")
+    assert_accessible(page)
+    petitions = page.locator("section#topic-petitions, section[aria-labelledby=topic-petitions]")
+    assert petitions.locator("details table").is_hidden()  # each kind waits behind its disclosure
+    petitions.locator("details > summary").click()
+    assert petitions.locator("details table").is_visible()
+    assert_accessible(page)
+    page.select_option("select[name='topic_email:petitions']", "weekly")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/kk/notifications/settings/")
+    modes = set(
+        NotificationPreference.objects.filter(user=citizen, event__startswith="petition.").values_list(
+            "email", flat=True
+        )
+    )
+    assert modes == {"weekly"}
+
+    page.get_by_role("link", name="Барлық хаттардан бас тарту").click()
+    page.wait_for_load_state()
+    assert "/kk/unsubscribe/" in page.url and page.locator("html").get_attribute("lang") == "kk"
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("main [role=status]").is_visible()
+    assert not NotificationPreference.objects.filter(user=citizen).exclude(email="off").exists()
+
+
+@pytest.fixture
+def mapped_petition(db):
+    from deputies.geo import boundaries_changed
+    from deputies.models import AddressCoverage, Maslikhat
+    from petitions import signing
+    from petitions.models import Petition
+    from petitions.tally import petitions_tally
+    from portal.models import Role
+    from tests.deputies.factories import ElectoralDistrictFactory
+    from tests.factories import UserFactory, grant
+    from tests.petitions.factories import petition_at
+
+    almaty = Maslikhat.objects.get(code="kz-75")
+    for number, street in ((1, "абая"), (2, "достык"), (3, "сатпаева")):
+        west = 76.90 + number * 0.02
+        district = ElectoralDistrictFactory(
+            maslikhat=almaty,
+            number=number,
+            boundary={
+                "type": "Polygon",
+                "coordinates": [
+                    [[west, 43.22], [west + 0.02, 43.22], [west + 0.02, 43.24], [west, 43.24], [west, 43.22]]
+                ],
+            },
+        )
+        AddressCoverage.objects.create(
+            district=district,
+            settlement="Алматы",
+            settlement_key="алматы",
+            street=street,
+            street_key=street,
+            houses="all",
+        )
+    boundaries_changed()
+    staff = UserFactory(mfa=True)
+    grant(staff, Role.STAFF, "kz-75")
+    petition = petition_at(Petition.Status.OPEN, author=UserFactory(is_citizen=True), staff=staff, maslikhat=almaty)
+    for index, street in enumerate(["Абая"] * 3 + ["Достык"]):
+        signing.petition_sign(
+            petition=petition,
+            user=UserFactory(is_citizen=True),
+            address=f"Алматы, {street} {index + 1}",
+            is_citizen=True,
+            ip="192.0.2.1",
+        )
+    petitions_tally()
+    return petition
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_petition_map_of_signatures_draws_without_javascript(page, page_nojs, live_server, mapped_petition, width):
+    """The signatures by district as a choropleth: server-rendered, so it is there without
+    JavaScript; it fits a phone; the legend and the table carry the numbers; axe stays clean."""
+    url = f"{live_server.url}/kk/petitions/{mapped_petition.pk}/"
+    for view in (page_nojs, page):
+        view.set_viewport_size({"width": width, "height": 900})
+        view.goto(url)
+        figure = view.locator("figure.choropleth-map")
+        assert figure.locator("svg").is_visible()
+        assert figure.locator("path.choropleth-area").count() == 3
+        assert figure.locator(".map-legend li").count() == 4  # none, 1, 2, 3
+        box = figure.locator("svg").bounding_box()
+        assert box["width"] <= width and box["height"] > 100
+    fills = page.locator("path.choropleth-area").evaluate_all("els => els.map(e => getComputedStyle(e).fill)")
+    assert len(set(fills)) == 3  # 3, 1 and 0 signatures: three shades
+    assert page.locator("section[aria-labelledby=map-heading] table tbody tr").count() == 3
+    assert_accessible(page)

@@ -49,6 +49,8 @@ def test_sign_a_petition_in_russian(page, live_server, open_petition):
     assert_accessible(page)
     page.get_by_label("Ваш домашний адрес").fill("Алматы, Абая 10")
     page.get_by_label("Я гражданин Республики Казахстан").check()
+    assert "будут переданы" in page.locator("#id_consent_helptext").inner_text()  # what goes where, said first
+    page.locator("#id_consent").check()
     page.get_by_role("button", name="Подписать", exact=True).click()
     page.wait_for_load_state()
     assert "Спасибо" in page.locator(".messages").inner_text()

@@ -17,7 +17,7 @@ from petitions.models import Petition, Signature
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-SIGN = {"address": "Алматы, Абая 10", "is_citizen": "on"}
+SIGN = {"address": "Алматы, Абая 10", "is_citizen": "on", "consent": "on"}
 
 
 def terminate_app_connections() -> int:

@@ -19,7 +19,7 @@ from tests.factories import UserFactory
 from tests.faults.conftest import celery_on, start_worker, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-SIGN = {"address": "Алматы, Абая 10", "is_citizen": "on"}
+SIGN = {"address": "Алматы, Абая 10", "is_citizen": "on", "consent": "on"}
 
 
 def _cache_settings(url: str) -> dict:

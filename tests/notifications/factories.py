@@ -1,4 +1,5 @@
-"""Notification builders: something to notify about (a maslikhat), created when a flush removed it."""
+"""Notification builders: something to notify about (a maslikhat), created when a flush removed it;
+what a browser submits for the settings form."""
 
 NAMES = {
     "kz-75": ("Алматы қалалық мәслихаты", "Маслихат города Алматы", "Almaty City Maslikhat"),
@@ -20,10 +21,22 @@ def news_object(code: str = "kz-75"):
         defaults={
             "unit": unit,
             "level": "regional",
-            "electoral_system": "mixed_50_50",
             "name_kk": kk,
             "name_ru": ru,
             "name_en": en,
         },
     )
     return maslikhat
+
+
+def browser_data(form) -> dict:
+    """What a browser submits for a form as the page shows it (an unchecked box sends nothing)."""
+    data = {}
+    for name, field in form.fields.items():
+        initial = form.get_initial_for_field(field, name)
+        if isinstance(initial, bool):
+            if initial:
+                data[name] = "on"
+        else:
+            data[name] = initial
+    return data

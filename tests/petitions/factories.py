@@ -37,6 +37,10 @@ def petition_districts(almaty, astana):
     return d1, d2, outside
 
 
+# The maslikhat chairperson on whose behalf staff publish an answer in tests (no chair in the register).
+CHAIRPERSON = "Төрағаева Айжан Серікқызы"
+
+
 def petition_at(stage: str = Petition.Status.DRAFT, *, author, staff, maslikhat, title: str = TITLE) -> Petition:
     """A petition by `author` in `maslikhat`, taken through the services up to `stage` (`staff`
     moderates and answers)."""
@@ -58,7 +62,9 @@ def petition_at(stage: str = Petition.Status.DRAFT, *, author, staff, maslikhat,
         (Petition.Status.AWAITING_ANSWER, lambda p: services.petition_send_for_answer(petition=p, actor=None)),
         (
             Petition.Status.ANSWERED,
-            lambda p: services.petition_answer(petition=p, actor=staff, text="Ответ маслихата."),
+            lambda p: services.petition_answer(
+                petition=p, actor=staff, text="Ответ маслихата.", chairperson=CHAIRPERSON
+            ),
         ),
     ]
     for status, step in steps:

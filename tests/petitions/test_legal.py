@@ -15,6 +15,7 @@ from petitions.appeal import appeal_pdf, signers_digest
 from petitions.delivery import petition_delivery_prepare, petitions_deliver
 from petitions.models import Petition, PetitionDelivery, PetitionRoute
 from petitions.tally import petitions_tally
+from petitions.watch import drop_petition
 from portal.workdays import add_working_days
 from tests.factories import UserFactory
 
@@ -54,6 +55,8 @@ def at_threshold(make_petition, districts, almaty):
             address="Алматы, Абая 1",
             is_citizen=True,
             ip="192.0.2.1",
+            # Құралай signs through a v1 API client that does not send consent: counted, not named.
+            consent=None if first == "Құралай" else True,
         )
     Petition.objects.filter(pk=petition.pk).update(threshold=3)
     petitions_tally()
@@ -136,6 +139,29 @@ def test_appeal_pdf_embeds_fonts_and_reads_back_kazakh_letters():
     assert fonts and all("/FontFile2" in descriptor for descriptor in fonts)
 
 
+def test_the_list_of_signers_keeps_long_names_whole_and_repeats_its_heading_on_every_page():
+    from pypdf import PdfReader
+
+    long_name = "Әбдіқадырова-Нұрмағанбетова Гүлжаһан Құдайбергенқызы Сейітжаппарқызы Тұрсынбекқызы"
+    signers = [
+        {"full_name": f"Қасымова Әлия {n}", "district": "№ 1 Абай", "signed_on": "2026-03-01"} for n in range(150)
+    ]
+    signers.insert(70, {"full_name": long_name, "district": "", "signed_on": "2026-03-02"})
+    data = {
+        "petition": {"id": 8, "title": "Саябақ", "text": "Мәтін", "url": "http://x/8/"},
+        "addressee": {"code": "kz-75", "name_kk": "Мәслихат", "name_ru": "Маслихат", "email": "a@b"},
+        "route": {"route": "appeal", "legal_reference": "Кодекс"},
+        "districts": [{"district": "№ 1 Абай", "signatures": 150}],
+        "signers": signers,
+    }
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(appeal_pdf(data))).pages]
+    assert len(pages) > 2
+    text = " ".join(" ".join(page.split()) for page in pages)
+    assert long_name in text.replace("- ", "-")  # wrapped over lines, nothing cut off
+    assert all("Аты-жөні / ФИО" in page for page in pages[1:])
+    assert "Қасымова Әлия 149" in pages[-1]
+
+
 def test_delivery_sends_one_appeal_even_when_run_twice(smtp_server, client, at_threshold, almaty):
     from pypdf import PdfReader
 
@@ -154,9 +180,12 @@ def test_delivery_sends_one_appeal_even_when_run_twice(smtp_server, client, at_t
     listing = json.loads(parts[f"petition-{petition.pk}-signers.json"])
     assert len(listing["signers"]) == 4 == delivery.signer_count
     assert listing["signers_sha256"] == delivery.digest == signers_digest(listing["signers"])
-    assert {s["full_name"] for s in listing["signers"]} >= {"Қасымова Әлия", "Һадиева Іңкәр"}
+    assert {s["full_name"] for s in listing["signers"]} == {"Қасымова Әлия", "Өтегенов Ғалым", "", "Һадиева Іңкәр"}
+    assert {s["method"] for s in listing["signers"]} == {"email"}
     pdf_text = PdfReader(io.BytesIO(parts[f"petition-{petition.pk}-appeal.pdf"])).pages[0].extract_text()
-    assert "Қасымова Әлия" in pdf_text
+    assert "Қасымова Әлия" in pdf_text and "Үсенова" not in pdf_text  # no consent, no name
+    flat = " ".join(pdf_text.split())
+    assert "Тәсілі" in flat and "Способ" in flat and flat.count("онлайн") == 4  # each row's method
     petition.refresh_from_db()
     assert petition.status == S.AWAITING_ANSWER and petition.route == "appeal"
     assert petition.delivered_at is not None and petition.answer_term_unconfirmed
@@ -181,6 +210,31 @@ def test_a_dead_workers_delivery_is_taken_over_after_its_lease(smtp_server, at_t
     assert petitions_deliver()["sent"] == 1
     assert petitions_deliver()["sent"] == 0
     assert len([m for m in smtp_server.messages if almaty.email in m["to"]]) == 1
+
+
+def test_a_delivery_slower_to_build_than_its_lease_is_still_sent_once(smtp_server, at_threshold, almaty, monkeypatch):
+    """Laying out a large list takes a while (tens of seconds for 46,000 signers). Were it done
+    under the claim, a build longer than the lease would let the next run take the row over and
+    both would send; built before the claim, the slower run finds the row sent and skips it."""
+    from petitions import delivery as module
+
+    row = petition_delivery_prepare(petition_id=at_threshold.pk)
+    build, meanwhile = module.build_appeal_email, []
+
+    def slow_build(delivery):
+        if not meanwhile:
+            meanwhile.append("started")
+            # While this run builds, any lease it held runs out and the next run (beat) goes ahead.
+            PetitionDelivery.objects.filter(pk=delivery.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+            meanwhile.append(module.delivery_send(delivery_id=delivery.pk))
+        return build(delivery)
+
+    monkeypatch.setattr(module, "build_appeal_email", slow_build)
+    assert module.delivery_send(delivery_id=row.pk) == "skipped"
+    assert meanwhile == ["started", "sent"]
+    assert len([m for m in smtp_server.messages if almaty.email in m["to"]]) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 1)
 
 
 def test_adopted_route_is_not_delivered_and_says_what_it_gives(client, at_threshold, almaty):
@@ -233,3 +287,204 @@ def test_staff_record_registration_and_one_extension_then_overdue_counts_the_ext
     assert "ЖТ-123" in public and "Запрос в акимат" in public and "Overdue" in public
     api = client.get(f"/api/v1/petitions/{petition.pk}/").json()
     assert api["answer_extended_to"] == str(until) and api["answer_overdue"] is True
+
+
+# ------------------------------------------------------------------------------
+# Part 5: rules data corrections, the portal's own moderation, the "unconfirmed" mark
+# ------------------------------------------------------------------------------
+def test_excluded_topics_are_the_reported_ones_each_with_its_source(client, almaty, staff, make_petition):
+    from django.utils import translation
+
+    from petitions.selectors import rules_for_maslikhat
+
+    rules = rules_for_maslikhat(almaty)
+    by_code = {c["code"]: c for c in rules.excluded_categories}
+    assert {"appointments", "law_enforcement", "state_body_functions"} <= set(by_code)
+    assert "akim" in by_code["appointments"]["en"] and "Президент" in by_code["appointments"]["ru"]
+    assert not {"private_life", "foreign_policy", "outside_competence", "amnesty_pardon"} & set(by_code)
+    assert all(c["reference"] and c["source"] for c in by_code.values())
+    assert sorted(code for code, c in by_code.items() if c["unconfirmed"]) == ["discord", "violence_extremism"]
+    assert len([c for c in by_code.values() if not c["unconfirmed"]]) == 17
+    with translation.override("en"):
+        labels = dict(rules.category_choices())
+    assert labels["discord"].endswith("(unconfirmed)") and not labels["law_enforcement"].endswith(")")
+    client.force_login(staff)
+    page = client.get(f"/en/staff/petitions/{make_petition(S.SUBMITTED).pk}/moderate/").content.decode()
+    assert 'value="appointments"' in page and 'value="private_life"' not in page
+
+
+FIRST_VERSION = [
+    {"code": "courts", "en": "Courts and the administration of justice", "ru": "Суды", "kk": "Соттар"},
+    {"code": "private_life", "en": "The private life or personal data of individuals", "ru": "Частная жизнь"},
+    {"code": "city_parks", "en": "A topic the staff added", "ru": "Тема, добавленная сотрудниками"},
+]
+
+
+def test_an_install_with_the_first_version_gets_a_corrected_version_once(make_petition, almaty, staff):
+    from django.apps import apps
+    from django.utils import translation
+
+    from petitions import services
+    from petitions.models import PetitionRules
+    from petitions.reference import correct_petition_reference
+    from petitions.selectors import rules_for_maslikhat
+
+    # The rules row in force is still the first version (an install made before the correction).
+    old = rules_for_maslikhat(almaty)
+    old.pk = None
+    old.excluded_categories = FIRST_VERSION
+    old.save()
+    rejected = make_petition(S.IN_MODERATION)
+    services.petition_reject(petition=rejected, actor=staff, category="private_life", reason="Личные данные.")
+    rows = PetitionRules.objects.count()
+
+    correct_petition_reference(apps)
+
+    assert PetitionRules.objects.count() == rows + 1  # a new version; the old one is kept
+    codes = [c["code"] for c in rules_for_maslikhat(almaty).excluded_categories]
+    assert "appointments" in codes and "city_parks" in codes and "private_life" not in codes
+    rejected.refresh_from_db()
+    with translation.override("en"):
+        assert rejected.rejection_category_label == "The private life or personal data of individuals"
+    correct_petition_reference(apps)
+    assert PetitionRules.objects.count() == rows + 1
+
+
+def test_the_official_portals_address_gets_its_source_on_an_existing_install(almaty):
+    from django.apps import apps
+
+    from petitions.reference import OFFICIAL_PORTAL_SOURCE, correct_petition_reference
+
+    route = PetitionRoute.objects.create(
+        maslikhat=almaty,
+        route="appeal",
+        legal_reference="x",
+        effective_from=timezone.localdate(),
+        official_portal_url="https://epetition.kz/",
+        official_portal_source="",
+        official_portal_unconfirmed=False,
+    )
+    correct_petition_reference(apps)
+    route.refresh_from_db()
+    assert route.official_portal_source == OFFICIAL_PORTAL_SOURCE and route.official_portal_unconfirmed
+
+
+def _unconfirmed(language: str) -> str:
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext("unconfirmed")
+
+
+def _moderation_note(language: str) -> str:
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext(
+            "The moderation on Dauys is the portal's own; under the law the official portal's moderation "
+            "belongs to a ministry."
+        )
+
+
+def test_the_moderation_is_said_to_be_the_portals_own_wherever_it_is_mentioned(client, make_petition, staff, author):
+    import html
+
+    submitted = make_petition(S.SUBMITTED)
+    listed = make_petition(S.OPEN)
+    client.force_login(staff)
+    for language in ("kk", "ru", "en"):
+        note = _moderation_note(language)
+        assert note and (language == "en" or "ministry" not in note)
+        pages = {
+            "new petition": f"/{language}/petitions/new/",
+            "moderation": f"/{language}/staff/petitions/{submitted.pk}/moderate/",
+            "petition": f"/{language}/petitions/{listed.pk}/",
+        }
+        for where, url in pages.items():
+            text = html.unescape(client.get(url).content.decode())
+            assert note in text, f"{where} {language}"
+
+
+def _expected_by(date, language: str) -> str:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override(language):
+        return Template(
+            '{% load i18n %}{% blocktranslate with date=d|date:"j E Y" %}The answer is expected by {{ date }}.'
+            "{% endblocktranslate %}"
+        ).render(Context({"d": date}))
+
+
+def test_the_unconfirmed_answer_term_is_marked_on_pages_emails_and_the_api(smtp_server, client, at_threshold, author):
+    from notifications.emails import build_message
+    from notifications.models import EmailDelivery
+
+    petitions_deliver(petition_id=at_threshold.pk)
+    petition = Petition.objects.get(pk=at_threshold.pk)
+    assert petition.answer_term_unconfirmed
+    reached = EmailDelivery.objects.get(event="petition.threshold_reached", user=author)
+    for language in ("kk", "ru", "en"):
+        word = _unconfirmed(language)
+        page = client.get(f"/{language}/petitions/{petition.pk}/").content.decode()
+        expected_by = _expected_by(petition.answer_deadline, language)
+        assert f'{expected_by} <span class="badge badge-unconfirmed"' in page, f"answer date, {language}"
+        assert f">{word}</span>" in page
+        assert page.count("badge-unconfirmed") >= 3  # the date, the route's term, the portal's address
+        reached.user.preferred_language = language
+        message = build_message(reached)
+        assert f"({word})" in message.body, f"threshold email, {language}"
+        assert word in message.alternatives[0].content
+        api = client.get(f"/api/v1/petitions/{petition.pk}/", HTTP_ACCEPT_LANGUAGE=language).json()
+        assert api["answer_due_unconfirmed"] is True and api["deadline_unconfirmed"] is True
+        assert api["route"]["answer_term_unconfirmed"] is True and f"({word})" in api["route"]["summary"]
+        assert api["route"]["official_portal_unconfirmed"] is True and api["route"]["official_portal_source"]
+    listing = client.get("/api/v1/petitions/").json()
+    rows = listing["results"] if isinstance(listing, dict) else listing
+    assert {r["id"]: r["answer_due_unconfirmed"] for r in rows}[petition.pk] is True
+
+    # Once the term is confirmed (a new route version), the mark goes from the route's text.
+    PetitionRoute.objects.create(
+        maslikhat=None,
+        route="appeal",
+        legal_reference="Administrative Procedural Code, checked",
+        effective_from=timezone.localdate(),
+        answer_term_unconfirmed=False,
+        official_portal_unconfirmed=False,
+    )
+    Petition.objects.filter(pk=petition.pk).update(answer_term_unconfirmed=False)
+    PetitionDelivery.objects.filter(petition=petition).delete()
+    drop_petition(petition.pk)  # anonymous visitors share a briefly cached page
+    page = client.get(f"/en/petitions/{petition.pk}/").content.decode()
+    assert f"{_expected_by(petition.answer_deadline, 'en')}</p>" in page
+    marks = re.findall(r"[^>]{0,80}<span class=\"badge badge-unconfirmed\"", page)
+    assert len(marks) == 1 and "months" in marks[0]  # only the collection period (unconfirmed) is left
+    api = client.get(f"/api/v1/petitions/{petition.pk}/").json()
+    assert api["answer_due_unconfirmed"] is False and "(unconfirmed)" not in api["route"]["summary"]
+
+
+def test_the_official_portal_link_carries_its_source_and_mark(client, at_threshold):
+    from petitions.reference import OFFICIAL_PORTAL_SOURCE
+
+    page = client.get(f"/en/petitions/{at_threshold.pk}/").content.decode()
+    link = page.index('href="https://epetition.kz/"')
+    assert "badge-unconfirmed" in page[link : link + 300]
+    assert "nur-news.net" in page and OFFICIAL_PORTAL_SOURCE.split(" (")[0] in page.replace("&#x27;", "'")
+
+
+def test_the_unconfirmed_collection_period_is_marked_on_lists_and_in_the_published_email(client, make_petition, author):
+    from notifications.emails import build_message
+    from notifications.models import EmailDelivery
+
+    petition = make_petition(S.OPEN)
+    assert petition.rules.collection_unconfirmed and petition.deadline_unconfirmed
+    card = client.get("/en/petitions/").content.decode()
+    until = card.index(f'href="/en/petitions/{petition.pk}/"')
+    assert "badge-unconfirmed" in card[until : until + 1200]
+    client.force_login(author)
+    mine = client.get("/en/petitions/mine/").content.decode()
+    assert "badge-unconfirmed" in mine
+    published = EmailDelivery.objects.get(event="petition.published", user=author)
+    for language in ("kk", "ru", "en"):
+        published.user.preferred_language = language
+        assert f"({_unconfirmed(language)})" in build_message(published).body

@@ -62,12 +62,15 @@ def test_signer_sees_own_signature_at_once_and_html_signing_works(client, make_p
     petition = make_petition(S.OPEN)
     person = UserFactory(is_citizen=True, address="Алматы, Абая 3")
     client.force_login(person)
-    response = client.post(f"/ru/petitions/{petition.pk}/sign/", {"address": "Алматы, Абая 3", "is_citizen": "on"})
+    response = client.post(
+        f"/ru/petitions/{petition.pk}/sign/", {"address": "Алматы, Абая 3", "is_citizen": "on", "consent": "on"}
+    )
     assert response.status_code == 302
     body = client.get(f"/ru/petitions/{petition.pk}/").content.decode()
     assert "Withdraw my signature" in body or "Отозвать мою подпись" in body
     bad = client.post(
-        f"/ru/petitions/{petition.pk}/sign/", {"address": "Алматы, Абая 3", "is_citizen": "on", "website": "x"}
+        f"/ru/petitions/{petition.pk}/sign/",
+        {"address": "Алматы, Абая 3", "is_citizen": "on", "consent": "on", "website": "x"},
     )
     assert bad.status_code == 400
 
@@ -189,7 +192,8 @@ def test_answer_page_checks_attachments(client, make_petition, staff):
     assert response.status_code == 200 and Petition.objects.get(pk=petition.pk).status == S.AWAITING_ANSWER
     good = SimpleUploadedFile("answer.pdf", tiny_pdf(), content_type="application/pdf")
     response = client.post(
-        f"/ru/staff/petitions/{petition.pk}/answer/", {"text": "Ответ маслихата", "attachments": [good]}
+        f"/ru/staff/petitions/{petition.pk}/answer/",
+        {"text": "Ответ маслихата", "attachments": [good], "chairperson": "Төрағаева Айжан"},
     )
     assert response.status_code == 302
     petition.refresh_from_db()
@@ -217,12 +221,15 @@ def test_author_dashboard(client, author, signed):
 
 
 def test_panels_for_deputy_and_maslikhat_pages(make_petition, almaty, staff):
+    from portal.models import Role
     from tests.deputies.factories import DeputyFactory
+    from tests.factories import grant
 
     deputy_user = UserFactory(mfa=True)
-    deputy = DeputyFactory(maslikhat=almaty, user=deputy_user)
+    grant(deputy_user, Role.DEPUTY, almaty.code)
+    deputy = DeputyFactory(maslikhat=almaty, user=deputy_user, role="chair")
     petition = make_petition(S.AWAITING_ANSWER)
-    services.petition_answer(petition=petition, actor=deputy_user, text="Ответ депутата")
+    services.petition_answer(petition=petition, actor=deputy_user, text="Ответ председателя")
     request = RequestFactory().get("/")
     deputy_html = Template('{% load portal_tags %}{% panels "deputy.record" deputy=deputy %}').render(
         Context({"deputy": deputy, "request": request})

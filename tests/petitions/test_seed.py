@@ -26,3 +26,19 @@ def test_demo_petitions_past_the_threshold_show_counts_that_reached_it():
         assert petition.resident_signature_count >= petition.threshold, petition.title
     awaiting = Petition.objects.get(is_demo=True, status="awaiting_answer")
     assert awaiting.answer_due is not None and awaiting.answered_at is None
+
+
+def test_demo_signers_live_in_several_districts_so_the_map_shows_shades():
+    """The petition page's map of signatures by district (issue 19): demo signatures spread over
+    Almaty's demo districts, each in the district its signer's address lies in."""
+    from deputies.demo import seed_deputies
+    from deputies.selectors import address_lookup
+
+    seed_deputies()
+    seed_petitions()
+    trees = Petition.objects.get(is_demo=True, title__startswith="Озеленить")
+    counts = dict(trees.district_counts.values_list("district__number", "signatures"))
+    assert counts == {1: 60, 2: 45, 3: 30, 4: 15}
+    for signature in trees.signatures.select_related("district")[:10]:
+        (match,) = address_lookup(signature.address).matches
+        assert [d.pk for d in match.districts if d.maslikhat_id == trees.maslikhat_id] == [signature.district_id]

@@ -12,6 +12,7 @@ from petitions.models import Petition, PetitionCountSample, PetitionDistrictCoun
 from petitions.tally import petitions_recount, petitions_tally
 from portal.models import AuditEntry
 from tests.factories import UserFactory
+from tests.petitions.factories import CHAIRPERSON
 
 pytestmark = pytest.mark.django_db
 S = Petition.Status
@@ -300,7 +301,9 @@ def test_a_tallied_signature_follows_the_petition_and_an_unfollowed_signer_hears
     assert is_following(stays, open_petition) and is_following(leaves, open_petition)
     follow_remove(user=leaves, obj=open_petition)
     Petition.objects.filter(pk=open_petition.pk).update(status=S.AWAITING_ANSWER)
-    services.petition_answer(petition=Petition.objects.get(pk=open_petition.pk), actor=staff, text="Мәслихат жауабы")
+    services.petition_answer(
+        petition=Petition.objects.get(pk=open_petition.pk), actor=staff, text="Мәслихат жауабы", chairperson=CHAIRPERSON
+    )
     told = set(Notification.objects.filter(event="petition.answered").values_list("user_id", flat=True))
     assert stays.pk in told and leaves.pk not in told
 
@@ -311,7 +314,7 @@ def test_author_and_followers_hear_at_a_third_and_two_thirds_of_the_threshold_on
     from django.core import mail
 
     from notifications.follows import follow_add
-    from notifications.models import Notification
+    from notifications.models import EmailDelivery, Notification
 
     follower = UserFactory()
     follow_add(user=follower, obj=open_petition)
@@ -330,7 +333,11 @@ def test_author_and_followers_hear_at_a_third_and_two_thirds_of_the_threshold_on
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         petitions_tally()
-    assert any(m.subject.startswith("66%") and follower.email in m.to for m in mail.outbox)
+    assert any(m.subject.startswith("66%") and m.to == [open_petition.author.email] for m in mail.outbox)
+    # A follower's news waits for the daily digest (issue 19: fewer emails by default).
+    assert not any(follower.email in m.to for m in mail.outbox)
+    held = EmailDelivery.objects.get(user=follower, key=f"petition:{open_petition.pk}:progress:66")
+    assert (held.status, held.digest) == ("held", "daily")
     assert set(Notification.objects.filter(event="petition.progress").values_list("key", flat=True)) == {
         f"petition:{open_petition.pk}:progress:33",
         f"petition:{open_petition.pk}:progress:66",

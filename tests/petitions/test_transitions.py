@@ -10,6 +10,7 @@ from petitions import services, transitions
 from petitions.models import Petition, PetitionHistory
 from portal.models import AuditEntry
 from tests.factories import UserFactory
+from tests.petitions.factories import CHAIRPERSON
 
 pytestmark = pytest.mark.django_db
 S = Petition.Status
@@ -31,7 +32,7 @@ def _actors(kind, petition, staff, moderator):
 def _data(to):
     return {
         S.REJECTED: {"category": "state_language", "reason": "Вопрос статуса языков исключён законом."},
-        S.ANSWERED: {"text": "Маслихат рассмотрел петицию."},
+        S.ANSWERED: {"text": "Маслихат рассмотрел петицию.", "chairperson": CHAIRPERSON},
     }.get(to, {})
 
 
@@ -131,18 +132,24 @@ def test_moderator_role_approves_straight_from_submitted(make_petition, moderato
     assert petition.support_gate == 50
 
 
-def test_deputy_of_the_addressee_answers_and_is_recorded(make_petition, almaty):
+def test_the_chairperson_of_the_addressee_answers_and_is_recorded(make_petition, almaty):
+    """By law the head of the body answers (more in tests/petitions/test_answer.py)."""
+    from portal.models import Role
     from tests.deputies.factories import DeputyFactory
+    from tests.factories import grant
 
-    deputy_user = UserFactory(mfa=True)
-    deputy = DeputyFactory(maslikhat=almaty, user=deputy_user)
-    other = DeputyFactory(maslikhat=almaty, user=UserFactory(mfa=True), status="resigned")
+    chair_user = UserFactory(mfa=True)
+    grant(chair_user, Role.DEPUTY, almaty.code)
+    chair = DeputyFactory(maslikhat=almaty, user=chair_user, role="chair")
+    former = DeputyFactory(maslikhat=almaty, user=UserFactory(mfa=True), role="chair", status="resigned")
+    grant(former.user, Role.DEPUTY, almaty.code)
     petition = make_petition(S.AWAITING_ANSWER)
     with pytest.raises(PermissionDenied):
-        services.petition_answer(petition=petition, actor=other.user, text="Ответ")
-    answered = services.petition_answer(petition=petition, actor=deputy_user, text="Ответ **депутата**.")
-    assert answered.answer_deputy == deputy
-    assert "<strong>депутата</strong>" in answered.answer_html
+        services.petition_answer(petition=petition, actor=former.user, text="Ответ")
+    answered = services.petition_answer(petition=petition, actor=chair_user, text="Ответ **председателя**.")
+    assert answered.answer_deputy == chair and answered.answer_signatory == chair.full_name
+    assert not answered.answer_on_behalf
+    assert "<strong>председателя</strong>" in answered.answer_html
 
 
 def test_notifications_are_queued_once_per_event(make_petition, staff, django_capture_on_commit_callbacks):

@@ -56,6 +56,21 @@ def test_valid_signature_names_the_signer_and_consumes_the_challenge(eds_pki, de
     _refused(user, cms, "reused_challenge")
 
 
+def test_a_cms_in_pem_armour_is_read_as_ncalayer_answers_it(eds_pki):
+    """NCALayer's basics module answers "-----BEGIN CMS-----", base64 in lines, "-----END CMS-----"."""
+    user = UserFactory()
+    cms = eds_pki.good.sign(_challenge(user))
+    armoured = "-----BEGIN CMS-----\r\n" + "\r\n".join(cms[i : i + 64] for i in range(0, len(cms), 64))
+    armoured += "\r\n-----END CMS-----\r\n"
+    assert eds.decode_cms(armoured) == base64.b64decode(cms)
+    identity, _evidence = eds_signature_verify(user=user, subject=SUBJECT, cms_base64=armoured)
+    assert identity.iin == eds_pki.good.iin
+    for broken in ("-----BEGIN CMS-----\n-----END CMS-----\n", "-----BEGIN CMS-----\nnot base64!\n-----END CMS-----"):
+        with pytest.raises(eds.EdsError) as caught:
+            eds.decode_cms(broken)
+        assert caught.value.code == "malformed"
+
+
 def test_ecdsa_key_is_verified(eds_pki):
     user = UserFactory()
     identity, _cms = eds_signature_verify(user=user, subject=SUBJECT, cms_base64=eds_pki.ec.sign(_challenge(user)))

@@ -77,6 +77,43 @@ def test_party_list_deputy_is_refused_with_an_explanation():
     assert not RecallRequest.objects.exists()
 
 
+def test_a_recall_follows_the_deputys_convocation_in_each_generation():
+    """Almaty single-mandate only in its 7th convocation (made up for the test), mixed in its 8th: a
+    party-list deputy of the 8th cannot be recalled by voters, a single-mandate one can; a deputy of
+    the 7th is past the last-year bar of their own convocation."""
+    from deputies.models import Maslikhat
+    from deputies.services import deputy_create
+
+    almaty = Maslikhat.objects.get(code="kz-75")
+    seventh = Convocation.objects.create(
+        maslikhat=almaty, number=7, elected_on=date(2021, 1, 10), ends_on=date(2023, 3, 19), electoral_system="smd"
+    )
+    staff = UserFactory(mfa=True)
+    grant(staff, Role.STAFF, "kz-75")
+    common = {"role": "member", "status": "active", "elected_on": date(2023, 3, 19)}
+    listed = deputy_create(
+        actor=staff,
+        maslikhat=almaty,
+        data={**common, "full_name": "Тізім Т.", "mandate": "party_list", "district": None},
+    )
+    assert listed.convocation.number == 8
+    with pytest.raises(ValidationError) as info:
+        _start(listed)
+    assert "party list" in info.value.message_dict["deputy"][0]
+    single = smd_deputy()
+    assert single.district.convocation.number == 8
+    assert _start(single).status == S.GROUP_FORMING
+    old = smd_deputy(street="Иманова", elected_on=date(2021, 1, 10))
+    old.district.convocation = seventh
+    old.district.save()
+    old.convocation = seventh
+    old.save()
+    with pytest.raises(ValidationError) as info:
+        _start(old)
+    assert "last year" in info.value.message_dict["deputy"][0]
+    assert RecallRequest.objects.count() == 1
+
+
 def test_recall_is_barred_in_the_first_year_and_allowed_after_it():
     deputy = smd_deputy(elected_on=date(2024, 9, 1))
     with pytest.raises(ValidationError) as info:
@@ -87,9 +124,9 @@ def test_recall_is_barred_in_the_first_year_and_allowed_after_it():
 
 def test_recall_is_barred_in_the_last_year_using_the_convocation_end():
     deputy = smd_deputy(elected_on=date(2023, 3, 19))
-    deputy.convocation = Convocation.objects.create(
-        maslikhat=deputy.maslikhat, number=8, elected_on=date(2023, 3, 19), ends_on=date(2026, 3, 19)
-    )
+    deputy.convocation = Convocation.objects.get(maslikhat=deputy.maslikhat, number=8)
+    deputy.convocation.ends_on = date(2026, 3, 19)
+    deputy.convocation.save()
     deputy.save()
     with pytest.raises(ValidationError) as info:
         _start(deputy, today=date(2025, 3, 19))
@@ -97,8 +134,8 @@ def test_recall_is_barred_in_the_last_year_using_the_convocation_end():
     assert _start(deputy, today=date(2025, 3, 18)).status == S.GROUP_FORMING
 
 
-def test_without_a_convocation_the_term_is_the_rules_five_years():
-    deputy = smd_deputy(elected_on=date(2023, 3, 19))
+def test_the_term_is_the_convocations_five_years():
+    deputy = smd_deputy(elected_on=date(2023, 3, 19))  # the district's convocation: the 8th, no end recorded
     rules = RecallRules.objects.in_force(TODAY)
     assert recall_rules.term_bounds(deputy, rules) == (date(2023, 3, 19), date(2028, 3, 19))
     assert recall_rules.eligibility_error(deputy, on=date(2027, 3, 19), rules=rules)

@@ -354,7 +354,8 @@ def test_writes_without_a_csrf_token_are_refused(make_petition, districts):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(person)
     html = browser.post(
-        reverse("petitions:sign", kwargs={"pk": petition.pk}), {"address": "Алматы, Абая 10", "is_citizen": "on"}
+        reverse("petitions:sign", kwargs={"pk": petition.pk}),
+        {"address": "Алматы, Абая 10", "is_citizen": "on", "consent": "on"},
     )
     api = browser.post(
         reverse("api-petition-sign", kwargs={"pk": petition.pk}),

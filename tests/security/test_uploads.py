@@ -12,6 +12,7 @@ from PIL import Image
 
 from portal import uploads
 from portal.uploads import check_upload
+from tests.petitions.factories import CHAIRPERSON
 
 
 def _tiny_pdf() -> bytes:
@@ -155,13 +156,17 @@ def test_petition_answers_go_through_the_gate(make_petition, staff):
     petition = make_petition(Petition.Status.AWAITING_ANSWER)
     evil = upload("answer.pdf", b"%PDF-1.4\n<</S/JavaScript/JS(alert(1))>>")
     with pytest.raises(ValidationError) as error:
-        services.petition_answer(petition=petition, actor=staff, text="Ответ.", attachments=[evil])
+        services.petition_answer(
+            petition=petition, actor=staff, text="Ответ.", attachments=[evil], chairperson=CHAIRPERSON
+        )
     assert "attachments" in error.value.message_dict
     petition.refresh_from_db()
     assert petition.status == Petition.Status.AWAITING_ANSWER and not petition.answer_attachments.exists()
 
     photo = upload("site.png", png_with_metadata())
-    services.petition_answer(petition=petition, actor=staff, text="Ответ.", attachments=[photo])
+    services.petition_answer(
+        petition=petition, actor=staff, text="Ответ.", attachments=[photo], chairperson=CHAIRPERSON
+    )
     attachment = petition.answer_attachments.get()
     assert attachment.content_type == "image/png" and attachment.original_name == "site.png"
     assert b"900101300017" not in attachment.file.read()

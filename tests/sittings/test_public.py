@@ -4,10 +4,18 @@ from datetime import timedelta
 
 import jsonschema
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from icalendar import Calendar
 
 from deputies.imports import popolo_export
+from deputies.models import Maslikhat
+from letters.models import Message
 from sittings.models import Session
+from sittings.scorecard import scorecard_table
+from tests.deputies.factories import DeputyFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +230,33 @@ def test_a_draft_agenda_is_not_public(imported, almaty, staff, client):
     agenda_item_add(actor=staff, session=session, title_ru="Секретный черновик")
     assert client.get(f"/api/v1/sessions/{session.pk}/").json()["items"] == []
     assert "Секретный черновик" not in client.get(f"/en/sessions/{session.pk}/").content.decode()
+
+
+def test_scorecard_queries_do_not_grow_with_the_maslikhats(imported, deputies):
+    """One aggregate query per figure (or per group of figures sharing one), whatever the number of
+    maslikhats: the same count for 2 and for 5, each with sessions and letters to count."""
+    maslikhats = [deputies["Иванов"].maslikhat, *Maslikhat.objects.exclude(code="kz-75").order_by("code")[:4]]
+    author, now = UserFactory(), timezone.now()
+    for m in maslikhats:
+        deputy = deputies["Иванов"] if m.code == "kz-75" else DeputyFactory(maslikhat=m, party_list=True)
+        for status in ("replied", "sent"):
+            Message.objects.create(
+                deputy=deputy,
+                maslikhat=m,
+                author=author,
+                language="ru",
+                status=status,
+                delivered_at=now - timedelta(days=40),
+                reply_due_on=timezone.localdate() - timedelta(days=10),
+                replied_at=now - timedelta(days=35) if status == "replied" else None,
+            )
+    counts = {}
+    for size in (2, 5):
+        with CaptureQueriesContext(connection) as queries:
+            columns, rows = scorecard_table(maslikhats[:size])
+        counts[size] = len(queries)
+        assert len(rows) == size and "deputies_reply_rate" in [c.key for c in columns]
+        reply_rate = rows[0].cells[[c.key for c in columns].index("deputies_reply_rate")].value
+        assert (reply_rate.numerator, reply_rate.denominator) == (1, 2)
+    assert counts[2] == counts[5], counts
+    assert counts[5] <= len(columns), counts  # at most one query per figure

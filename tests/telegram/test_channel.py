@@ -181,3 +181,22 @@ def test_settings_check_and_webhook_command(telegram_api, settings):
     (call,) = [c for c in telegram_api.calls if c["method"] == "setWebhook"]
     assert call["params"]["url"] == "https://dauys.example.kz/telegram/webhook/"
     assert call["params"]["secret_token"] == SECRET
+
+
+def test_the_settings_page_sets_telegram_per_topic_and_each_kind_keeps_its_column(client, telegram_api):
+    from notifications.registry import listed_event_types
+    from tests.notifications.factories import browser_data
+
+    reader = linked(3010, preferred_language="en")
+    client.force_login(reader)
+    page = client.get("/en/notifications/settings/")
+    body = page.content.decode()
+    assert 'name="topic_telegram:hearings"' in body and 'name="telegram:hearing.registered"' in body
+    data = browser_data(page.context["form"])
+    data["topic_telegram:hearings"] = "daily"  # the topic's control: every hearing kind
+    data["telegram:petition.answered"] = "weekly"  # one kind in its own row
+    assert client.post("/en/notifications/settings/", data).status_code == 302
+    modes = dict(NotificationPreference.objects.filter(user=reader).values_list("event", "telegram"))
+    hearings = [e.key for e in listed_event_types() if e.key.startswith("hearing.")]
+    assert {modes[key] for key in hearings} == {"daily"}
+    assert modes["petition.answered"] == "weekly" and modes["petition.published"] == "immediate"

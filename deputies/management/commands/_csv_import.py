@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from deputies.models import Maslikhat
 from portal.audit import audit_record
 
 
@@ -29,13 +30,23 @@ class ImportCommand(BaseCommand):
                 type=date.fromisoformat,
                 help="YYYY-MM-DD: the election date of a convocation not yet recorded (creates it).",
             )
+            parser.add_argument(
+                "--electoral-system",
+                choices=Maslikhat.ElectoralSystem.values,
+                help="The electoral system of a convocation not yet recorded; default: the tier's since 2023 "
+                "(mixed_50_50 for oblasts and cities of republican significance, smd for districts).",
+            )
 
     def handle(self, *args, file: Path, dry_run: bool, **options):
         if not file.exists():
             raise CommandError(f"No such file: {file}")
         extra = {}
         if self.kind in {"districts", "deputies"}:
-            extra = {"convocation": options.get("convocation"), "elected_on": options.get("elected_on")}
+            extra = {
+                "convocation": options.get("convocation"),
+                "elected_on": options.get("elected_on"),
+                "electoral_system": options.get("electoral_system"),
+            }
         with transaction.atomic():
             report = self.importer(file, dry_run=dry_run, **extra)
             if report.ok and not dry_run:
