@@ -798,6 +798,7 @@ def _markers_of_others(role: str) -> list[str]:
     return []
 
 
+@pytest.mark.slow  # every row x 8 roles: ~1,200 requests, a third of the unit run (the URL walks above stay fast)
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
 def test_permission_matrix(row, world, client):
     from django.utils import translation

@@ -7,7 +7,6 @@ from portal.celery import app
 
 
 @pytest.mark.django_db  # Celery's Django fixup runs the system checks, which ask SQLite about JSON fields
-
 def test_every_scheduled_task_name_is_a_registered_task():
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}

@@ -100,6 +100,7 @@ def _public_pages():
     return urls
 
 
+@pytest.mark.slow  # every main page in three languages
 def test_main_pages_in_every_language_carry_csp_and_no_inline_code(client):
     from django.utils import translation
 
