@@ -171,6 +171,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow  # a second Django process under the production settings
 def test_production_settings_secure_cookies_and_hsts():
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
