@@ -64,9 +64,10 @@ test: install-dev
 
 # Unit tests only, under a minute: no services (SQLite in memory, eager Celery, local-memory cache),
 # whatever the environment names; the whole suite is `make test`. Left out: `integration` and `e2e`, and
-# `slow` (seconds each or a third of the run together: the API fuzz run, which is not even collected as
-# building its cases takes seconds, the permission matrix, makemessages over the tree, check --deploy in
-# a second process). Also:
+# `slow` (over 2 s of CPU each, or a third of the run together: the API fuzz run, which is not even
+# collected as building its cases takes seconds; the permission matrix's rows; makemessages over the
+# tree; the CSP sweep of every page; check --deploy and the production probe in a second process;
+# collectstatic with the manifest storage). Also:
 # - the test database is made from the models (--no-migrations): the reference data the migrations
 #   load comes from post_migrate and tests/conftest.py; migration tests are integration tests;
 # - TEST_FAST_WORKERS processes (pytest-xdist), each with its own in-memory database;
