@@ -25,7 +25,8 @@ endef
 help:
 	@echo "make run    install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install and run the whole test suite (PostgreSQL and Redis when reachable)"
-	@echo "make test-fast  unit tests only (no integration, no e2e) on SQLite, without services: under a minute"
+	@echo "make test-fast  unit tests on SQLite, a process per core, no services, under a minute: leaves out"
+	@echo "                integration, e2e and slow tests (API fuzzing, permission matrix, makemessages, deploy check)"
 	@echo "make bench  run the benchmarks in bench/ (needs PostgreSQL and Redis)"
 	@echo "make screenshots  the main pages at 390 and 1280 px into docs/screenshots/"
 
@@ -62,11 +63,23 @@ test: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=portal.settings.test >/dev/null && \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Unit tests only: no integration or browser tests, no services (SQLite in memory, eager Celery,
-# local-memory cache), whatever the environment names; the whole suite is `make test`.
+# Unit tests only, under a minute: no services (SQLite in memory, eager Celery, local-memory cache),
+# whatever the environment names; the whole suite is `make test`. Left out: `integration` and `e2e`, and
+# `slow` (over 2 s of CPU each, or a third of the run together: the API fuzz run, which is not even
+# collected as building its cases takes seconds; the permission matrix's rows; makemessages over the
+# tree; the CSP sweep of every page; check --deploy and the production probe in a second process;
+# collectstatic with the manifest storage). Also:
+# - the test database is made from the models (--no-migrations): the reference data the migrations
+#   load comes from post_migrate and tests/conftest.py; migration tests are integration tests;
+# - TEST_FAST_WORKERS processes (pytest-xdist), each with its own in-memory database;
+# - bytecode (and pytest's rewritten test modules) cached under var/pycache even when the environment
+#   says PYTHONDONTWRITEBYTECODE: compiling it all again was half of each process's start.
+TEST_FAST_WORKERS ?= auto
 test-fast: install-dev
-	env -u DATABASE_URL -u REDIS_URL -u REQUIRE_SERVICES \
-	  $(BIN)/python -m pytest -m "not integration and not e2e" -q $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL -u REQUIRE_SERVICES -u PYTHONDONTWRITEBYTECODE \
+	  PYTHONPYCACHEPREFIX="$(CURDIR)/var/pycache" \
+	  $(BIN)/python -m pytest -m "not integration and not e2e and not slow" --ignore=tests/test_api_fuzz.py \
+	  --no-migrations -n $(TEST_FAST_WORKERS) -q $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -1,6 +1,6 @@
 """Dates people may ask about. Outside this range the calendar arithmetic of Python and PostgreSQL
 overflows (9999-12-31 plus a day, the Monday before 0001-01-01): such a date answers 400 with a
-translated message, never 500 (tests/test_api_fuzz.py::test_date_parameters_at_the_edges_answer_400)."""
+translated message, never 500 (tests/test_api_dates.py::test_date_parameters_at_the_edges_answer_400)."""
 
 from datetime import date
 

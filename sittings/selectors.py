@@ -265,12 +265,18 @@ def deputy_accountability(deputy) -> dict:
     nothing = Value(None, output_field=DateField())
 
     def rows(queryset, kind, text, detail, day, link):
-        return queryset.filter(deputy=deputy).values_list(
-            Value(kind, output_field=CharField()),
-            Cast(text, TextField()),
-            Cast(detail, TextField()),
-            Cast(day, DateField()) if day is not None else nothing,  # every column an expression: one order
-            Cast(link, TextField()),
+        # No ORDER BY inside a UNION member (SQLite refuses one; the models' Meta.ordering adds it):
+        # the lists are sorted below.
+        return (
+            queryset.filter(deputy=deputy)
+            .order_by()
+            .values_list(
+                Value(kind, output_field=CharField()),
+                Cast(text, TextField()),
+                Cast(detail, TextField()),
+                Cast(day, DateField()) if day is not None else nothing,  # every column an expression: one order
+                Cast(link, TextField()),
+            )
         )
 
     union = rows(DeputyDeclaration.objects, "declaration", "occupation", "employer", "declared_on", "source_url").union(

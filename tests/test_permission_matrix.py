@@ -14,6 +14,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages import get_messages
 from django.db import transaction
@@ -23,7 +24,7 @@ from deputies.models import Maslikhat
 from petitions.models import Petition
 from portal.models import Role
 from tests.deputies.factories import DeputyFactory
-from tests.factories import UserFactory, grant
+from tests.factories import UserFactory, ensure_reference_data, grant
 
 pytestmark = [pytest.mark.django_db]
 
@@ -583,8 +584,19 @@ def test_the_matrix_names_real_urls():
 # ------------------------------------------------------------------------------
 # The world: two maslikhats, their officials and objects
 # ------------------------------------------------------------------------------
-@pytest.fixture
-def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 - fixtures
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for the whole matrix, built once in a transaction that is rolled back when the module
+    ends: each test runs in its own savepoint inside it (pytest-django's `db`), and each request in
+    another, so no row sees what an earlier one did. Built per row it was most of the unit run's time."""
+    with django_db_blocker.unblock(), time_machine.travel("2025-06-02 10:00:00+05:00", tick=False):
+        with transaction.atomic():
+            ensure_reference_data()  # an earlier module's transactional test may have flushed it
+            yield _build_world()
+            transaction.set_rollback(True)
+
+
+def _build_world():
     from hearings import services as hearing_services
     from hearings.models import Question
     from notifications.models import EmailDelivery, Notification
@@ -592,13 +604,24 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     from recalls import services as recall_services
     from recalls.models import RecallRequest
     from tests.hearings.factories import make_hearing
+    from tests.petitions.factories import petition_at, petition_districts
     from tests.recalls.factories import forming_recall, smd_deputy
 
-    time_machine.move_to("2025-06-02 10:00:00+05:00", tick=False)
+    # What the shared fixtures (almaty, astana, staff, author, districts, make_petition) give a test.
+    almaty = Maslikhat.objects.select_related("unit").get(code=A)
+    astana = Maslikhat.objects.get(code=B)
+    staff = UserFactory(mfa=True, first_name="Сара", last_name="Хатшы")
+    grant(staff, Role.STAFF, A)
+    author = UserFactory(first_name="Айгүл", last_name="Сейтова", is_citizen=True, address="Алматы, Абая 10")
+    petition_districts(almaty, astana)
+
+    def make_petition(stage, *, title, maslikhat=almaty):
+        return petition_at(stage, author=author, staff=staff, maslikhat=maslikhat, title=title)
+
     w = SimpleNamespace()
     w.anonymous = None
     w.citizen = UserFactory(is_citizen=True, address="Алматы, Абая 10", first_name="Citizen")
-    w.staff_a = staff  # the petition fixtures' staff of kz-75 (moves petitions along)
+    w.staff_a = staff  # the petitions' staff of kz-75 (moves petitions along)
     w.staff_b = UserFactory(mfa=True, first_name="StaffB")
     grant(w.staff_b, Role.STAFF, B)
     w.commission_a = UserFactory(mfa=True, first_name="Commission")
@@ -672,7 +695,6 @@ def world(time_machine, almaty, staff, make_petition, districts):  # noqa: F811 
     w.decision = Decision.objects.create(item=w.agenda_item, adopted=True)
 
     # Maslikhat B: objects an official of A must never see.
-    astana = Maslikhat.objects.get(code=B)
     w.pet_b = make_petition(Petition.Status.SUBMITTED, title=f"Астана {MARK_B} жолы", maslikhat=astana)
     hearing_b = make_hearing(w.staff_b, astana, days=31)
     hearing_b.topic_ru = hearing_b.topic_kk = f"Бюджет {MARK_B}"
@@ -777,6 +799,7 @@ def _markers_of_others(role: str) -> list[str]:
     return []
 
 
+@pytest.mark.slow  # every row x 8 roles: ~1,200 requests, a third of the unit run (the URL walks above stay fast)
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
 def test_permission_matrix(row, world, client):
     from django.utils import translation

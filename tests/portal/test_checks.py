@@ -8,6 +8,10 @@ from django.core.management.base import SystemCheckError
 from portal.celery import app
 from portal.checks import check_beat_schedule
 
+# The system checks ask SQLite whether it supports JSON fields (one query, then cached): without the
+# database a test here passed only when an earlier test had opened it.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def beat_schedule():

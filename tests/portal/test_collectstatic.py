@@ -3,6 +3,7 @@ missing one (a vendored library's source map did, and every deploy and benchmark
 
 import json
 
+import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -12,6 +13,7 @@ PRODUCTION_STORAGES = {
 }
 
 
+@pytest.mark.slow  # hashes and compresses every static file
 def test_collectstatic_with_the_manifest_storage(tmp_path):
     with override_settings(STATIC_ROOT=tmp_path, STORAGES=PRODUCTION_STORAGES):
         call_command("collectstatic", interactive=False, verbosity=0)

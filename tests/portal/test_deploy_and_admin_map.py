@@ -13,6 +13,7 @@ from deputies.models import AdministrativeUnit, Maslikhat
 ROOT = Path(settings.BASE_DIR)
 
 
+@pytest.mark.slow  # a second Django process running every deploy check
 def test_production_settings_pass_check_deploy():
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},

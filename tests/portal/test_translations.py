@@ -38,6 +38,7 @@ def test_compiled_catalogue_matches_its_source(po_path):
     assert po == mo, "compiled .mo is stale: run manage.py compilemessages_py"
 
 
+@pytest.mark.slow  # copies the tree and runs makemessages (xgettext over every source file)
 def test_catalogues_hold_every_msgid_of_the_sources(tmp_path):
     """makemessages on a copy of the sources finds no msgid that the committed catalogue lacks."""
     require_program("xgettext", "gettext")

@@ -100,6 +100,7 @@ def _public_pages():
     return urls
 
 
+@pytest.mark.slow  # every main page in three languages
 def test_main_pages_in_every_language_carry_csp_and_no_inline_code(client):
     from django.utils import translation
 
@@ -170,6 +171,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow  # a second Django process under the production settings
 def test_production_settings_secure_cookies_and_hsts():
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
