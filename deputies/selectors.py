@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
@@ -37,6 +36,7 @@ from deputies.models import (
     StandingCommission,
 )
 from portal.dates import EARLIEST, LATEST, out_of_range_message
+from portal.portable_sql import json_array_subquery
 
 MAX_MATCHES = 10
 MAX_TOKENS = 24  # more words than any real address: we ask for a shorter one
@@ -621,7 +621,7 @@ def deputy_get(pk: int, annotations: dict | None = None) -> Deputy:
     )
     deputy = (
         Deputy.objects.select_related("maslikhat__unit", "district")
-        .annotate(commission_rows=ArraySubquery(commissions), **(annotations or {}))
+        .annotate(commission_rows=json_array_subquery(commissions), **(annotations or {}))
         .get(pk=pk)
     )
     deputy.memberships = [

@@ -2,15 +2,10 @@
 staff queue, published exchanges and reception slots."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 from statistics import median
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
     Count,
-    DateTimeField,
-    DurationField,
-    ExpressionWrapper,
     JSONField,
     OuterRef,
     Q,
@@ -23,6 +18,7 @@ from django.utils import timezone
 from deputies.models import Deputy, Maslikhat
 from letters.models import Booking, LetterRules, Message, ReceptionSlot
 from portal.panels import with_annotations
+from portal.portable_sql import array_agg, days_before
 
 
 @dataclass
@@ -71,21 +67,18 @@ def figures_annotations(group: str, today=None, now=None) -> dict:
     today = today or timezone.localdate()
     now = now or timezone.now()
     rules = _rules_in_force(today)
-    period = ExpressionWrapper(
-        Subquery(rules.values("period_days")) * Value(timedelta(days=1)), output_field=DurationField()
-    )
     replied = Q(status=Message.Status.REPLIED)
     figures = (
         Message.objects.counted()
         .filter(**{group: OuterRef("pk")}, reply_due_on__lt=today)
-        .filter(delivered_at__gte=ExpressionWrapper(Value(now) - period, output_field=DateTimeField()))
+        .filter(delivered_at__gte=days_before(Value(now), Subquery(rules.values("period_days"))))
         .order_by()
         .values(group)
         .annotate(
             json=JSONObject(
                 messages=Count("pk"),
                 replied=Count("pk", filter=replied),
-                days=ArrayAgg("reply_working_days", filter=replied & Q(reply_working_days__isnull=False)),
+                days=array_agg("reply_working_days", filter=replied & Q(reply_working_days__isnull=False)),
             )
         )
         .values("json")

@@ -4,7 +4,6 @@ import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     CharField,
     Count,
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from deputies.models import Convocation
 from portal.panels import with_annotations
+from portal.portable_sql import json_array_subquery
 from sittings.models import (
     AgendaItem,
     Attendance,
@@ -236,7 +236,7 @@ def programme_annotations() -> dict:
             )
         )
     )
-    return {"sittings_programmes": ArraySubquery(programmes)}
+    return {"sittings_programmes": json_array_subquery(programmes)}
 
 
 def _programmes(deputy) -> list[ElectionProgramme]:

@@ -61,11 +61,11 @@ def test_signing_through_terminated_connections_fails_cleanly_and_recovers(
     real_insert = signing._signature_insert
     calls = {"n": 0}
 
-    def insert_with_a_dying_connection(values):
+    def insert_with_a_dying_connection(values, signer_check=None):
         calls["n"] += 1
         if calls["n"] % 3 == 0:
             assert terminate_app_connections() >= 1
-        return real_insert(values)
+        return real_insert(values, signer_check)
 
     monkeypatch.setattr(signing, "_signature_insert", insert_with_a_dying_connection)
     outcomes = {}
@@ -109,9 +109,9 @@ def test_the_api_answers_503_json_when_the_database_drops(client, make_petition,
     client.force_login(person)
     real_insert = signing._signature_insert
 
-    def dying(values):
+    def dying(values, signer_check=None):
         terminate_app_connections()
-        return real_insert(values)
+        return real_insert(values, signer_check)
 
     monkeypatch.setattr(signing, "_signature_insert", dying)
     response = serve(
