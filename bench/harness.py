@@ -7,6 +7,7 @@ started (by their own pid), the database, the Redis keys under the prefix and th
 """
 
 import asyncio
+import base64
 import datetime
 import json
 import os
@@ -126,6 +127,8 @@ class Run:
             DATABASE_URL=f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{self.db_name}",
             REDIS_URL=REDIS_URL,
             SECRET_KEY=secrets.token_urlsafe(50),
+            # Production refuses to store personal data (IINs, names, letters) without a key.
+            FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             ALLOWED_HOSTS="127.0.0.1,testserver",
             SECURE_SSL_REDIRECT="false",
             CELERY_QUEUE=self.prefix,
