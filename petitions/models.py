@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from portal import uploads
 from portal.append_only import AppendOnlyHistory
 from portal.crypto import EncryptedTextField, mask
+from portal.models import EdsEvidence
 from portal.rules import RulesBase, unconfirmed_note
 from portal.textsafety import strip_bidi_fields
 
@@ -559,25 +560,11 @@ class Signature(models.Model):
         return mask(self.iin)
 
 
-class PetitionSignatureEvidence(models.Model):
-    """What proves an EDS signature on a petition (portal.eds): the signer certificate's serial and
-    issuer and the CMS itself, as for recalls (recalls.models.RecallEdsEvidence). The CMS carries
-    the certificate, so the IIN: it is encrypted, and goes with the signature (CASCADE) or with the
-    account's deletion (petitions.personal_data)."""
+class PetitionSignatureEvidence(EdsEvidence):
+    """A petition signature's EDS evidence (portal.models.EdsEvidence): it goes with the signature
+    (CASCADE) or with the account's deletion (petitions.personal_data)."""
 
     signature = models.OneToOneField(Signature, on_delete=models.CASCADE, related_name="eds")
-    certificate_serial = models.CharField(_("certificate serial"), max_length=64)
-    certificate_issuer = models.CharField(_("certificate issuer"), max_length=500)
-    signer_name = EncryptedTextField(_("name in the certificate"), blank=True)
-    cms = EncryptedTextField(_("CMS signature (base64)"))
-    verified_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("EDS evidence")
-        verbose_name_plural = _("EDS evidence")
-
-    def __str__(self):
-        return f"{self.signature_id} · {self.certificate_serial}"
 
 
 class PetitionDistrictCount(models.Model):

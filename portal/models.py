@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.append_only import AppendOnlyMixin
+from portal.crypto import EncryptedTextField
 
 
 class UserManager(BaseUserManager):
@@ -152,6 +153,26 @@ class AuditEntry(AppendOnlyMixin, models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class EdsEvidence(models.Model):
+    """What proves an EDS signature (portal.eds), for each app's signature model to extend with its
+    own one-to-one `signature` (related name `eds`): the signer certificate's serial and issuer and
+    the CMS itself. The CMS carries the certificate, so the IIN: it is encrypted."""
+
+    certificate_serial = models.CharField(_("certificate serial"), max_length=64)
+    certificate_issuer = models.CharField(_("certificate issuer"), max_length=500)
+    signer_name = EncryptedTextField(_("name in the certificate"), blank=True)
+    cms = EncryptedTextField(_("CMS signature (base64)"))
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("EDS evidence")
+        verbose_name_plural = _("EDS evidence")
+
+    def __str__(self):
+        return f"{self.signature_id} · {self.certificate_serial}"
 
 
 class EdsChallenge(models.Model):

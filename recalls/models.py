@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.append_only import AppendOnlyHistory
 from portal.crypto import EncryptedTextField, mask
+from portal.models import EdsEvidence
 from portal.rules import RulesBase
 
 
@@ -363,24 +364,11 @@ class RecallSignature(models.Model):
         return mask(self.iin)
 
 
-class RecallEdsEvidence(models.Model):
-    """What proves an EDS signature (portal.eds): the signer certificate's serial and issuer and the
-    CMS itself. The CMS carries the certificate, so the IIN: it is encrypted and purged with the
-    signature (CASCADE)."""
+class RecallEdsEvidence(EdsEvidence):
+    """A recall signature's EDS evidence (portal.models.EdsEvidence), purged with the signature
+    (CASCADE)."""
 
     signature = models.OneToOneField(RecallSignature, on_delete=models.CASCADE, related_name="eds")
-    certificate_serial = models.CharField(_("certificate serial"), max_length=64)
-    certificate_issuer = models.CharField(_("certificate issuer"), max_length=500)
-    signer_name = EncryptedTextField(_("name in the certificate"), blank=True)
-    cms = EncryptedTextField(_("CMS signature (base64)"))
-    verified_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("EDS evidence")
-        verbose_name_plural = _("EDS evidence")
-
-    def __str__(self):
-        return f"{self.signature_id} · {self.certificate_serial}"
 
 
 class RecallSignatureCheck(AppendOnlyHistory):
