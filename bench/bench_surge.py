@@ -52,10 +52,12 @@ from harness import (
     machine,
     make_open_petition,
     make_signers,
+    metered,
     percentile,
     post_surge,
     py_spy,
     record,
+    server_cpu,
     services_reachable,
     start_profile,
     top_frames,
@@ -92,6 +94,7 @@ def merged(name: str, phases: list[Phase]) -> Phase:
         total.success_times += phase.success_times
         total.errors += phase.errors
         total.elapsed += phase.elapsed
+        total.cpu += phase.cpu
         total.last_success = max(total.last_success, phase.last_success)
         total.exhausted = total.exhausted or phase.exhausted
         for status, n in phase.statuses.items():
@@ -141,39 +144,53 @@ async def scenario(run: Run, args, petition_id: int, keys: list[str], bare_port:
     warm = await post_surge(Phase("warm-up sign"), port, sign_path, signers, 2.0, args.concurrency)
     await post_surge(Phase("warm-up ceiling"), port, "/bench/ceiling/0/", fresh_queue(keys), 2.0, args.concurrency)
     await post_surge(Phase("warm-up bare"), bare_port, "/sign/0/", fresh_queue(keys), 2.0, args.concurrency)
+    # The watchers' pages too: each worker's first render compiles the templates.
+    await get_paced(Phase("warm-up reads"), port, read_paths, args.watch_rate, 1.0, args.readers)
+    await get_closed(Phase("warm-up renders"), port, f"/ru/petitions/{petition_id}/?bench=warm", 1.0, args.workers)
     rounds = max(1, args.rounds)
     bares, ceilings, surges, watched, reads = [], [], [], [], []
     for n in range(1, rounds + 1):
         bares.append(
-            await post_surge(
-                Phase(f"bare ceiling {n}"),
-                bare_port,
-                "/sign/1/",
-                bare_keys,
-                args.ceiling_seconds / rounds,
-                args.concurrency,
+            await metered(
+                run,
+                post_surge(
+                    Phase(f"bare ceiling {n}"),
+                    bare_port,
+                    "/sign/1/",
+                    bare_keys,
+                    args.ceiling_seconds / rounds,
+                    args.concurrency,
+                ),
             )
         )
         ceilings.append(
-            await post_surge(
-                Phase(f"project ceiling {n}"),
-                port,
-                "/bench/ceiling/1/",
-                ceiling_keys,
-                args.ceiling_seconds / rounds,
-                args.concurrency,
+            await metered(
+                run,
+                post_surge(
+                    Phase(f"project ceiling {n}"),
+                    port,
+                    "/bench/ceiling/1/",
+                    ceiling_keys,
+                    args.ceiling_seconds / rounds,
+                    args.concurrency,
+                ),
             )
         )
         surges.append(
-            await post_surge(Phase(f"sign {n}"), port, sign_path, signers, args.seconds / rounds, args.concurrency)
+            await metered(
+                run,
+                post_surge(Phase(f"sign {n}"), port, sign_path, signers, args.seconds / rounds, args.concurrency),
+            )
         )
         read = Phase(f"reads {n}")
+        before = server_cpu(run)
         signed, _ = await asyncio.gather(
             post_surge(
                 Phase(f"sign+watchers {n}"), port, sign_path, signers, args.watch_seconds / rounds, args.concurrency
             ),
             get_paced(read, port, read_paths, args.watch_rate, args.watch_seconds / rounds, args.readers),
         )
+        signed.cpu = server_cpu(run) - before  # signing and reading together
         watched.append(signed)
         reads.append(read)
         print(
@@ -198,8 +215,11 @@ async def scenario(run: Run, args, petition_id: int, keys: list[str], bare_port:
         ("static file", static_path),
         ("count endpoint", f"/api/v1/petitions/{petition_id}/count/"),
         ("petition page", f"/ru/petitions/{petition_id}/"),
+        # A query string makes the view render the page instead of sharing the cached one: what
+        # each reader after a tally would cost if the page were rendered afresh every time.
+        ("page rendered", f"/ru/petitions/{petition_id}/?bench=render"),
     ):
-        alone[name] = await get_closed(Phase(name), port, path, args.read_seconds, args.concurrency)
+        alone[name] = await metered(run, get_closed(Phase(name), port, path, args.read_seconds, args.concurrency))
     return {
         "warm": warm,
         "surge": merged("sign surge", surges),
@@ -221,6 +241,7 @@ async def profile_figures(run: Run, args, bare_port: int, petition_id: int, keys
     measured figures, on a petition of its own, so the sampling costs none of them)."""
     pids = {name: process.pid for name, process in run.processes}
     seconds = args.profile_seconds
+    sign_path = f"/api/v1/petitions/{petition_id}/signatures/"
     signers, bare_keys, ceiling_keys = fresh_queue(keys), fresh_queue(keys), fresh_queue(keys)
     static_path = await asyncio.to_thread(static_url)
     jobs = {
@@ -236,6 +257,20 @@ async def profile_figures(run: Run, args, bare_port: int, petition_id: int, keys
             "gunicorn",
             lambda: post_surge(
                 Phase("p"), run.port, f"/api/v1/petitions/{petition_id}/signatures/", signers, seconds, args.concurrency
+            ),
+        ),
+        "sign with watchers": (
+            "gunicorn",
+            lambda: asyncio.gather(
+                post_surge(Phase("p"), run.port, sign_path, signers, seconds, args.concurrency),
+                get_paced(
+                    Phase("r"),
+                    run.port,
+                    [f"/ru/petitions/{petition_id}/", f"/api/v1/petitions/{petition_id}/count/"],
+                    args.watch_rate,
+                    seconds,
+                    args.readers,
+                ),
             ),
         ),
         "count endpoint": (
@@ -506,6 +541,18 @@ def main() -> int:
             f"{slowdown:+.0%} ({watched.rate:.0f}/s with {read_ok / reads.elapsed:.0f} reads/s)",
             "<= 10% slower",
             slowdown <= 0.10,
+        )
+        reads_cpu_each = (
+            (watched.cpu - watched.created * surge.cpu / surge.created) / read_ok if surge.created and read_ok else 0.0
+        )
+        row(
+            "server CPU per answer",
+            f"sign {surge.cpu_each()}, count {alone['count endpoint'].cpu_each()}, "
+            f"page {alone['petition page'].cpu_each()} (rendered {alone['page rendered'].cpu_each()}), "
+            f"static {alone['static file'].cpu_each()}, "
+            f"bare {bare.cpu_each()}; a watcher's read during the surge {reads_cpu_each * 1000:.2f} ms",
+            "(explains the rates)",
+            None,
         )
         row("static file reads/s", f"{static_rate:.0f} (whitenoise, same gunicorn)", "(reference)", None)
         row(

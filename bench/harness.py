@@ -297,7 +297,10 @@ class Run:
             pass
         self.drop_database()
         removed = self.clean_redis()
-        shutil.rmtree(self.var_dir, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP_LOGS"):  # the processes' logs and profiles, to read afterwards
+            print(f"logs kept in {self.var_dir}")
+        else:
+            shutil.rmtree(self.var_dir, ignore_errors=True)
         print(
             f"cleaned up: {len(self.processes)} processes stopped, database {self.db_name} dropped, "
             f"{removed} Redis keys removed"
@@ -455,6 +458,7 @@ ID_RE = re.compile(rb'"id":\s*(\d+)')
 @dataclass
 class Phase:
     name: str
+    cpu: float = 0.0  # seconds of server CPU during the phase (server_cpu), when measured
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
@@ -471,6 +475,15 @@ class Phase:
     @property
     def rate(self) -> float:
         return self.created / self.elapsed if self.elapsed else 0.0
+
+    @property
+    def answered(self) -> int:
+        return sum(self.statuses.values())
+
+    def cpu_each(self) -> str:
+        """Server CPU per answer: what one request costs the machine, whatever else runs beside it
+        (a rate says how fast; this says how much, and moves far less with the load average)."""
+        return f"{self.cpu / self.answered * 1000:.2f} ms" if self.cpu and self.answered else "n/a"
 
     def line(self) -> str:
         lat = self.latencies
@@ -615,6 +628,56 @@ async def get_paced(phase: Phase, port: int, paths: list[str], rate: float, seco
     began = time.monotonic()
     await asyncio.gather(*(reader(i) for i in range(clients)))
     phase.elapsed = time.monotonic() - began
+    return phase
+
+
+# ------------------------------------------------------------------------------------------
+# Server CPU: what the processes serving the benchmark spent, per phase
+# ------------------------------------------------------------------------------------------
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+SERVICES = {"postgres", "redis-server"}
+
+
+def server_cpu(run: "Run") -> float:
+    """CPU seconds spent so far by what serves the benchmark: the run's processes (gunicorn and its
+    workers, the Celery workers and beat) with their children, PostgreSQL's and Redis's processes;
+    not this process, the CPU-burning neighbours or anything else on the machine (Linux /proc; 0
+    elsewhere). A backend that exited since the last reading takes its CPU with it, which persistent
+    connections (CONN_MAX_AGE) make rare."""
+    ours = {p.pid for name, p in run.processes if not name.startswith("neighbour")}
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    services: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, _sep, tail = (entry / "stat").read_text().rpartition(")")
+        except OSError:
+            continue
+        fields = tail.split()
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
+        if head.partition("(")[2] in SERVICES:
+            services.add(pid)
+    total = 0.0
+    for pid, seconds in cpu.items():
+        ancestor, hops = pid, 0
+        while ancestor not in ours and ancestor > 1 and hops < 8:
+            ancestor, hops = parents.get(ancestor, 0), hops + 1
+        if pid in services or ancestor in ours:
+            total += seconds
+    return total
+
+
+async def metered(run: "Run", load) -> Phase:
+    """Await `load` (a coroutine returning a Phase) and note the server CPU it took on that Phase."""
+    before = server_cpu(run)
+    phase = await load
+    phase.cpu = server_cpu(run) - before
     return phase
 
 

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from deputies.models import Maslikhat
 from deputies.serializers import MaslikhatRefSerializer
-from petitions import access, eds_signing, selectors, services, signing, watch
+from petitions import access, eds_signing, hot_reads, selectors, services, signing, watch
 from petitions.models import Petition
 from petitions.signer_identity import IinTaken
 from portal import signer_card
@@ -508,9 +508,7 @@ class PetitionCount(APIView):
         if request.method == "GET":
             payload = watch.petition_count(kwargs["pk"])
             if payload is not None:
-                response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
-                response["Cache-Control"] = f"public, max-age={watch.COUNT_CACHE_SECONDS}"
-                return response
+                return hot_reads.count_response(payload)
         return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(responses=dict)

@@ -18,5 +18,8 @@ class PetitionsConfig(AppConfig):
         from petitions import personal_data
 
         personal_data.register()
+        from petitions import hot_reads
+
+        hot_reads.register()
         # Sent by migrate and by flush; petitions' signal comes after deputies' (INSTALLED_APPS order).
         post_migrate.connect(wiring.reload_reference_data, sender=self, dispatch_uid="petitions-reference-data")

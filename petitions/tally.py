@@ -17,7 +17,7 @@ from notifications.services import notify
 from petitions.common import tally_lock
 from petitions.models import Petition, PetitionCountSample, PetitionDistrictCount, Signature
 from petitions.transitions import petition_transition
-from petitions.watch import drop_watched
+from petitions.watch import refresh_watched
 from portal import transitions as engine
 
 logger = logging.getLogger(__name__)
@@ -266,7 +266,7 @@ def petitions_tally() -> dict | None:
             _sample(rows, now)
         moved = _crossings()
     if rows:
-        drop_watched(pk for pk, _total, _residents, _seen in rows)
+        refresh_watched(pk for pk, _total, _residents, _seen in rows)
         petition_progress_notices()
     return {"petitions": len(rows), "signatures": sum(r[3] for r in rows), "moved": moved}
 

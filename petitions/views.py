@@ -56,7 +56,7 @@ def _shares_the_page(request) -> bool:
 
 def petition_detail(request, pk):
     shared = _shares_the_page(request)
-    if shared:
+    if shared and not getattr(request, "shared_page_missed", False):  # the door asked the cache already
         html = watch.shared_page(pk, get_language())
         if html is not None:
             return HttpResponse(html)
@@ -102,7 +102,7 @@ def petition_detail(request, pk):
     response = render(request, "petitions/detail.html", context)
     # A page that set a CSRF cookie is personal (it carries a token): never share it.
     if shared and petition.is_listed and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        watch.shared_page_store(pk, get_language(), response.content)
+        watch.shared_page_store(pk, get_language(), response.content, petition.last_tallied_at)
     return response
 
 

@@ -1,10 +1,14 @@
 """What a surge reads from the cache, and every cache key of petitions in one place.
 
 Watchers reload a viral petition's page and count far more often than anyone signs it (UK, March
-2019), and every signer reads the petition it signs: those three come from the cache. The tally and
-every state move drop them (`drop_watched`, `drop_petition`), so a watcher sees a new count within one
-tally and nobody signs against a state that has changed; the timeouts bound an edit made elsewhere
-(rules in the admin)."""
+2019), and every signer reads the petition it signs: those three come from the cache. After each
+tally the new counts are written into the cache (`refresh_watched`), never merely deleted: a reader
+that read the row just before the tally committed would otherwise put the old count back for the
+cache's lifetime. The shared page carries the tally it shows; a reader who finds it older than the
+cached count re-renders it while everyone else is served the page as it is until the new one is
+stored (one render per tally, not one per reader who arrives during it). Every state move drops
+everything (`drop_petition`), so nobody signs against a state that has changed; the timeouts bound an
+edit made elsewhere (rules in the admin)."""
 
 import secrets
 
@@ -21,6 +25,7 @@ from petitions.templatetags.petition_tags import petition_route
 # ------------------------------------------------------------------------------
 COUNT_CACHE_KEY = "petitions:count:{}"  # the public count (petitions/api.py)
 PAGE_CACHE_KEY = "petitions:page:{}:{}"  # the page anonymous visitors share, per language (petitions/views.py)
+PAGE_RENDER_KEY = "petitions:page-render:{}:{}"  # one reader re-renders a page older than the count
 SIGNING_CACHE_KEY = "petitions:signing:{}"  # the petition a signature is for
 SIGNING_TOKEN_KEY = "petitions:signing-token:{}"  # noqa: S105 - the cached copy's token (a name, not a secret)
 PLACEMENT_CACHE_KEY = "petitions:place:{}:{}"  # a declared address placed for a maslikhat (signing)
@@ -31,6 +36,7 @@ SHEET_CACHE_KEY = "petitions:sheet:{}:{}"  # the printable signature sheet, per 
 
 COUNT_CACHE_SECONDS = 10
 SHARED_PAGE_SECONDS = 60
+PAGE_RENDER_SECONDS = 5  # bounds a renderer that never stores (it failed, or its page was personal)
 SIGNING_CACHE_SECONDS = 30
 SHEET_CACHE_SECONDS = 600
 
@@ -81,35 +87,44 @@ def forget_signing_copy(pk: int) -> None:
     _copies.pop(pk, None)
 
 
+_COUNT_FIELDS = (
+    "id",
+    "status",
+    "signature_count",
+    "resident_signature_count",
+    "paper_signature_count",
+    "eds_signature_count",
+    "threshold",
+    "last_tallied_at",
+)
+
+
+def _count_payloads(pks) -> dict[int, dict]:
+    """The public counts of these listed petitions, read from their rows (one query)."""
+    return {
+        row["id"]: {
+            **row,
+            "online_signature_count": row["signature_count"] - row["paper_signature_count"],
+            "last_tallied_at": row["last_tallied_at"].isoformat() if row["last_tallied_at"] else None,
+        }
+        for row in Petition.objects.listed().filter(pk__in=list(pks)).values(*_COUNT_FIELDS)
+    }
+
+
 def petition_count(pk) -> dict | None:
     """The public count of a listed petition (None: no such listed petition)."""
     key = COUNT_CACHE_KEY.format(pk)
     payload = cache.get(key)
     if payload is not None:
         return payload
-    petition = (
-        Petition.objects.listed()
-        .filter(pk=pk)
-        .values(
-            "id",
-            "status",
-            "signature_count",
-            "resident_signature_count",
-            "paper_signature_count",
-            "eds_signature_count",
-            "threshold",
-            "last_tallied_at",
-        )
-        .first()
-    )
-    if petition is None:
+    try:
+        payload = _count_payloads([int(pk)]).get(int(pk))
+    except (TypeError, ValueError):
         return None
-    payload = {
-        **petition,
-        "online_signature_count": petition["signature_count"] - petition["paper_signature_count"],
-        "last_tallied_at": petition["last_tallied_at"].isoformat() if petition["last_tallied_at"] else None,
-    }
-    cache.set(key, payload, COUNT_CACHE_SECONDS)
+    if payload is None:
+        return None
+    # add, not set: a tally that committed since this read has written a newer count.
+    cache.add(key, payload, COUNT_CACHE_SECONDS)
     return payload
 
 
@@ -125,19 +140,49 @@ def signature_sheet(petition: Petition) -> bytes:
     return pdf
 
 
+def _stamp(last_tallied_at) -> str | None:
+    return last_tallied_at.isoformat() if last_tallied_at else None
+
+
 def shared_page(pk, language: str) -> bytes | None:
-    return cache.get(PAGE_CACHE_KEY.format(pk, language))
+    """The page every anonymous visitor shares, or None when this reader is to render it: none is
+    cached, or the cached one shows an older tally than the count and no other reader is already
+    rendering it (the others are served the cached page meanwhile: stale while revalidating)."""
+    page_key = PAGE_CACHE_KEY.format(pk, language)
+    found = cache.get_many([page_key, COUNT_CACHE_KEY.format(pk)])
+    page = found.get(page_key)
+    if not isinstance(page, tuple):  # none, or one cached by a release that kept the bare bytes
+        return None
+    stamp, html = page
+    count = found.get(COUNT_CACHE_KEY.format(pk)) or petition_count(pk)
+    if count is None:  # no longer listed
+        return None
+    if count["last_tallied_at"] == stamp:
+        return html
+    if cache.add(PAGE_RENDER_KEY.format(pk, language), 1, PAGE_RENDER_SECONDS):
+        return None
+    return html
 
 
-def shared_page_store(pk, language: str, content: bytes) -> None:
-    cache.set(PAGE_CACHE_KEY.format(pk, language), content, SHARED_PAGE_SECONDS)
+def shared_page_store(pk, language: str, content: bytes, last_tallied_at) -> None:
+    """Store the page rendered for everyone, with the tally it shows."""
+    cache.set(PAGE_CACHE_KEY.format(pk, language), (_stamp(last_tallied_at), content), SHARED_PAGE_SECONDS)
+    cache.delete(PAGE_RENDER_KEY.format(pk, language))
 
 
 # ------------------------------------------------------------------------------
 # Invalidation
 # ------------------------------------------------------------------------------
+def refresh_watched(pks) -> None:
+    """Write the new counts of these petitions into the cache (the tally moved them and has
+    committed). The shared pages see the new tally stamp and are re-rendered by one reader each."""
+    payloads = _count_payloads(pks)
+    if payloads:
+        cache.set_many({COUNT_CACHE_KEY.format(pk): payload for pk, payload in payloads.items()}, COUNT_CACHE_SECONDS)
+
+
 def drop_watched(pks) -> None:
-    """Drop the cached counts and pages of these petitions (the tally moved their counts)."""
+    """Drop the cached counts and pages of these petitions (they changed beyond their counts)."""
     pks = list(pks)
     cache.delete_many(
         [COUNT_CACHE_KEY.format(pk) for pk in pks]
