@@ -19,8 +19,10 @@ rounds of four slices (interleaved so that load from elsewhere weighs on all ali
 All the while a poller reads the public count twice a second: the lag at each poll is the age of
 the oldest answered signature that the count does not show yet (p50, p95, max during the surge).
 Then: the lag after the last signature; the most the watched endpoints serve alone (the count, the
-anonymous petition page and a static file from the same gunicorn through whitenoise); the tally's own
-capacity (a backlog of rows inserted at once, tallied oldest first in bounded batches).
+anonymous petition page, the page rendered afresh and a static file from the same gunicorn through
+whitenoise); the tally's own capacity (a backlog of rows inserted at once, tallied oldest first in
+bounded batches). Each phase also notes the server's CPU (harness.server_cpu): per answer, it says what
+a request costs whatever else the machine is doing. BENCH_KEEP_LOGS=1 keeps the processes' logs.
 
 Checks: every 201 answer's signature id is a row (lost = 0); no signer has two rows and no row lacks
 an answer (duplicated = 0); the API count after the tally equals the rows and the per-district counts
