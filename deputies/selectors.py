@@ -664,8 +664,10 @@ class Composition:
     party_list_vacant: int | None = None
 
 
-def maslikhat_get(code: str) -> Maslikhat:
-    return Maslikhat.objects.select_related("unit__parent").get(code=code)
+def maslikhat_get(code: str, annotations: dict | None = None) -> Maslikhat:
+    """The maslikhat with its unit, and any `annotations` (the page's panels' figures,
+    portal.panels.panel_annotations) in the same query."""
+    return Maslikhat.objects.select_related("unit__parent").annotate(**(annotations or {})).get(code=code)
 
 
 def maslikhat_record(maslikhat: Maslikhat) -> dict:

@@ -90,7 +90,7 @@ def maslikhat_list(request):
 
 def maslikhat_detail(request, code: str):
     try:
-        maslikhat = selectors.maslikhat_get(code)
+        maslikhat = selectors.maslikhat_get(code, annotations=panel_annotations("maslikhat.record", request, Maslikhat))
     except Maslikhat.DoesNotExist:
         raise Http404 from None
     return render(

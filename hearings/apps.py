@@ -39,7 +39,13 @@ class HearingsConfig(AppConfig):
             order=30,
             annotate=lambda request, model: selectors.deputy_record_annotations(),
         )
-        register_panel("maslikhat.record", "hearings", panels.maslikhat_record, order=30)
+        register_panel(
+            "maslikhat.record",
+            "hearings",
+            panels.maslikhat_record,
+            order=30,
+            annotate=lambda request, model: selectors.maslikhat_record_annotations(),
+        )
         register_panel("representatives.after", "hearings", panels.representatives_after, order=30)
         register_seeder(30, "hearings", seed_hearings)
         scorecard.register_metrics()

@@ -116,17 +116,25 @@ def _counts(today, now) -> dict:
     }
 
 
-def deputy_record_annotations() -> dict:
-    """The counts of a deputy's hearing record as JSON on the deputy's row (`hearings_counts`), so the
-    deputy page's query for the deputy brings them (portal.panels)."""
+def _counts_annotation(subject: str) -> dict:
+    """The counts of a record as JSON on the subject's row (`hearings_counts`), so the page's query
+    for the subject brings them (portal.panels)."""
     counts = (
-        Hearing.objects.filter(deputies=OuterRef("pk"))
+        Hearing.objects.filter(**{subject: OuterRef("pk")})
         .order_by()
-        .values("deputies")
+        .values(subject)
         .annotate(json=JSONObject(**_counts(timezone.localdate(), timezone.now())))
         .values("json")
     )
     return {"hearings_counts": Subquery(counts, output_field=JSONField())}
+
+
+def deputy_record_annotations() -> dict:
+    return _counts_annotation("deputies")
+
+
+def maslikhat_record_annotations() -> dict:
+    return _counts_annotation("maslikhat")
 
 
 def _record(hearings, counts: dict | None = None) -> dict:
@@ -166,7 +174,12 @@ def _record(hearings, counts: dict | None = None) -> dict:
 
 
 def maslikhat_hearing_record(maslikhat) -> dict:
-    return _record(Hearing.objects.filter(maslikhat=maslikhat))
+    # The counts came with the maslikhat when its page loaded it (portal.panels); otherwise one
+    # aggregate now, nothing kept on the object.
+    hearings = Hearing.objects.filter(maslikhat=maslikhat)
+    if "hearings_counts" in maslikhat.__dict__:
+        return _record(hearings, maslikhat.hearings_counts or {})
+    return _record(hearings)
 
 
 def deputy_hearing_record(deputy) -> dict:

@@ -40,6 +40,9 @@ class NotificationsConfig(AppConfig):
             annotate=lambda request, model: following_annotation(getattr(request, "user", None), model),
         )
         register_panel(
-            "maslikhat.record", "follow", lambda request, maslikhat=None, **_: follow_panel(request, maslikhat)
+            "maslikhat.record",
+            "follow",
+            lambda request, maslikhat=None, **_: follow_panel(request, maslikhat),
+            annotate=lambda request, model: following_annotation(getattr(request, "user", None), model),
         )
         register_panel("representatives.after", "follow-district", district_follow_panel)

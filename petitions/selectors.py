@@ -197,10 +197,16 @@ def invalidation_candidates(*, petition: Petition, ip_prefix: str = "", email_do
 def route_for_maslikhat(maslikhat, on=None):
     """The petition route in force for a maslikhat: its own newest row in force, else the default
     (a row without a maslikhat). None only when the reference data is missing."""
+    from django.db.models import F, Q
+
     from petitions.models import PetitionRoute
 
-    return PetitionRoute.objects.in_force(on, maslikhat=maslikhat) or PetitionRoute.objects.in_force(
-        on, maslikhat__isnull=True
+    # One query: the maslikhat's own rows first (the default's maslikhat is NULL), newest in force.
+    return (
+        PetitionRoute.objects.versions_in_force(on)
+        .filter(Q(maslikhat=maslikhat) | Q(maslikhat__isnull=True))
+        .order_by(F("maslikhat").asc(nulls_last=True), "-effective_from", "-pk")
+        .first()
     )
 
 

@@ -61,7 +61,13 @@ def petition_detail(request, pk):
         if html is not None:
             return HttpResponse(html)
     link = request.GET.get("link", "")
-    petition = access.access_petition_for_viewer(request.user, pk, link)
+    petition = access.access_petition_for_viewer(
+        request.user,
+        pk,
+        link,
+        # The route box reads the delivery's route: in the same query (NULL when none yet).
+        queryset=Petition.objects.select_related("maslikhat", "rules", "author", "delivery__route"),
+    )
     mine = selectors.signature_of(request.user, petition)
     events = PetitionHistory.objects.filter(petition=petition).select_related(None)
     is_author = request.user.is_authenticated and petition.author_id == request.user.pk
