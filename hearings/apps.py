@@ -32,20 +32,12 @@ class HearingsConfig(AppConfig):
                 order=30,
             )
         )
-        register_panel(
-            "deputy.record",
-            "hearings",
-            panels.deputy_record,
-            order=30,
-            annotate=lambda request, model: selectors.deputy_record_annotations(),
-        )
-        register_panel(
-            "maslikhat.record",
-            "hearings",
-            panels.maslikhat_record,
-            order=30,
-            annotate=lambda request, model: selectors.maslikhat_record_annotations(),
-        )
+        # The record's counts ride on the query that loads the page's subject.
+        for slot, render, counts in (
+            ("deputy.record", panels.deputy_record, selectors.deputy_record_annotations),
+            ("maslikhat.record", panels.maslikhat_record, selectors.maslikhat_record_annotations),
+        ):
+            register_panel(slot, "hearings", render, order=30, annotate=lambda request, model, c=counts: c())
         register_panel("representatives.after", "hearings", panels.representatives_after, order=30)
         register_seeder(30, "hearings", seed_hearings)
         scorecard.register_metrics()
