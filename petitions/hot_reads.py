@@ -13,12 +13,12 @@ def count_response(payload: dict) -> JsonResponse:
 
 
 def count(request, pk):
-    payload = watch.petition_count(pk)
+    payload = watch.petition_count(int(pk))  # as the URLconf's <int:pk>: "007" is 7, one cache key
     return count_response(payload) if payload is not None else None  # a missing petition: DRF's 404
 
 
 def page(request, language, pk):
-    html = watch.shared_page(pk, language)
+    html = watch.shared_page(int(pk), language)
     if html is None:
         # This reader renders it (petitions.views.petition_detail): the cache has been asked.
         request.shared_page_missed = True
@@ -29,5 +29,5 @@ def page(request, language, pk):
 def register() -> None:
     from portal.hot_reads import register_hot_read
 
-    register_hot_read(r"/api/v1/petitions/(?P<pk>\d+)/count/", count)
-    register_hot_read(r"/{language}/petitions/(?P<pk>\d+)/", page)
+    register_hot_read(r"/api/v1/petitions/(?P<pk>[0-9]+)/count/", count)
+    register_hot_read(r"/{language}/petitions/(?P<pk>[0-9]+)/", page)

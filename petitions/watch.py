@@ -118,9 +118,12 @@ def petition_count(pk) -> dict | None:
     if payload is not None:
         return payload
     try:
-        payload = _count_payloads([int(pk)]).get(int(pk))
+        pk = int(pk)
     except (TypeError, ValueError):
         return None
+    if not 0 < pk < 2**63:  # no such row, and beyond what a database integer holds
+        return None
+    payload = _count_payloads([pk]).get(pk)
     if payload is None:
         return None
     # add, not set: a tally that committed since this read has written a newer count.

@@ -11,6 +11,7 @@ from portal.hot_reads import HotReadMiddleware
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 FULL_STACK = [m for m in settings.MIDDLEWARE if m != "portal.hot_reads.HotReadMiddleware"]
 
 
@@ -74,6 +75,9 @@ def test_signed_in_visitors_query_strings_and_misses_take_the_full_stack(client,
     assert door(flashed) == "full stack"
     assert door(factory.post(page)) == "full stack"
     assert door(factory.get("/api/v1/petitions/999999/count/")) == "full stack"  # DRF's translated 404
+    # Only the digits the URLconf's <int:pk> takes (Python's int() also reads other scripts' digits).
+    assert door(factory.get(f"/api/v1/petitions/{str(petition.pk).translate(ARABIC_INDIC)}/count/")) == "full stack"
+    assert door(factory.get("/api/v1/petitions/99999999999999999999999/count/")) == "full stack"
 
 
 def test_after_a_tally_the_reader_the_door_sends_on_renders_the_page_with_the_new_count(client, petition):
