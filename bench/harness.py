@@ -12,6 +12,7 @@ import datetime
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -459,6 +460,7 @@ ID_RE = re.compile(rb'"id":\s*(\d+)')
 class Phase:
     name: str
     cpu: float = 0.0  # seconds of server CPU during the phase (server_cpu), when measured
+    client_cpu: float = 0.0  # seconds of the load generator's CPU (this process) during the phase
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
@@ -673,11 +675,18 @@ def server_cpu(run: "Run") -> float:
     return total
 
 
+def client_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def metered(run: "Run", load) -> Phase:
-    """Await `load` (a coroutine returning a Phase) and note the server CPU it took on that Phase."""
-    before = server_cpu(run)
+    """Await `load` (a coroutine returning a Phase) and note on it the server's and the load
+    generator's CPU it took."""
+    before, client_before = server_cpu(run), client_cpu()
     phase = await load
     phase.cpu = server_cpu(run) - before
+    phase.client_cpu = client_cpu() - client_before
     return phase
 
 
