@@ -646,8 +646,7 @@ def server_cpu(run: "Run") -> float:
     """CPU seconds spent so far by what serves the benchmark: the run's processes (gunicorn and its
     workers, the Celery workers and beat) with their children, PostgreSQL's and Redis's processes;
     not this process, the CPU-burning neighbours or anything else on the machine (Linux /proc; 0
-    elsewhere). A backend that exited since the last reading takes its CPU with it, which persistent
-    connections (CONN_MAX_AGE) make rare."""
+    elsewhere)."""
     ours = {p.pid for name, p in run.processes if not name.startswith("neighbour")}
     parents: dict[int, int] = {}
     cpu: dict[int, float] = {}
@@ -662,7 +661,10 @@ def server_cpu(run: "Run") -> float:
         fields = tail.split()
         pid = int(entry.name)
         parents[pid] = int(fields[1])
-        cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
+        # utime and stime, plus cutime and cstime: the CPU of its children that have exited and been
+        # waited for (a PostgreSQL backend that closed, a Celery pool process replaced). Summed over
+        # every live process of a tree, that is the tree's CPU however many of its processes ended.
+        cpu[pid] = sum(int(v) for v in fields[11:15]) / _TICK
         if head.partition("(")[2] in SERVICES:
             services.add(pid)
     total = 0.0
