@@ -369,7 +369,9 @@ def main() -> int:
     # rounds (the ratio of the rounds is what is compared; 60 s gave the same spread).
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the sign surge")
     parser.add_argument("--ceiling-seconds", type=float, default=12.0, help="of each ceiling, over all rounds")
-    parser.add_argument("--watch-seconds", type=float, default=12.0, help="of signing with watchers, over all rounds")
+    # As long as signing alone: with 3 s a round, one tally's page render or a neighbour's burst moved
+    # a round's cost by 20 points either way.
+    parser.add_argument("--watch-seconds", type=float, default=30.0, help="of signing with watchers, over all rounds")
     parser.add_argument("--watch-rate", type=float, default=100.0, help="anonymous reads per second while signing")
     parser.add_argument("--read-seconds", type=float, default=3.0, help="of each read-only figure")
     parser.add_argument("--readers", type=int, default=8, help="reading clients sharing --watch-rate")
