@@ -51,6 +51,7 @@ from harness import (
     client_cpu,
     get_closed,
     get_paced,
+    get_paced_elsewhere,
     http,
     machine,
     make_open_petition,
@@ -192,7 +193,7 @@ async def scenario(run: Run, args, petition_id: int, keys: list[str], bare_port:
             post_surge(
                 Phase(f"sign+watchers {n}"), port, sign_path, signers, args.watch_seconds / rounds, args.concurrency
             ),
-            get_paced(read, port, read_paths, args.watch_rate, args.watch_seconds / rounds, args.readers),
+            get_paced_elsewhere(read, port, read_paths, args.watch_rate, args.watch_seconds / rounds, args.readers),
         )
         signed.cpu = server_cpu(run) - before  # signing and reading together
         signed.client_cpu = client_cpu() - client_before

@@ -633,6 +633,30 @@ async def get_paced(phase: Phase, port: int, paths: list[str], rate: float, seco
     return phase
 
 
+async def get_paced_elsewhere(
+    phase: Phase, port: int, paths: list[str], rate: float, seconds: float, clients: int
+) -> Phase:
+    """get_paced in a process of its own (bench/watchers.py): readers whose connections do not wait
+    for this process's other clients."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(Path(__file__).resolve().parent / "watchers.py"),
+        str(port),
+        str(rate),
+        str(seconds),
+        str(clients),
+        *paths,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _err = await process.communicate()
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    phase.statuses = {int(k): v for k, v in result["statuses"].items()}
+    phase.latencies = result["latencies"]
+    phase.errors = result["errors"]
+    phase.elapsed = result["elapsed"]
+    return phase
+
+
 # ------------------------------------------------------------------------------------------
 # Server CPU: what the processes serving the benchmark spent, per phase
 # ------------------------------------------------------------------------------------------
@@ -678,8 +702,10 @@ def server_cpu(run: "Run") -> float:
 
 
 def client_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """The load generator's CPU: this process and the watchers' processes it has waited for (the
+    server's processes are waited for only when the run closes)."""
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in usage)
 
 
 async def metered(run: "Run", load) -> Phase:
