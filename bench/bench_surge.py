@@ -14,7 +14,7 @@ rounds of four slices (interleaved so that load from elsewhere weighs on all ali
    (portal/bench_views.py), a second line;
 3. sign: distinct signers POST /api/v1/petitions/{id}/signatures/ (--seconds over all rounds);
 4. sign with watchers: signing goes on while anonymous readers GET the petition page and the count
-   endpoint at --watch-rate requests/s.
+   endpoint at --watch-rate requests/s, from a process of their own (bench/watchers.py).
 
 All the while a poller reads the public count twice a second: the lag at each poll is the age of
 the oldest answered signature that the count does not show yet (p50, p95, max during the surge).
