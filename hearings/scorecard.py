@@ -27,10 +27,23 @@ def hearing_figures(maslikhats) -> dict:
     return {row["maslikhat_id"]: row for row in rows}
 
 
+_KEPT = "_hearing_figures"
+
+
+def _figures_of(maslikhats) -> dict:
+    """hearing_figures, once for both metrics of one table: kept on the maslikhats the table passes
+    to each metric (the same objects, for the length of one page)."""
+    if not all(_KEPT in m.__dict__ for m in maslikhats):
+        figures = hearing_figures(maslikhats)
+        for m in maslikhats:
+            m.__dict__[_KEPT] = figures.get(m.pk, {})
+    return {m.pk: m.__dict__[_KEPT] for m in maslikhats}
+
+
 def _figure(name):
     def compute(maslikhats):
-        figures = hearing_figures(maslikhats)
-        return {m.pk: MetricValue(figures.get(m.pk, {}).get(name, 0)) for m in maslikhats}
+        figures = _figures_of(maslikhats)
+        return {m.pk: MetricValue(figures[m.pk].get(name, 0)) for m in maslikhats}
 
     return compute
 
