@@ -116,8 +116,13 @@ def may_view_text(user, petition: Petition) -> bool:
     )
 
 
+def viewed_petitions():
+    """What a page about one petition reads with it."""
+    return Petition.objects.select_related("maslikhat", "rules", "author")
+
+
 def access_petition_for_viewer(user, pk, link: str = "", queryset=None) -> Petition:
-    queryset = queryset if queryset is not None else Petition.objects.select_related("maslikhat", "rules", "author")
+    queryset = queryset if queryset is not None else viewed_petitions()
     try:
         petition = queryset.get(pk=pk)
     except (Petition.DoesNotExist, ValueError, TypeError):

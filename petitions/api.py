@@ -299,26 +299,15 @@ def _sign_eds(request, pk) -> Response:
         return Response(validation_error_payload(error), status=status.HTTP_400_BAD_REQUEST)
     except PermissionDenied as error:
         return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
-    signature = result.signature
     if not result.created:
         detail = _("You have already signed this petition with your EDS.")
     elif result.previous_method:
         detail = _("Thank you: your signature is now confirmed with your EDS and counted once.")
     else:
         detail = _("Thank you: your signature with your EDS is recorded.")
-    payload = {
-        "status": "signed" if result.created else "already_signed",
-        "detail": detail,
-        "method": signature.method,
-        "signature": {
-            "id": signature.pk,
-            "is_resident": signature.is_resident,
-            "district": result.district_number,
-            "method": signature.method,
-            "delivery_consent": signature.delivery_consent_at is not None,
-            "upgraded_from": result.previous_method,
-        },
-    }
+    payload = _signed(result)
+    payload.update(detail=detail, method=result.signature.method)
+    payload["signature"]["upgraded_from"] = result.previous_method
     return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 

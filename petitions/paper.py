@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from petitions import access
 from petitions.models import Petition, PetitionHistory, Signature
 from petitions.signer_identity import IinTaken, collecting_or_refuse, iin_taken_message, signer_full_name, signer_iin
-from petitions.signing import nudge_tally, place_signer
+from petitions.signing import invalidate_rows, nudge_tally, place_signer
 from portal.audit import audit_record
 
 
@@ -141,13 +141,8 @@ def paper_signature_withdraw(*, petition: Petition, actor, signature_id: int, re
         if row is None:
             # Gone, withdrawn already, or upgraded meanwhile by the person's own EDS signature.
             raise ValidationError(_("This row is not a valid paper signature of this petition any more."))
-        Signature.objects.filter(pk=row.pk).update(
-            status=Signature.Status.INVALIDATED,
-            status_changed_at=timezone.now(),
-            invalidation_reason=reason[:300],
-            iin_hash=None,
-            pending=True,
-        )
+        # The IIN may sign again (by EDS, or on a corrected row): its hash no longer holds the place.
+        invalidate_rows([row.pk], reason, iin_hash=None)
         PetitionHistory.objects.create(
             petition=petition,
             actor=actor,

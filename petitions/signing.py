@@ -217,17 +217,16 @@ def nudge_tally() -> None:
     if now < _covered_until:
         return
     starts = now + TALLY_NUDGE_SECONDS + 0.05  # the key (whole seconds) is gone before the tally starts
-    if cache.add(TALLY_NUDGE_KEY, starts, timeout=TALLY_NUDGE_SECONDS):
-        # best effort: beat tallies every 10 s whatever happens to this message
-        petition_tally_task.apply_async(countdown=starts - time.time(), retry=False)
-        _covered_until = starts
-        return
-    queued = cache.get(TALLY_NUDGE_KEY)
-    if isinstance(queued, float) and queued > now:
-        _covered_until = queued
-    elif cache.add(TALLY_NUDGE_KEY, starts, timeout=TALLY_NUDGE_SECONDS):  # it expired in between
-        petition_tally_task.apply_async(countdown=starts - time.time(), retry=False)
-        _covered_until = starts
+    for _attempt in range(2):  # a second time when the key expired between add and get
+        if cache.add(TALLY_NUDGE_KEY, starts, timeout=TALLY_NUDGE_SECONDS):
+            # best effort: beat tallies every 10 s whatever happens to this message
+            petition_tally_task.apply_async(countdown=starts - time.time(), retry=False)
+            _covered_until = starts
+            return
+        queued = cache.get(TALLY_NUDGE_KEY)
+        if isinstance(queued, float) and queued > now:
+            _covered_until = queued
+            return
 
 
 def petition_sign(
@@ -387,6 +386,18 @@ def petition_unsign(*, petition: Petition, user) -> bool:
     return bool(changed)
 
 
+def invalidate_rows(rows, reason: str, **also) -> int:
+    """Mark these signatures (ids, or a query of them) invalid for `reason`; the tally takes them
+    out of the counts (`pending`). Returns how many rows changed."""
+    return Signature.objects.filter(pk__in=rows).update(
+        status=Signature.Status.INVALIDATED,
+        status_changed_at=timezone.now(),
+        pending=True,
+        invalidation_reason=reason[:300],
+        **also,
+    )
+
+
 def signatures_invalidate(
     *, petition: Petition, actor, ip_prefix: str = "", email_domain: str = "", since=None, until=None, reason: str = ""
 ) -> int:
@@ -403,12 +414,7 @@ def signatures_invalidate(
         rows = invalidation_candidates(
             petition=petition, ip_prefix=ip_prefix, email_domain=email_domain, since=since, until=until
         )
-        count = Signature.objects.filter(pk__in=rows.values("pk")).update(
-            status=Signature.Status.INVALIDATED,
-            status_changed_at=timezone.now(),
-            pending=True,
-            invalidation_reason=reason[:300],
-        )
+        count = invalidate_rows(rows.values("pk"), reason)
         if count:
             PetitionHistory.objects.create(
                 petition=petition,

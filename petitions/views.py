@@ -66,7 +66,7 @@ def petition_detail(request, pk):
         pk,
         link,
         # The route box reads the delivery's route: in the same query (NULL when none yet).
-        queryset=Petition.objects.select_related("maslikhat", "rules", "author", "delivery__route"),
+        queryset=access.viewed_petitions().select_related("delivery__route"),
     )
     mine = selectors.signature_of(request.user, petition)
     events = PetitionHistory.objects.filter(petition=petition).select_related(None)

@@ -99,13 +99,18 @@ _COUNT_FIELDS = (
 )
 
 
+def _stamp(last_tallied_at) -> str | None:
+    """The tally a count or a shared page shows, as the count endpoint writes it."""
+    return last_tallied_at.isoformat() if last_tallied_at else None
+
+
 def _count_payloads(pks) -> dict[int, dict]:
     """The public counts of these listed petitions, read from their rows (one query)."""
     return {
         row["id"]: {
             **row,
             "online_signature_count": row["signature_count"] - row["paper_signature_count"],
-            "last_tallied_at": row["last_tallied_at"].isoformat() if row["last_tallied_at"] else None,
+            "last_tallied_at": _stamp(row["last_tallied_at"]),
         }
         for row in Petition.objects.listed().filter(pk__in=list(pks)).values(*_COUNT_FIELDS)
     }
@@ -141,10 +146,6 @@ def signature_sheet(petition: Petition) -> bytes:
         pdf = signature_sheet_pdf(petition, petition_route(petition=petition))
         cache.set(key, pdf, SHEET_CACHE_SECONDS)
     return pdf
-
-
-def _stamp(last_tallied_at) -> str | None:
-    return last_tallied_at.isoformat() if last_tallied_at else None
 
 
 def shared_page(pk, language: str) -> bytes | None:
